@@ -1,0 +1,148 @@
+#include "base/text_file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <unicode/utf8.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+namespace paiban {
+
+TextFile::TextFile(std::string path, std::string text) : path_(std::move(path)), text_(std::move(text)) {
+  line_starts_.push_back(0);
+  for (size_t i = 0; i < text_.size(); ++i)
+    if (text_[i] == '\n') line_starts_.push_back(i + 1);
+}
+
+size_t TextFile::line_start(int line) const {
+  if (line < 1) return 0;
+  if (static_cast<size_t>(line) > line_starts_.size()) return text_.size();
+  return line_starts_[line - 1];
+}
+
+static int count_code_points(std::string_view s) {
+  int n = 0;
+  for (size_t i = 0; i < s.size();) {
+    next_code_point(s, i);
+    ++n;
+  }
+  return n;
+}
+
+Span TextFile::span_at(size_t byte_offset) const {
+  byte_offset = std::min(byte_offset, text_.size());
+  auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), byte_offset);
+  int line = static_cast<int>(it - line_starts_.begin());
+  size_t start = line_starts_[line - 1];
+  int col = count_code_points(std::string_view(text_).substr(start, byte_offset - start)) + 1;
+  return {path_, line, col};
+}
+
+Span TextFile::span_at_line_byte(int line, int byte_col) const {
+  if (line < 1) return {path_, 0, 0};
+  size_t start = line_start(line);
+  return span_at(start + (byte_col > 0 ? byte_col - 1 : 0));
+}
+
+std::optional<size_t> find_invalid_utf8(std::string_view bytes) {
+  const auto* s = reinterpret_cast<const uint8_t*>(bytes.data());
+  int32_t length = static_cast<int32_t>(bytes.size());
+  for (int32_t i = 0; i < length;) {
+    int32_t start = i;
+    UChar32 c;
+    U8_NEXT(s, i, length, c);
+    if (c < 0) return static_cast<size_t>(start);
+  }
+  return std::nullopt;
+}
+
+char32_t next_code_point(std::string_view text, size_t& i) {
+  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
+  int32_t pos = static_cast<int32_t>(i);
+  UChar32 c;
+  U8_NEXT(s, pos, static_cast<int32_t>(text.size()), c);
+  i = static_cast<size_t>(pos);
+  return c < 0 ? U'\uFFFD' : static_cast<char32_t>(c);
+}
+
+void append_utf8(std::string& out, char32_t cp) {
+  uint8_t buf[4];
+  int32_t len = 0;
+  UBool error = false;
+  U8_APPEND(buf, len, 4, static_cast<UChar32>(cp), error);
+  if (!error) out.append(reinterpret_cast<char*>(buf), len);
+}
+
+std::optional<TextFile> read_text_file(const std::string& path, DiagnosticSink& sink) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    sink.error({path, 1, 1}, fmt::format("cannot read file: {}", std::strerror(errno)));
+    return std::nullopt;
+  }
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  std::string bytes = std::move(buffer).str();
+  if (in.bad()) {
+    sink.error({path, 1, 1}, "cannot read file: read error");
+    return std::nullopt;
+  }
+  if (auto bad = find_invalid_utf8(bytes)) {
+    // Position the diagnostic with the valid prefix only.
+    TextFile prefix(path, bytes.substr(0, *bad));
+    sink.error(prefix.span_at(*bad),
+               fmt::format("invalid UTF-8: byte 0x{:02X} does not start a valid sequence",
+                           static_cast<uint8_t>(bytes[*bad])),
+               {"save the file as UTF-8 (GBK and other legacy encodings are not read)"});
+    return std::nullopt;
+  }
+  if (bytes.size() >= 3 && bytes.compare(0, 3, "\xEF\xBB\xBF") == 0) bytes.erase(0, 3);
+  return TextFile(path, std::move(bytes));
+}
+
+std::string write_file_atomically(const std::string& path, std::string_view bytes) {
+  namespace fs = std::filesystem;
+  fs::path target(path);
+  fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  std::string tmpl = (dir / ("." + target.filename().string() + ".XXXXXX")).string();
+  int fd = mkstemp(tmpl.data());
+  if (fd < 0) return fmt::format("cannot create a temporary file in {}: {}", dir.string(), std::strerror(errno));
+  const char* p = bytes.data();
+  size_t left = bytes.size();
+  while (left > 0) {
+    ssize_t n = ::write(fd, p, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      std::string err = std::strerror(errno);
+      ::close(fd);
+      ::unlink(tmpl.c_str());
+      return fmt::format("cannot write {}: {}", tmpl, err);
+    }
+    p += n;
+    left -= static_cast<size_t>(n);
+  }
+  // Readable like any file the user creates (mkstemp makes 0600).
+  mode_t mask = umask(0);
+  umask(mask);
+  fchmod(fd, 0666 & ~mask);
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    std::string err = std::strerror(errno);
+    ::unlink(tmpl.c_str());
+    return fmt::format("cannot flush {}: {}", tmpl, err);
+  }
+  if (std::rename(tmpl.c_str(), path.c_str()) != 0) {
+    std::string err = std::strerror(errno);
+    ::unlink(tmpl.c_str());
+    return fmt::format("cannot rename {} to {}: {}", tmpl, path, err);
+  }
+  return {};
+}
+
+}  // namespace paiban

@@ -1,0 +1,84 @@
+// paiban: the command-line tool. The only code that prints.
+// Exit codes: 0 success, 1 the input has errors, 2 usage error, 70 internal error.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <exception>
+
+#include <fmt/format.h>
+
+#include "fonts/font_set.h"
+#include "pipeline.h"
+
+namespace {
+
+constexpr int kExitInput = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitInternal = 70;
+
+int report(const paiban::DiagnosticSink& sink) {
+  std::fputs(sink.format_all().c_str(), stderr);
+  return sink.has_errors() ? kExitInput : 0;
+}
+
+int run(int argc, char** argv) {
+  CLI::App app{"paiban: typesets Chinese reports from Markdown and data into print-ready PDF", "paiban"};
+  app.set_version_flag("--version", std::string("paiban ") + paiban::kVersion);
+  app.require_subcommand(1);
+
+  paiban::BuildOptions build_options;
+  auto* build = app.add_subcommand("build", "render the report in DIR to PDF");
+  build->add_option("DIR", build_options.report_dir, "report folder (holds report.md)")->required();
+  build->add_option("-o,--output", build_options.output, "PDF file (default: output/<DIR name>.pdf)");
+  build->add_option("--layout", build_options.layout, "layout name in layouts/ or a path (default: report)");
+
+  paiban::BuildOptions check_options;
+  auto* check = app.add_subcommand("check", "parse and validate the report in DIR without writing a PDF");
+  check->add_option("DIR", check_options.report_dir, "report folder")->required();
+  check->add_option("--layout", check_options.layout, "layout name in layouts/ or a path");
+
+  auto* fonts_cmd = app.add_subcommand("fonts", "list, per font role, the file and face index that will be used");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : kExitUsage;
+  }
+
+  paiban::DiagnosticSink sink;
+  if (*build) {
+    auto result = paiban::write_report(build_options, sink);
+    int code = report(sink);
+    if (code == 0) std::printf("%s: %d pages\n", result.output_path.c_str(), result.page_count);
+    return code;
+  }
+  if (*check) {
+    paiban::check_report(check_options, sink);
+    return report(sink);
+  }
+  if (*fonts_cmd) {
+    std::string root = paiban::resource_root();
+    auto set = paiban::fonts::load_font_set(root + "/fonts", sink);
+    if (set)
+      for (const auto& r : set->resolutions())
+        std::printf("%s\t%s\t%s\t%s#%u\n", r.role.c_str(), r.chain.c_str(), r.request.c_str(), r.path.c_str(), r.index);
+    return report(sink);
+  }
+  return kExitUsage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "paiban: internal error: %s\n", e.what());
+    return kExitInternal;
+  } catch (...) {
+    std::fprintf(stderr, "paiban: internal error\n");
+    return kExitInternal;
+  }
+}

@@ -1,0 +1,220 @@
+#include "fonts/font_set.h"
+
+#include <fontconfig/fontconfig.h>
+#include <ft2build.h>
+#include FT_FREETYPE_H
+#include FT_TRUETYPE_TABLES_H
+#include <hb-ot.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <mutex>
+
+#include <fmt/format.h>
+
+#include "base/text_file.h"
+#include "base/yaml_span.h"
+
+namespace paiban::fonts {
+
+unsigned Face::glyph_for(char32_t cp) const {
+  hb_codepoint_t g = 0;
+  return hb_font_get_nominal_glyph(hb_font, cp, &g) ? g : 0;
+}
+
+FontSet::FontSet() { FT_Init_FreeType(&ft_); }
+
+FontSet::~FontSet() {
+  for (auto& f : faces_) {
+    hb_font_destroy(f->hb_font);
+    hb_face_destroy(f->hb_face);
+  }
+  for (auto& [path, blob] : blobs_) hb_blob_destroy(blob);
+  FT_Done_FreeType(ft_);
+}
+
+const Role* FontSet::role(const std::string& name) const {
+  auto it = roles_.find(name);
+  return it == roles_.end() ? nullptr : &it->second;
+}
+
+std::vector<std::string> FontSet::role_names() const {
+  std::vector<std::string> names;
+  for (const auto& [name, role] : roles_) names.push_back(name);
+  return names;
+}
+
+std::optional<FaceId> FontSet::load_face(const std::string& path, unsigned index,
+                                         const std::string& family) {
+  for (size_t i = 0; i < faces_.size(); ++i)
+    if (faces_[i]->path == path && faces_[i]->index == index) return static_cast<FaceId>(i);
+
+  hb_blob_t*& blob = blobs_[path];
+  if (!blob) blob = hb_blob_create_from_file_or_fail(path.c_str());
+  if (!blob) return std::nullopt;
+  if (index >= hb_face_count(blob)) return std::nullopt;
+
+  auto face = std::make_unique<Face>();
+  face->path = path;
+  face->index = index;
+  face->family = family;
+  face->hb_face = hb_face_create(blob, index);
+  face->hb_font = hb_font_create(face->hb_face);
+  hb_face_make_immutable(face->hb_face);
+  hb_font_make_immutable(face->hb_font);
+  face->cff = hb_face_reference_table(face->hb_face, HB_TAG('C', 'F', 'F', ' ')) != hb_blob_get_empty();
+
+  // Descriptor metrics from FreeType, which reads head/hhea/OS/2/post.
+  FT_Face ft_face = nullptr;
+  if (FT_New_Face(ft_, path.c_str(), index, &ft_face) != 0) return std::nullopt;
+  FaceMetrics& m = face->metrics;
+  m.units_per_em = ft_face->units_per_EM;
+  m.ascender = ft_face->ascender;
+  m.descender = ft_face->descender;
+  m.bbox[0] = static_cast<int>(ft_face->bbox.xMin);
+  m.bbox[1] = static_cast<int>(ft_face->bbox.yMin);
+  m.bbox[2] = static_cast<int>(ft_face->bbox.xMax);
+  m.bbox[3] = static_cast<int>(ft_face->bbox.yMax);
+  m.fixed_pitch = FT_IS_FIXED_WIDTH(ft_face);
+  if (auto* os2 = static_cast<TT_OS2*>(FT_Get_Sfnt_Table(ft_face, FT_SFNT_OS2))) {
+    m.cap_height = os2->version >= 2 ? os2->sCapHeight : m.ascender;
+    m.serif = ((os2->sFamilyClass >> 8) & 0xFF) >= 1 && ((os2->sFamilyClass >> 8) & 0xFF) <= 7;
+  } else {
+    m.cap_height = m.ascender;
+  }
+  if (auto* post = static_cast<TT_Postscript*>(FT_Get_Sfnt_Table(ft_face, FT_SFNT_POST)))
+    m.italic_angle = static_cast<int>(post->italicAngle >> 16);
+  const char* ps = FT_Get_Postscript_Name(ft_face);
+  face->postscript_name = ps ? ps : "Unnamed";
+  FT_Done_Face(ft_face);
+
+  faces_.push_back(std::move(face));
+  return static_cast<FaceId>(faces_.size() - 1);
+}
+
+std::optional<std::pair<std::string, unsigned>> find_installed_font(const std::string& request) {
+  static std::mutex fc_mutex;  // fontconfig's default config is not thread-safe to initialise
+  std::lock_guard lock(fc_mutex);
+  FcPattern* pattern = FcNameParse(reinterpret_cast<const FcChar8*>(request.c_str()));
+  if (!pattern) return std::nullopt;
+  FcConfigSubstitute(nullptr, pattern, FcMatchPattern);
+  FcDefaultSubstitute(pattern);
+  FcResult result;
+  FcPattern* match = FcFontMatch(nullptr, pattern, &result);
+  std::optional<std::pair<std::string, unsigned>> found;
+  if (match) {
+    // Fontconfig always returns *some* font: accept it only if it is the
+    // family (and style) asked for.
+    FcChar8* wanted_family = nullptr;
+    FcChar8* wanted_style = nullptr;
+    FcPattern* parsed = FcNameParse(reinterpret_cast<const FcChar8*>(request.c_str()));
+    FcPatternGetString(parsed, FC_FAMILY, 0, &wanted_family);
+    FcPatternGetString(parsed, FC_STYLE, 0, &wanted_style);
+    bool family_ok = false, style_ok = wanted_style == nullptr;
+    FcChar8* s = nullptr;
+    for (int i = 0; FcPatternGetString(match, FC_FAMILY, i, &s) == FcResultMatch; ++i)
+      if (wanted_family && FcStrCmpIgnoreCase(s, wanted_family) == 0) family_ok = true;
+    for (int i = 0; wanted_style && FcPatternGetString(match, FC_STYLE, i, &s) == FcResultMatch; ++i)
+      if (FcStrCmpIgnoreCase(s, wanted_style) == 0) style_ok = true;
+    FcChar8* file = nullptr;
+    int index = 0;
+    if (family_ok && style_ok && FcPatternGetString(match, FC_FILE, 0, &file) == FcResultMatch) {
+      FcPatternGetInteger(match, FC_INDEX, 0, &index);
+      found = std::make_pair(std::string(reinterpret_cast<char*>(file)), static_cast<unsigned>(index));
+    }
+    FcPatternDestroy(parsed);
+    FcPatternDestroy(match);
+  }
+  FcPatternDestroy(pattern);
+  return found;
+}
+
+namespace {
+
+bool is_font_file(const std::string& name) {
+  std::string lower = name.substr(0, name.find('#'));
+  std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+  for (const char* ext : {".ttf", ".otf", ".ttc", ".otc"})
+    if (lower.size() > 4 && lower.compare(lower.size() - 4, 4, ext) == 0) return true;
+  return false;
+}
+
+}  // namespace
+
+std::unique_ptr<FontSet> load_font_set(const std::string& fonts_dir, DiagnosticSink& sink) {
+  std::string path = (std::filesystem::path(fonts_dir) / "fonts.yaml").string();
+  auto file = read_text_file(path, sink);
+  if (!file) return nullptr;
+  YAML::Node root;
+  try {
+    root = YAML::Load(file->text());
+  } catch (const YAML::ParserException& e) {
+    sink.error(yaml_span(path, e.mark), e.msg);
+    return nullptr;
+  }
+  YAML::Node roles = root["roles"];
+  if (!roles || !roles.IsMap()) {
+    sink.error({path, 1, 1}, "expected a \"roles\" map", {"roles:\n  song:\n    cjk: [Noto Serif CJK SC]"});
+    return nullptr;
+  }
+  auto set = std::make_unique<FontSet>();
+  for (const auto& entry : roles) {
+    Role role;
+    role.name = entry.first.Scalar();
+    if (!entry.second.IsMap()) {
+      sink.error(yaml_span(path, entry.second.Mark()), fmt::format("role \"{}\" must map cjk and latin to lists of fonts", role.name));
+      continue;
+    }
+    for (const auto& chain : entry.second) {
+      std::string chain_name = chain.first.Scalar();
+      std::vector<FaceId>* target = chain_name == "cjk" ? &role.cjk : chain_name == "latin" ? &role.latin : nullptr;
+      if (!target) {
+        sink.error(yaml_span(path, chain.first.Mark()), fmt::format("unknown chain \"{}\" in role \"{}\"", chain_name, role.name),
+                   {"a role has two chains: cjk and latin"});
+        continue;
+      }
+      if (!chain.second.IsSequence()) {
+        sink.error(yaml_span(path, chain.second.Mark()), "expected a list of font families or files");
+        continue;
+      }
+      for (const auto& item : chain.second) {
+        std::string request = item.Scalar();
+        Span span = yaml_span(path, item.Mark());
+        std::optional<std::pair<std::string, unsigned>> where;
+        if (is_font_file(request)) {
+          std::string name = request.substr(0, request.find('#'));
+          unsigned index = request.find('#') == std::string::npos ? 0 : std::stoul(request.substr(request.find('#') + 1));
+          std::string file_path = (std::filesystem::path(fonts_dir) / name).string();
+          if (!std::filesystem::exists(file_path)) {
+            sink.error(span, fmt::format("font file \"{}\" not found", file_path),
+                       {fmt::format("copy the font file into {}/ or name an installed family", fonts_dir)});
+            continue;
+          }
+          where = std::make_pair(file_path, index);
+        } else {
+          where = find_installed_font(request);
+          if (!where) {
+            sink.error(span, fmt::format("font \"{}\" is not installed", request),
+                       {"install it (the defaults come with: apt-get install fonts-noto-cjk fonts-liberation2), "
+                        "or copy its file into fonts/ and name the file here"});
+            continue;
+          }
+        }
+        auto id = set->load_face(where->first, where->second, request);
+        if (!id) {
+          sink.error(span, fmt::format("cannot load font \"{}\" from {} (face {})", request, where->first, where->second));
+          continue;
+        }
+        target->push_back(*id);
+        set->add_resolution({role.name, chain_name, request, where->first, where->second});
+      }
+    }
+    if (role.cjk.empty() && role.latin.empty() && !sink.has_errors())
+      sink.error(yaml_span(path, entry.first.Mark()), fmt::format("role \"{}\" names no font", role.name));
+    set->add_role(std::move(role));
+  }
+  return set;
+}
+
+}  // namespace paiban::fonts

@@ -1,0 +1,101 @@
+#pragma once
+// Font roles and the faces behind them.
+//
+// fonts/fonts.yaml names, per role, a chain of families (found with
+// fontconfig) or files (in fonts/) for CJK text and one for Latin letters and
+// digits. load_font_set resolves every name, loads each face once (HarfBuzz
+// and FreeType), and keeps them for the whole process: faces are immutable
+// after loading and may be shared by threads.
+#include <hb.h>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/diagnostic.h"
+
+typedef struct FT_LibraryRec_* FT_Library;
+typedef struct FT_FaceRec_* FT_Face;
+
+namespace paiban::fonts {
+
+/// Index of a face in a FontSet.
+using FaceId = int;
+
+/// Metrics a PDF font descriptor needs, in font units.
+struct FaceMetrics {
+  int units_per_em = 1000;
+  int ascender = 0, descender = 0, cap_height = 0;
+  int bbox[4] = {0, 0, 0, 0};  ///< xMin yMin xMax yMax
+  int italic_angle = 0;
+  bool fixed_pitch = false;
+  bool serif = false;
+};
+
+/// One loaded face of a font file.
+struct Face {
+  std::string path;             ///< the font file
+  unsigned index = 0;           ///< face index in a .ttc collection
+  std::string family;           ///< the family name as requested
+  std::string postscript_name;  ///< from the font's name table
+  bool cff = false;             ///< CFF outlines (else TrueType glyf)
+  FaceMetrics metrics;
+  hb_face_t* hb_face = nullptr;
+  hb_font_t* hb_font = nullptr;  ///< scaled to units_per_em
+
+  /// The nominal glyph for a code point, or 0 when the face lacks it.
+  unsigned glyph_for(char32_t cp) const;
+};
+
+/// A role's fallback chains.
+struct Role {
+  std::string name;
+  std::vector<FaceId> cjk;    ///< Han, CJK punctuation, everything not Latin
+  std::vector<FaceId> latin;  ///< Latin letters, digits, ASCII punctuation
+};
+
+/// Where one chain entry resolved to (for `paiban fonts`).
+struct Resolution {
+  std::string role, chain, request, path;
+  unsigned index = 0;
+};
+
+class FontSet {
+ public:
+  FontSet();
+  ~FontSet();
+  FontSet(const FontSet&) = delete;
+  FontSet& operator=(const FontSet&) = delete;
+
+  const Face& face(FaceId id) const { return *faces_[id]; }
+  size_t face_count() const { return faces_.size(); }
+  const Role* role(const std::string& name) const;
+  std::vector<std::string> role_names() const;
+  const std::vector<Resolution>& resolutions() const { return resolutions_; }
+
+  /// Loads (once) the face at PATH/INDEX; nullopt if it cannot be read.
+  std::optional<FaceId> load_face(const std::string& path, unsigned index, const std::string& family);
+  void add_role(Role role) { roles_[role.name] = std::move(role); }
+  void add_resolution(Resolution r) { resolutions_.push_back(std::move(r)); }
+
+ private:
+  FT_Library ft_ = nullptr;
+  std::vector<std::unique_ptr<Face>> faces_;
+  std::map<std::string, Role> roles_;
+  std::vector<Resolution> resolutions_;
+  std::map<std::string, hb_blob_t*> blobs_;
+};
+
+/// Reads fonts.yaml (FONTS_DIR/fonts.yaml) and resolves every role.
+/// Errors (a family that is not installed, a missing file, a YAML error) are
+/// reported at their position in fonts.yaml.
+std::unique_ptr<FontSet> load_font_set(const std::string& fonts_dir, DiagnosticSink& sink);
+
+/// Finds an installed family with fontconfig. REQUEST is a fontconfig
+/// pattern ("Noto Sans CJK SC:style=Bold"). Returns the file and face index
+/// only when the match really is that family (and style, when given).
+std::optional<std::pair<std::string, unsigned>> find_installed_font(const std::string& request);
+
+}  // namespace paiban::fonts

@@ -1,0 +1,173 @@
+#include "layout/layout_spec.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <charconv>
+#include <functional>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "base/text_file.h"
+#include "base/yaml_span.h"
+
+namespace paiban::layout {
+
+std::optional<double> parse_length(const std::string& text) {
+  double value = 0;
+  const char* begin = text.data();
+  const char* end = begin + text.size();
+  auto [ptr, ec] = std::from_chars(begin, end, value);
+  if (ec != std::errc() || ptr == begin) return std::nullopt;
+  std::string unit(ptr, end);
+  if (unit == "pt") return value;
+  if (unit == "mm") return value * 72.0 / 25.4;
+  if (unit == "cm") return value * 72.0 / 2.54;
+  if (unit == "in") return value * 72.0;
+  return std::nullopt;
+}
+
+namespace {
+
+/// Walks a YAML map with a table of known keys; anything else is an error.
+class MapReader {
+ public:
+  MapReader(const std::string& path, DiagnosticSink& sink) : path_(path), sink_(sink) {}
+
+  using Handler = std::function<void(const YAML::Node&)>;
+  void read(const YAML::Node& map, const std::string& where, const std::map<std::string, Handler>& keys) {
+    if (!map.IsMap()) {
+      sink_.error(yaml_span(path_, map.Mark()), fmt::format("{}: expected key: value pairs", where));
+      return;
+    }
+    for (const auto& item : map) {
+      std::string key = item.first.Scalar();
+      auto it = keys.find(key);
+      if (it == keys.end()) {
+        std::vector<std::string> names;
+        for (const auto& [k, h] : keys) names.push_back(k);
+        sink_.error(yaml_span(path_, item.first.Mark()), fmt::format("{}: unknown key \"{}\"", where, key),
+                    {fmt::format("known keys: {}", fmt::join(names, ", "))});
+        continue;
+      }
+      it->second(item.second);
+    }
+  }
+
+  Handler length(double& out) {
+    return [this, &out](const YAML::Node& n) {
+      auto v = n.IsScalar() ? parse_length(n.Scalar()) : std::nullopt;
+      if (!v) {
+        sink_.error(yaml_span(path_, n.Mark()), fmt::format("expected a length, got \"{}\"", n.IsScalar() ? n.Scalar() : "…"),
+                    {"write a number with a unit: 12pt, 25mm, 1.5cm, 1in"});
+        return;
+      }
+      out = *v;
+    };
+  }
+  Handler number(double& out) {
+    return [this, &out](const YAML::Node& n) {
+      double v = 0;
+      const std::string s = n.IsScalar() ? n.Scalar() : "";
+      auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+      if (s.empty() || ec != std::errc() || ptr != s.data() + s.size()) {
+        sink_.error(yaml_span(path_, n.Mark()), fmt::format("expected a number, got \"{}\"", s));
+        return;
+      }
+      out = v;
+    };
+  }
+  Handler text(std::string& out) {
+    return [this, &out](const YAML::Node& n) {
+      if (!n.IsScalar()) {
+        sink_.error(yaml_span(path_, n.Mark()), "expected a single value");
+        return;
+      }
+      out = n.Scalar();
+    };
+  }
+  Handler style(TextStyle& s, const std::string& where) {
+    return [this, &s, where](const YAML::Node& n) {
+      read(n, where, {{"role", text(s.role)}, {"size", length(s.size)}, {"line-height", length(s.line_height)}});
+    };
+  }
+
+ private:
+  const std::string& path_;
+  DiagnosticSink& sink_;
+};
+
+}  // namespace
+
+std::optional<LayoutSpec> load_layout(const std::string& path, DiagnosticSink& sink) {
+  auto file = read_text_file(path, sink);
+  if (!file) return std::nullopt;
+  YAML::Node root;
+  try {
+    root = YAML::Load(file->text());
+  } catch (const YAML::ParserException& e) {
+    sink.error(yaml_span(path, e.mark), e.msg);
+    return std::nullopt;
+  }
+  int errors_before = sink.error_count();
+  LayoutSpec spec;
+  spec.path = path;
+  MapReader r(path, sink);
+  auto heading = [&](int level) {
+    HeadingStyle& h = spec.headings[level - 1];
+    return [&r, &h, level](const YAML::Node& n) {
+      std::string where = fmt::format("headings.{}", level);
+      r.read(n, where, {{"role", r.text(h.text.role)}, {"size", r.length(h.text.size)},
+                        {"line-height", r.length(h.text.line_height)},
+                        {"space-before", r.length(h.space_before)}, {"space-after", r.length(h.space_after)}});
+    };
+  };
+  r.read(root, "layout", {
+    {"page", [&](const YAML::Node& n) {
+      r.read(n, "page", {{"width", r.length(spec.page_width)}, {"height", r.length(spec.page_height)},
+                         {"margin-top", r.length(spec.margin_top)}, {"margin-bottom", r.length(spec.margin_bottom)},
+                         {"margin-left", r.length(spec.margin_left)}, {"margin-right", r.length(spec.margin_right)}});
+    }},
+    {"body", [&](const YAML::Node& n) {
+      r.read(n, "body", {{"role", r.text(spec.body.role)}, {"size", r.length(spec.body.size)},
+                         {"line-height", r.length(spec.body.line_height)},
+                         {"indent", r.number(spec.paragraph_indent_em)},
+                         {"paragraph-space", r.length(spec.paragraph_space)},
+                         {"list-indent", r.number(spec.list_indent_em)},
+                         {"strong-role", r.text(spec.strong_role)},
+                         {"emphasis-role", r.text(spec.emphasis_role)}});
+    }},
+    {"title", r.style(spec.title, "title")},
+    {"headings", [&](const YAML::Node& n) {
+      r.read(n, "headings", {{"1", heading(1)}, {"2", heading(2)}, {"3", heading(3)}, {"4", heading(4)}});
+    }},
+    {"header", [&](const YAML::Node& n) {
+      r.read(n, "header", {{"role", r.text(spec.header.role)}, {"size", r.length(spec.header.size)},
+                           {"offset", r.length(spec.header_offset)}});
+    }},
+    {"footer", [&](const YAML::Node& n) {
+      r.read(n, "footer", {{"role", r.text(spec.footer.role)}, {"size", r.length(spec.footer.size)},
+                           {"offset", r.length(spec.footer_offset)}});
+    }},
+  });
+  // Defaults that follow from other values.
+  if (spec.body.line_height <= 0) spec.body.line_height = spec.body.size * 1.6;
+  if (spec.strong_role.empty()) spec.strong_role = spec.body.role;
+  if (spec.emphasis_role.empty()) spec.emphasis_role = spec.body.role;
+  for (auto* s : {&spec.title, &spec.header, &spec.footer}) {
+    if (s->role.empty()) s->role = spec.body.role;
+    if (s->line_height <= 0) s->line_height = s->size * 1.4;
+  }
+  for (auto& h : spec.headings) {
+    if (h.text.role.empty()) h.text.role = spec.body.role;
+    if (h.text.line_height <= 0) h.text.line_height = h.text.size * 1.4;
+  }
+  if (spec.body.role.empty()) sink.error({path, 1, 1}, "body.role is missing", {"body:\n  role: song"});
+  if (spec.type_width() <= spec.body.size * 4 || spec.type_height() <= spec.body.line_height * 4)
+    sink.error({path, 1, 1}, fmt::format("the margins leave a type area of {:.1f} × {:.1f} pt, too small for text",
+                                         spec.type_width(), spec.type_height()));
+  if (sink.error_count() > errors_before) return std::nullopt;
+  return spec;
+}
+
+}  // namespace paiban::layout

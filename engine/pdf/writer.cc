@@ -1,0 +1,341 @@
+// The PDF writer.
+//
+// write_pdf → collect_font_usage (glyphs and their text, per face)
+//           → one page per layout::Page: content stream written directly
+//             (BT /Fn size Tf … TJ ET), rules through libharu's path API
+//           → embed_font per used face: subset_face (hb-subset), then the
+//             Type0 / CIDFont / FontDescriptor / FontFile / ToUnicode objects
+//             through libharu's object layer (hpdf_objects.h)
+//           → HPDF_SaveToStream → bytes
+//
+// libharu 2.3.0 cannot load CFF fonts and its TrueType path writes an
+// invalid ToUnicode, so its font and text API is never used. Its error
+// handler only records; every call is checked (libharu errors are sticky).
+#include "pdf/writer.h"
+
+#include <hpdf.h>
+#include <hpdf_objects.h>
+#include <hpdf_pages.h>
+#include <hpdf_doc.h>
+
+#include <cmath>
+#include <map>
+#include <set>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "base/text_file.h"
+#include "pdf/subset.h"
+
+namespace paiban::pdf {
+namespace {
+
+/// libharu's last error, recorded by the handler.
+struct HaruError {
+  HPDF_STATUS error = HPDF_OK;
+  HPDF_STATUS detail = 0;
+};
+
+void record_error(HPDF_STATUS error, HPDF_STATUS detail, void* user_data) {
+  auto* e = static_cast<HaruError*>(user_data);
+  if (e->error == HPDF_OK) {
+    e->error = error;
+    e->detail = detail;
+  }
+}
+
+/// Thrown inside this file only, caught in write_pdf.
+struct HaruFailure : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// Everything one face contributes to the document.
+struct FontUsage {
+  std::set<unsigned> gids;                 ///< original glyph IDs used
+  std::map<unsigned, std::string> text;    ///< gid → the text it stands for (first seen)
+  std::string resource_name;               ///< "F1", "F2", …
+  HPDF_Dict type0 = nullptr;
+};
+
+std::string hex_utf16be(std::string_view utf8) {
+  std::string out;
+  for (size_t i = 0; i < utf8.size();) {
+    char32_t cp = next_code_point(utf8, i);
+    if (cp >= 0x10000) {
+      cp -= 0x10000;
+      out += fmt::format("{:04X}{:04X}", 0xD800 + (cp >> 10), 0xDC00 + (cp & 0x3FF));
+    } else {
+      out += fmt::format("{:04X}", static_cast<unsigned>(cp));
+    }
+  }
+  return out;
+}
+
+/// A number as PDF writes it: at most 3 decimals, no trailing zeros.
+std::string num(double v) {
+  if (std::abs(v) < 0.0005) return "0";
+  std::string s = fmt::format("{:.3f}", v);
+  while (s.back() == '0') s.pop_back();
+  if (s.back() == '.') s.pop_back();
+  return s;
+}
+
+class Writer {
+ public:
+  Writer(const fonts::FontSet& fonts, DiagnosticSink& sink) : fonts_(fonts), sink_(sink) {
+    pdf_ = HPDF_New(record_error, &error_);
+    if (!pdf_) throw HaruFailure("HPDF_New");
+    check(HPDF_SetCompressionMode(pdf_, HPDF_COMP_ALL), "HPDF_SetCompressionMode");
+  }
+  ~Writer() { HPDF_Free(pdf_); }
+
+  std::string write(const layout::Pages& pages, const DocumentInfo& info) {
+    set_info(info);
+    collect_font_usage(pages);
+    for (auto& [face, usage] : usage_) usage.type0 = new_indirect_dict();
+    for (const auto& page : pages.pages) write_page(page, pages.width, pages.height);
+    for (auto& [face, usage] : usage_) embed_font(face, usage);
+    check(HPDF_SaveToStream(pdf_), "HPDF_SaveToStream");
+    HPDF_UINT32 size = HPDF_GetStreamSize(pdf_);
+    std::string bytes(size, '\0');
+    HPDF_UINT32 read = size;
+    check(HPDF_ReadFromStream(pdf_, reinterpret_cast<HPDF_BYTE*>(bytes.data()), &read), "HPDF_ReadFromStream");
+    bytes.resize(read);
+    return bytes;
+  }
+
+ private:
+  void check(HPDF_STATUS status, const char* operation) {
+    if (status == HPDF_OK && error_.error == HPDF_OK) return;
+    // HPDF_ReadFromStream reports end of stream after a complete read.
+    if (error_.error == HPDF_STREAM_EOF || status == HPDF_STREAM_EOF) {
+      HPDF_ResetError(pdf_);
+      error_ = {};
+      return;
+    }
+    throw HaruFailure(fmt::format("{} failed (libharu error 0x{:04X}, detail {})", operation,
+                                  static_cast<unsigned>(error_.error ? error_.error : status),
+                                  static_cast<unsigned>(error_.detail)));
+  }
+  template <typename T>
+  T checked(T object, const char* operation) {
+    if (!object) check(error_.error ? error_.error : HPDF_FAILD_TO_ALLOC_MEM, operation);
+    check(HPDF_OK, operation);
+    return object;
+  }
+
+  void set_info(const DocumentInfo& info) {
+    check(HPDF_UseUTFEncodings(pdf_), "HPDF_UseUTFEncodings");
+    check(HPDF_SetCurrentEncoder(pdf_, "UTF-8"), "HPDF_SetCurrentEncoder");
+    if (!info.title.empty()) check(HPDF_SetInfoAttr(pdf_, HPDF_INFO_TITLE, info.title.c_str()), "HPDF_SetInfoAttr(Title)");
+    if (!info.author.empty()) check(HPDF_SetInfoAttr(pdf_, HPDF_INFO_AUTHOR, info.author.c_str()), "HPDF_SetInfoAttr(Author)");
+    check(HPDF_SetInfoAttr(pdf_, HPDF_INFO_CREATOR, info.creator.c_str()), "HPDF_SetInfoAttr(Creator)");
+    check(HPDF_SetInfoAttr(pdf_, HPDF_INFO_PRODUCER, info.creator.c_str()), "HPDF_SetInfoAttr(Producer)");
+  }
+
+  void collect_font_usage(const layout::Pages& pages) {
+    for (const auto& page : pages.pages)
+      for (const auto& run : page.runs) {
+        FontUsage& u = usage_[run.face];
+        for (const auto& g : run.glyphs) {
+          u.gids.insert(g.gid);
+          if (!g.text.empty()) u.text.emplace(g.gid, g.text);
+        }
+      }
+    int n = 0;
+    for (auto& [face, usage] : usage_) usage.resource_name = fmt::format("F{}", ++n);
+  }
+
+  HPDF_Dict new_indirect_dict() {
+    HPDF_Dict d = checked(HPDF_Dict_New(pdf_->mmgr), "HPDF_Dict_New");
+    check(HPDF_Xref_Add(pdf_->xref, d), "HPDF_Xref_Add");
+    return d;
+  }
+
+  HPDF_Dict new_stream(std::string_view data, bool compress) {
+    HPDF_Dict s = checked(HPDF_DictStream_New(pdf_->mmgr, pdf_->xref), "HPDF_DictStream_New");
+    if (compress) s->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+    check(HPDF_Stream_Write(s->stream, reinterpret_cast<const HPDF_BYTE*>(data.data()),
+                            static_cast<HPDF_UINT>(data.size())),
+          "HPDF_Stream_Write");
+    return s;
+  }
+
+  void write_page(const layout::Page& page, double width, double height) {
+    HPDF_Page p = checked(HPDF_AddPage(pdf_), "HPDF_AddPage");
+    check(HPDF_Page_SetWidth(p, static_cast<HPDF_REAL>(width)), "HPDF_Page_SetWidth");
+    check(HPDF_Page_SetHeight(p, static_cast<HPDF_REAL>(height)), "HPDF_Page_SetHeight");
+
+    // Fonts used on this page go into its /Resources /Font dictionary.
+    auto* attr = static_cast<HPDF_PageAttr>(p->attr);
+    std::set<fonts::FaceId> used;
+    for (const auto& run : page.runs) used.insert(run.face);
+    if (!used.empty()) {
+      HPDF_Dict resources = checked(static_cast<HPDF_Dict>(HPDF_Dict_GetItem(p, "Resources", HPDF_OCLASS_DICT)),
+                                    "HPDF_Page resources");
+      HPDF_Dict font_dict = checked(HPDF_Dict_New(pdf_->mmgr), "HPDF_Dict_New");
+      check(HPDF_Dict_Add(resources, "Font", font_dict), "HPDF_Dict_Add(Font)");
+      attr->fonts = font_dict;
+      for (fonts::FaceId f : used)
+        check(HPDF_Dict_Add(font_dict, usage_[f].resource_name.c_str(), usage_[f].type0), "HPDF_Dict_Add(font)");
+    }
+
+    for (const auto& rule : page.rules) {
+      check(HPDF_Page_SetLineWidth(p, static_cast<HPDF_REAL>(rule.width)), "HPDF_Page_SetLineWidth");
+      check(HPDF_Page_MoveTo(p, static_cast<HPDF_REAL>(rule.x0), static_cast<HPDF_REAL>(rule.y0)), "HPDF_Page_MoveTo");
+      check(HPDF_Page_LineTo(p, static_cast<HPDF_REAL>(rule.x1), static_cast<HPDF_REAL>(rule.y1)), "HPDF_Page_LineTo");
+      check(HPDF_Page_Stroke(p), "HPDF_Page_Stroke");
+    }
+
+    // Text: one BT/ET per run. TJ adjusts each glyph from its /W width to
+    // the advance layout chose (HarfBuzz's advance plus justification).
+    std::string content;
+    for (const auto& run : page.runs) {
+      const fonts::Face& face = fonts_.face(run.face);
+      content += fmt::format("BT\n/{} {} Tf\n1 0 0 1 {} {} Tm\n[", usage_[run.face].resource_name, num(run.size),
+                             num(run.x), num(run.y));
+      for (size_t i = 0; i < run.glyphs.size(); ++i) {
+        const auto& g = run.glyphs[i];
+        content += fmt::format("<{:04X}>", g.gid);
+        double natural = width_1000(face, g.gid) * run.size / 1000.0;
+        double adjust = (natural - g.advance) * 1000.0 / run.size;  // TJ: positive moves left
+        if (i + 1 < run.glyphs.size() && std::abs(adjust) >= 0.0005) content += num(adjust);
+      }
+      content += "] TJ\nET\n";
+    }
+    check(HPDF_Stream_Write(attr->stream, reinterpret_cast<const HPDF_BYTE*>(content.data()),
+                            static_cast<HPDF_UINT>(content.size())),
+          "HPDF_Stream_Write(page content)");
+  }
+
+  /// A glyph's advance in the 1000-unit glyph space of /W, rounded to what
+  /// num() writes so that /W and TJ agree exactly.
+  static double width_1000(const fonts::Face& face, unsigned gid) {
+    double w = hb_font_get_glyph_h_advance(face.hb_font, gid) * 1000.0 / face.metrics.units_per_em;
+    return std::round(w * 1000.0) / 1000.0;
+  }
+
+  void embed_font(fonts::FaceId id, FontUsage& usage) {
+    const fonts::Face& face = fonts_.face(id);
+    FontSubset subset = subset_face(face, usage.gids);
+    if (subset.program.empty()) throw HaruFailure(fmt::format("hb-subset failed for {}", face.path));
+    const std::string base_font = subset.tag + "+" + face.postscript_name;
+    const double k = 1000.0 / face.metrics.units_per_em;
+
+    HPDF_Dict type0 = usage.type0;
+    check(HPDF_Dict_AddName(type0, "Type", "Font"), "Type0");
+    check(HPDF_Dict_AddName(type0, "Subtype", "Type0"), "Type0");
+    check(HPDF_Dict_AddName(type0, "BaseFont", base_font.c_str()), "Type0");
+    check(HPDF_Dict_AddName(type0, "Encoding", "Identity-H"), "Type0");
+
+    HPDF_Dict cid = new_indirect_dict();
+    HPDF_Array descendants = checked(HPDF_Array_New(pdf_->mmgr), "HPDF_Array_New");
+    check(HPDF_Array_Add(descendants, cid), "HPDF_Array_Add");
+    check(HPDF_Dict_Add(type0, "DescendantFonts", descendants), "Type0");
+    check(HPDF_Dict_Add(type0, "ToUnicode", to_unicode(usage)), "ToUnicode");
+
+    check(HPDF_Dict_AddName(cid, "Type", "Font"), "CIDFont");
+    check(HPDF_Dict_AddName(cid, "Subtype", subset.cff ? "CIDFontType0" : "CIDFontType2"), "CIDFont");
+    check(HPDF_Dict_AddName(cid, "BaseFont", base_font.c_str()), "CIDFont");
+    HPDF_Dict system_info = checked(HPDF_Dict_New(pdf_->mmgr), "HPDF_Dict_New");
+    check(HPDF_Dict_Add(system_info, "Registry", HPDF_String_New(pdf_->mmgr, "Adobe", nullptr)), "CIDSystemInfo");
+    check(HPDF_Dict_Add(system_info, "Ordering", HPDF_String_New(pdf_->mmgr, "Identity", nullptr)), "CIDSystemInfo");
+    check(HPDF_Dict_AddNumber(system_info, "Supplement", 0), "CIDSystemInfo");
+    check(HPDF_Dict_Add(cid, "CIDSystemInfo", system_info), "CIDFont");
+    check(HPDF_Dict_Add(cid, "W", widths(face, usage.gids)), "CIDFont /W");
+    if (!subset.cff) {
+      std::string map;
+      map.reserve(subset.cid_to_gid.size() * 2);
+      for (uint16_t g : subset.cid_to_gid) {
+        map.push_back(static_cast<char>(g >> 8));
+        map.push_back(static_cast<char>(g & 0xFF));
+      }
+      check(HPDF_Dict_Add(cid, "CIDToGIDMap", new_stream(map, true)), "CIDToGIDMap");
+    }
+
+    HPDF_Dict descriptor = new_indirect_dict();
+    check(HPDF_Dict_Add(cid, "FontDescriptor", descriptor), "CIDFont");
+    const auto& m = face.metrics;
+    check(HPDF_Dict_AddName(descriptor, "Type", "FontDescriptor"), "FontDescriptor");
+    check(HPDF_Dict_AddName(descriptor, "FontName", base_font.c_str()), "FontDescriptor");
+    // PDF 32000 9.8.2: Symbolic (bit 3) for fonts outside the standard Latin set.
+    int flags = 4 | (m.fixed_pitch ? 1 : 0) | (m.serif ? 2 : 0) | (m.italic_angle != 0 ? 64 : 0);
+    check(HPDF_Dict_AddNumber(descriptor, "Flags", flags), "FontDescriptor");
+    HPDF_Array bbox = checked(HPDF_Array_New(pdf_->mmgr), "HPDF_Array_New");
+    for (int v : m.bbox) check(HPDF_Array_AddNumber(bbox, static_cast<HPDF_INT32>(std::lround(v * k))), "FontBBox");
+    check(HPDF_Dict_Add(descriptor, "FontBBox", bbox), "FontDescriptor");
+    check(HPDF_Dict_AddNumber(descriptor, "ItalicAngle", m.italic_angle), "FontDescriptor");
+    check(HPDF_Dict_AddNumber(descriptor, "Ascent", static_cast<HPDF_INT32>(std::lround(m.ascender * k))), "FontDescriptor");
+    check(HPDF_Dict_AddNumber(descriptor, "Descent", static_cast<HPDF_INT32>(std::lround(m.descender * k))), "FontDescriptor");
+    check(HPDF_Dict_AddNumber(descriptor, "CapHeight", static_cast<HPDF_INT32>(std::lround(m.cap_height * k))), "FontDescriptor");
+    check(HPDF_Dict_AddNumber(descriptor, "StemV", 80), "FontDescriptor");
+    HPDF_Dict file = new_stream(subset.program, true);
+    if (subset.cff) {
+      check(HPDF_Dict_AddName(file, "Subtype", "CIDFontType0C"), "FontFile3");
+      check(HPDF_Dict_Add(descriptor, "FontFile3", file), "FontDescriptor");
+    } else {
+      check(HPDF_Dict_AddNumber(file, "Length1", static_cast<HPDF_INT32>(subset.program.size())), "FontFile2");
+      check(HPDF_Dict_Add(descriptor, "FontFile2", file), "FontDescriptor");
+    }
+  }
+
+  /// The /W array: runs of consecutive CIDs as `c [w1 w2 …]`.
+  HPDF_Array widths(const fonts::Face& face, const std::set<unsigned>& gids) {
+    HPDF_Array w = checked(HPDF_Array_New(pdf_->mmgr), "HPDF_Array_New");
+    HPDF_Array group = nullptr;
+    unsigned previous = 0;
+    bool first = true;
+    for (unsigned g : gids) {
+      if (first || g != previous + 1) {
+        check(HPDF_Array_AddNumber(w, static_cast<HPDF_INT32>(g)), "/W");
+        group = checked(HPDF_Array_New(pdf_->mmgr), "HPDF_Array_New");
+        check(HPDF_Array_Add(w, group), "/W");
+      }
+      check(HPDF_Array_AddReal(group, static_cast<HPDF_REAL>(width_1000(face, g))), "/W");
+      previous = g;
+      first = false;
+    }
+    return w;
+  }
+
+  /// A ToUnicode CMap (Adobe-Identity-UCS) from the shaping clusters.
+  HPDF_Dict to_unicode(const FontUsage& usage) {
+    std::string cmap =
+        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+        "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+        "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n";
+    std::vector<std::pair<unsigned, std::string>> entries(usage.text.begin(), usage.text.end());
+    for (size_t i = 0; i < entries.size(); i += 100) {  // at most 100 entries per block
+      size_t n = std::min<size_t>(100, entries.size() - i);
+      cmap += fmt::format("{} beginbfchar\n", n);
+      for (size_t j = i; j < i + n; ++j)
+        cmap += fmt::format("<{:04X}> <{}>\n", entries[j].first, hex_utf16be(entries[j].second));
+      cmap += "endbfchar\n";
+    }
+    cmap += "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
+    return new_stream(cmap, true);
+  }
+
+  const fonts::FontSet& fonts_;
+  DiagnosticSink& sink_;
+  HaruError error_;
+  HPDF_Doc pdf_ = nullptr;
+  std::map<fonts::FaceId, FontUsage> usage_;
+};
+
+}  // namespace
+
+std::optional<std::string> write_pdf(const layout::Pages& pages, const fonts::FontSet& fonts,
+                                     const DocumentInfo& info, DiagnosticSink& sink) {
+  try {
+    Writer writer(fonts, sink);
+    return writer.write(pages, info);
+  } catch (const HaruFailure& e) {
+    sink.error({"<pdf>", 0, 0}, fmt::format("writing the PDF: {}", e.what()));
+    return std::nullopt;
+  }
+}
+
+}  // namespace paiban::pdf

@@ -1,0 +1,26 @@
+#pragma once
+// Pages → PDF bytes. The only part of paiban that includes <hpdf.h>.
+#include <optional>
+#include <string>
+
+#include "base/diagnostic.h"
+#include "fonts/font_set.h"
+#include "layout/pages.h"
+
+namespace paiban::pdf {
+
+/// Document information written into the PDF's Info dictionary.
+struct DocumentInfo {
+  std::string title;
+  std::string author;   ///< the issuer
+  std::string creator;  ///< "paiban <version>"
+};
+
+/// Serialises PAGES with libharu. Text is written as glyph IDs of Type0
+/// fonts (Identity-H) whose descendant CIDFonts embed hb-subset subsets,
+/// with /W widths and a ToUnicode CMap from the shaping clusters.
+/// Returns the PDF's bytes, or nullopt after reporting what failed.
+std::optional<std::string> write_pdf(const layout::Pages& pages, const fonts::FontSet& fonts,
+                                     const DocumentInfo& info, DiagnosticSink& sink);
+
+}  // namespace paiban::pdf

@@ -1,0 +1,127 @@
+// report folder → PDF. Reads like a table of contents: one call per stage.
+#include "pipeline.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "base/text_file.h"
+#include "doc/document.h"
+#include "layout/layout_spec.h"
+#include "layout/paginate.h"
+#include "pdf/writer.h"
+#include "source/parse.h"
+
+#ifndef PAIBAN_SOURCE_DIR
+#define PAIBAN_SOURCE_DIR "."
+#endif
+
+namespace paiban {
+namespace fs = std::filesystem;
+
+std::string resource_root() {
+  if (const char* home = std::getenv("PAIBAN_HOME"); home && *home) return home;
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec)
+    for (fs::path dir = exe.parent_path(); !dir.empty() && dir != dir.root_path(); dir = dir.parent_path())
+      if (fs::exists(dir / "layouts" / "report.yaml") && fs::exists(dir / "fonts" / "fonts.yaml"))
+        return dir.string();
+  return PAIBAN_SOURCE_DIR;
+}
+
+std::string default_output_path(const std::string& report_dir) {
+  fs::path dir = fs::path(report_dir).lexically_normal();
+  if (dir.filename().empty()) dir = dir.parent_path();
+  return (fs::path("output") / (dir.filename().string() + ".pdf")).string();
+}
+
+namespace {
+
+struct Inputs {
+  source::SyntaxTree tree;
+  layout::LayoutSpec layout;
+  std::unique_ptr<fonts::FontSet> owned_fonts;
+};
+
+std::string layout_path(const std::string& root, const std::string& name) {
+  if (name.find('/') != std::string::npos || name.ends_with(".yaml")) return name;
+  return (fs::path(root) / "layouts" / (name + ".yaml")).string();
+}
+
+/// source → syntax tree; layout file; fonts. Nullopt after an error.
+std::optional<Inputs> read_inputs(const BuildOptions& options, DiagnosticSink& sink, bool load_fonts) {
+  std::string root = options.root.empty() ? resource_root() : options.root;
+  std::string source_path = (fs::path(options.report_dir) / "report.md").string();
+  if (!fs::is_directory(options.report_dir)) {
+    sink.error({options.report_dir, 0, 0}, "not a report folder",
+               {"give the folder that holds report.md, e.g. data/liangzhou-2023"});
+    return std::nullopt;
+  }
+  auto file = read_text_file(source_path, sink);
+  if (!file) return std::nullopt;
+  // 1. source: front matter + Markdown → syntax tree
+  auto tree = source::parse_source(*file, sink);
+  if (!tree || sink.has_errors()) return std::nullopt;
+
+  // 2. layout file: the command line wins over the front matter
+  std::string name = !options.layout.empty() ? options.layout
+                     : !tree->front.layout.empty() ? tree->front.layout : "report";
+  auto spec = layout::load_layout(layout_path(root, name), sink);
+  if (!spec) return std::nullopt;
+
+  Inputs inputs{std::move(*tree), std::move(*spec), nullptr};
+  // 3. fonts: every role resolved to installed faces
+  if (load_fonts) {
+    inputs.owned_fonts = fonts::load_font_set((fs::path(root) / "fonts").string(), sink);
+    if (!inputs.owned_fonts || sink.has_errors()) return std::nullopt;
+  }
+  return inputs;
+}
+
+}  // namespace
+
+BuildResult build_report(const BuildOptions& options, DiagnosticSink& sink, const fonts::FontSet* shared_fonts) {
+  BuildResult result;
+  result.output_path = options.output.empty() ? default_output_path(options.report_dir) : options.output;
+  auto inputs = read_inputs(options, sink, shared_fonts == nullptr);
+  if (!inputs) return result;
+  const fonts::FontSet& fonts = shared_fonts ? *shared_fonts : *inputs->owned_fonts;
+
+  // 4. doc: headings numbered, lists flattened
+  doc::Document document = doc::build_document(inputs->tree, sink);
+  // 5. text, compose, layout: shape each paragraph, break it into lines, place lines on pages
+  layout::Pages pages = layout::paginate(document, inputs->layout, fonts, sink);
+  if (sink.has_errors()) return result;
+  // 6. pdf: subset fonts, write objects
+  result.page_count = static_cast<int>(pages.pages.size());
+  result.pdf = pdf::write_pdf(pages, fonts, {document.meta.title, document.meta.issuer, fmt::format("paiban {}", kVersion)}, sink);
+  return result;
+}
+
+BuildResult write_report(const BuildOptions& options, DiagnosticSink& sink) {
+  BuildResult result = build_report(options, sink);
+  if (!result.pdf || sink.has_errors()) {
+    result.pdf.reset();
+    return result;
+  }
+  fs::path out(result.output_path);
+  std::error_code ec;
+  if (out.has_parent_path()) fs::create_directories(out.parent_path(), ec);
+  if (std::string err = write_file_atomically(result.output_path, *result.pdf); !err.empty()) {
+    sink.error({result.output_path, 0, 0}, err);
+    result.pdf.reset();
+  }
+  return result;
+}
+
+void check_report(const BuildOptions& options, DiagnosticSink& sink) {
+  auto inputs = read_inputs(options, sink, true);
+  if (!inputs) return;
+  doc::Document document = doc::build_document(inputs->tree, sink);
+  (void)document;
+}
+
+}  // namespace paiban

@@ -1,0 +1,51 @@
+#pragma once
+// The pipeline: a report folder → a PDF, one stage after another.
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "base/diagnostic.h"
+#include "fonts/font_set.h"
+#include "layout/pages.h"
+
+namespace paiban {
+
+inline constexpr const char* kVersion = "0.1.0";
+
+/// Where layouts/ and fonts/ live: $PAIBAN_HOME, else the folder above the
+/// executable that holds layouts/report.yaml, else the source tree it was
+/// built from.
+std::string resource_root();
+
+struct BuildOptions {
+  std::string report_dir;     ///< the folder holding report.md
+  std::string output;         ///< PDF path; empty: output/<folder name>.pdf
+  std::string layout;         ///< layout name (layouts/NAME.yaml) or path; empty: front matter, else "report"
+  std::string root;           ///< resource root; empty: resource_root()
+};
+
+/// What a build produced.
+struct BuildResult {
+  std::optional<std::string> pdf;  ///< the PDF's bytes (nullopt if errors were reported)
+  int page_count = 0;
+  std::string output_path;         ///< where write_report puts it
+};
+
+/// Runs every stage and returns the PDF's bytes without writing them.
+/// FONTS may be passed in to reuse loaded faces; otherwise they are loaded.
+BuildResult build_report(const BuildOptions& options, DiagnosticSink& sink,
+                         const fonts::FontSet* fonts = nullptr);
+
+/// build_report, then the PDF written atomically to its output path. The
+/// previous file stays as it was when anything fails.
+BuildResult write_report(const BuildOptions& options, DiagnosticSink& sink);
+
+/// Parses and validates a report (source, layout, fonts) without layout or
+/// PDF output.
+void check_report(const BuildOptions& options, DiagnosticSink& sink);
+
+/// The report's default output path: output/<folder name>.pdf under the
+/// current directory.
+std::string default_output_path(const std::string& report_dir);
+
+}  // namespace paiban

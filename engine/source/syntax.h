@@ -1,0 +1,54 @@
+#pragma once
+// The syntax tree: what the source says, before numbering and layout.
+#include <string>
+#include <vector>
+
+#include "base/span.h"
+
+namespace paiban::source {
+
+/// Inline style flags.
+enum class InlineStyle : unsigned { Regular = 0, Emphasis = 1, Strong = 2 };
+inline InlineStyle operator|(InlineStyle a, InlineStyle b) {
+  return static_cast<InlineStyle>(static_cast<unsigned>(a) | static_cast<unsigned>(b));
+}
+inline bool has(InlineStyle s, InlineStyle flag) {
+  return (static_cast<unsigned>(s) & static_cast<unsigned>(flag)) != 0;
+}
+
+/// A stretch of text in one style.
+struct InlineRun {
+  std::string text;                          ///< UTF-8, soft breaks already resolved
+  InlineStyle style = InlineStyle::Regular;  ///< emphasis / strong
+  Span span;                                 ///< where the run starts in the source
+};
+
+enum class BlockKind { Heading, Paragraph, List, ListItem };
+
+/// A block of the source. Lists hold ListItems, which hold blocks.
+struct Block {
+  BlockKind kind = BlockKind::Paragraph;
+  Span span;                     ///< where the block starts
+  int level = 0;                 ///< Heading: 1–6
+  bool numbered = true;          ///< Heading: false when written `{.unnumbered}`
+  bool ordered = false;          ///< List: 1. 2. 3. rather than bullets
+  int start = 1;                 ///< List: number of the first item
+  std::vector<InlineRun> runs;   ///< Heading, Paragraph
+  std::vector<Block> children;   ///< List, ListItem
+};
+
+/// The YAML front matter's known fields.
+struct FrontMatter {
+  std::string title;   ///< the report's title (required)
+  std::string issuer;  ///< who publishes it
+  std::string date;    ///< as written, e.g. 2023-01
+  std::string layout;  ///< layout name, overrides the default
+  Span span;           ///< where the front matter starts
+};
+
+struct SyntaxTree {
+  FrontMatter front;
+  std::vector<Block> blocks;
+};
+
+}  // namespace paiban::source
