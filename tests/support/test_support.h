@@ -1,0 +1,37 @@
+#pragma once
+// Helpers shared by the tests: temporary folders, running commands.
+#include <filesystem>
+#include <string>
+
+namespace paiban::testing {
+
+/// A fresh folder under the system's temporary folder, removed at scope end.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::filesystem::path& path() const { return path_; }
+  /// Writes CONTENT to NAME inside the folder (creating sub-folders); returns its path.
+  std::string write(const std::string& name, const std::string& content) const;
+
+ private:
+  std::filesystem::path path_;
+};
+
+/// What a command printed and how it ended.
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;  ///< stdout
+  std::string err;  ///< stderr
+};
+
+/// Runs COMMAND with /bin/sh, capturing stdout and stderr separately.
+CommandResult run_command(const std::string& command);
+
+/// Reads a whole file ("" if it cannot be read).
+std::string read_file(const std::string& path);
+
+/// The repository's root (where layouts/ and fonts/ are).
+std::string source_dir();
+
+}  // namespace paiban::testing

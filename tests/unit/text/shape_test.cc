@@ -1,0 +1,95 @@
+#include "text/shape.h"
+
+#include <gtest/gtest.h>
+
+#include "support/test_support.h"
+
+namespace paiban::text {
+namespace {
+
+class Shape : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    DiagnosticSink sink;
+    fonts_ = fonts::load_font_set(testing::source_dir() + "/fonts", sink).release();
+    ASSERT_TRUE(fonts_) << sink.format_all();
+  }
+  static void TearDownTestSuite() { delete fonts_; }
+  static fonts::FontSet* fonts_;
+};
+fonts::FontSet* Shape::fonts_ = nullptr;
+
+TEST(PrefersLatinFace, ByScriptAndWidth) {
+  EXPECT_TRUE(prefers_latin_face(U'A'));
+  EXPECT_TRUE(prefers_latin_face(U'7'));
+  EXPECT_TRUE(prefers_latin_face(U'%'));
+  EXPECT_FALSE(prefers_latin_face(U'中'));
+  EXPECT_FALSE(prefers_latin_face(U'，'));  // full-width comma
+  EXPECT_FALSE(prefers_latin_face(U'“'));   // ambiguous width: CJK face in Chinese text
+  EXPECT_FALSE(prefers_latin_face(U'…'));
+}
+
+TEST_F(Shape, GlyphIdsAdvancesAndClusters) {
+  DiagnosticSink sink;
+  auto p = shape_paragraph({{"中文，A1“测”", "song", 12, {"r.md", 1, 1}}}, *fonts_, sink);
+  EXPECT_EQ(sink.format_all(), "");
+  const fonts::Role& song = *fonts_->role("song");
+  struct Expected {
+    fonts::FaceId face;
+    unsigned gid;
+    double advance;
+    uint32_t cluster, cluster_end;
+  };
+  const Expected expected[] = {
+      {song.cjk[0], 9564, 12.0, 0, 3},     // 中
+      {song.cjk[0], 20011, 12.0, 3, 6},    // 文
+      {song.cjk[0], 58960, 12.0, 6, 9},    // ，
+      {song.latin[0], 36, 8.666, 9, 10},   // A: 1479/2048 em in Liberation Serif
+      {song.latin[0], 20, 6.0, 10, 11},    // 1: 1024/2048 em
+      {song.cjk[0], 63162, 12.0, 11, 14},  // “ (full-width, zh-Hans form)
+      {song.cjk[0], 23317, 12.0, 14, 17},  // 测
+      {song.cjk[0], 63163, 12.0, 17, 20},  // ”
+  };
+  ASSERT_EQ(p.glyphs.size(), std::size(expected));
+  for (size_t i = 0; i < p.glyphs.size(); ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ(p.glyphs[i].face, expected[i].face);
+    EXPECT_EQ(p.glyphs[i].gid, expected[i].gid);
+    EXPECT_NEAR(p.glyphs[i].advance, expected[i].advance, 0.001);
+    EXPECT_EQ(p.glyphs[i].cluster, expected[i].cluster);
+    EXPECT_EQ(p.glyphs[i].cluster_end, expected[i].cluster_end);
+  }
+  // The SC face of the collection maps ， to its own (bottom-left) form.
+  EXPECT_EQ(fonts_->face(song.cjk[0]).glyph_for(U'，'), 58960u);
+}
+
+TEST_F(Shape, RolesChooseFaces) {
+  DiagnosticSink sink;
+  auto p = shape_paragraph({{"甲", "song", 12, {}}, {"乙", "hei-bold", 16, {}}}, *fonts_, sink);
+  ASSERT_EQ(p.glyphs.size(), 2u);
+  EXPECT_EQ(fonts_->face(p.glyphs[0].face).postscript_name, "NotoSerifCJKsc-Regular");
+  EXPECT_EQ(fonts_->face(p.glyphs[1].face).postscript_name, "NotoSansCJKsc-Bold");
+  EXPECT_DOUBLE_EQ(p.glyphs[1].advance, 16.0);
+  EXPECT_EQ(p.text, "甲乙");
+}
+
+TEST_F(Shape, CharacterNoFontHasIsAnErrorNamingIt) {
+  DiagnosticSink sink;
+  auto p = shape_paragraph({{"中\U0001F600文", "song", 12, {"r.md", 4, 7}}}, *fonts_, sink);
+  EXPECT_EQ(sink.format_all(),
+            "r.md:4:8: error: no font of role \"song\" has U+1F600 (\U0001F600)\n"
+            "  hint: add a font that has it to the role's chain in fonts/fonts.yaml\n");
+  // No .notdef is produced for it.
+  for (const auto& g : p.glyphs) EXPECT_NE(g.gid, 0u);
+  EXPECT_EQ(p.glyphs.size(), 2u);
+}
+
+TEST_F(Shape, LineFeedsTakeNoGlyph) {
+  DiagnosticSink sink;
+  auto p = shape_paragraph({{"甲\n乙", "song", 12, {}}}, *fonts_, sink);
+  ASSERT_EQ(p.glyphs.size(), 2u);
+  EXPECT_EQ(p.glyphs[1].cluster, 4u);
+}
+
+}  // namespace
+}  // namespace paiban::text
