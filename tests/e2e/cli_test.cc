@@ -1,0 +1,203 @@
+// The built binary on real input, checked the way a user would: with
+// qpdf, poppler and the exact diagnostics on stderr.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <regex>
+#include <sstream>
+
+#include "support/test_support.h"
+
+namespace paiban {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::run_command;
+using testing::TempDir;
+
+const std::string kPaiban = PAIBAN_BINARY;
+
+std::string default_report() { return testing::source_dir() + "/data/liangzhou-2023"; }
+
+std::string without_whitespace(const std::string& s) {
+  std::string out;
+  for (char c : s)
+    if (!std::isspace(static_cast<unsigned char>(c))) out += c;
+  return out;
+}
+
+/// The PDF gate: what every PDF paiban writes must pass.
+void expect_clean_pdf(const std::string& pdf) {
+  auto check = run_command("qpdf --check " + pdf);
+  EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
+  EXPECT_NE(check.out.find("No syntax or stream encoding errors found"), std::string::npos) << check.out;
+  EXPECT_EQ(check.out.find("WARNING"), std::string::npos) << check.out;
+  EXPECT_EQ(check.err, "");
+
+  auto fonts = run_command("pdffonts " + pdf);
+  EXPECT_EQ(fonts.err, "");
+  std::istringstream rows(fonts.out);
+  std::string row;
+  int n = 0, font_rows = 0;
+  while (std::getline(rows, row)) {
+    if (++n <= 2) continue;  // header lines
+    ++font_rows;
+    EXPECT_NE(row.find("Identity-H       yes yes yes"), std::string::npos) << "not embedded+subset+ToUnicode: " << row;
+  }
+  EXPECT_GE(font_rows, 2);
+
+  for (const char* tool : {"pdfinfo", "pdftotext -q-no", "pdftoppm -r 20 -png"}) {
+    std::string cmd = std::string(tool) == "pdftotext -q-no" ? "pdftotext " + pdf + " /dev/null"
+                      : std::string(tool).starts_with("pdftoppm") ? std::string(tool) + " " + pdf + " /dev/null"
+                                                                  : std::string(tool) + " " + pdf;
+    auto r = run_command(cmd);
+    EXPECT_EQ(r.exit_code, 0) << cmd;
+    EXPECT_EQ(r.err, "") << cmd;
+  }
+}
+
+int page_count(const std::string& pdf) {
+  auto info = run_command("pdfinfo " + pdf);
+  std::smatch m;
+  std::regex re("Pages:\\s+(\\d+)");
+  return std::regex_search(info.out, m, re) ? std::stoi(m[1]) : -1;
+}
+
+TEST(DefaultReport, BuildsAndPassesThePdfGate) {
+  TempDir dir;
+  std::string pdf = (dir.path() / "r.pdf").string();
+  auto r = run_command(kPaiban + " build " + default_report() + " -o " + pdf);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_EQ(r.out, pdf + ": " + std::to_string(page_count(pdf)) + " pages\n");
+  EXPECT_GE(page_count(pdf), 5);
+  expect_clean_pdf(pdf);
+}
+
+TEST(DefaultReport, ExtractedTextHoldsEveryParagraphAndNumberedHeading) {
+  TempDir dir;
+  std::string pdf = (dir.path() / "r.pdf").string();
+  ASSERT_EQ(run_command(kPaiban + " build " + default_report() + " -o " + pdf).exit_code, 0);
+  // The type area only (no running header, no page number), so that a
+  // paragraph running over a page break reads on unbroken.
+  std::string text = without_whitespace(run_command("pdftotext -x 0 -y 80 -W 596 -H 685 " + pdf + " -").out);
+
+  std::istringstream source(testing::read_file(default_report() + "/report.md"));
+  std::string line;
+  int fences = 0, paragraphs = 0;
+  while (std::getline(source, line)) {
+    if (line == "---") {
+      ++fences;
+      continue;
+    }
+    if (fences < 2 || line.empty() || line[0] == '#') continue;
+    ++paragraphs;
+    EXPECT_NE(text.find(without_whitespace(line)), std::string::npos) << "missing from the PDF: " << line;
+  }
+  EXPECT_GE(paragraphs, 20);
+  for (const char* heading : {"前言", "1.基本情况", "1.1办学规模", "1.1.1中等职业学校结构", "1.2.2设施设备",
+                              "2.学生发展质量", "2.6技能大赛"})
+    EXPECT_NE(text.find(heading), std::string::npos) << heading;
+}
+
+TEST(DefaultReport, SameInputGivesTheSameBytes) {
+  TempDir dir;
+  std::string a = (dir.path() / "a.pdf").string(), b = (dir.path() / "b.pdf").string();
+  ASSERT_EQ(run_command(kPaiban + " build " + default_report() + " -o " + a).exit_code, 0);
+  ASSERT_EQ(run_command(kPaiban + " build " + default_report() + " -o " + b).exit_code, 0);
+  EXPECT_EQ(testing::read_file(a), testing::read_file(b));
+}
+
+TEST(DefaultReport, DefaultOutputPathIsOutputSlashFolderName) {
+  TempDir dir;
+  auto r = run_command("cd " + dir.path().string() + " && " + kPaiban + " build " + default_report());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(dir.path() / "output" / "liangzhou-2023.pdf"));
+}
+
+TEST(Cli, CheckValidatesWithoutWritingAPdf) {
+  TempDir dir;
+  auto r = run_command("cd " + dir.path().string() + " && " + kPaiban + " check " + default_report());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_FALSE(fs::exists(dir.path() / "output"));
+}
+
+TEST(Cli, FontsListsEveryRole) {
+  auto r = run_command(kPaiban + " fonts");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("song\tcjk\tNoto Serif CJK SC:style=Regular\t/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc#2\n"),
+            std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("hei-bold\tlatin\tLiberation Sans:style=Bold\t/usr/share/fonts/truetype/liberation2/LiberationSans-Bold.ttf#0\n"),
+            std::string::npos) << r.out;
+}
+
+TEST(Cli, UsageErrorsExitWithTwo) {
+  EXPECT_EQ(run_command(kPaiban).exit_code, 2);
+  EXPECT_EQ(run_command(kPaiban + " build").exit_code, 2);
+  EXPECT_EQ(run_command(kPaiban + " build x --no-such-flag").exit_code, 2);
+  EXPECT_EQ(run_command(kPaiban + " --help").exit_code, 0);
+}
+
+/// A broken report next to a previous good PDF: the diagnostic is exact, the
+/// exit code 1, and the previous PDF is left as it was with nothing beside it.
+struct BadInput {
+  const char* name;
+  std::string report_md;  ///< empty: no report.md at all
+  bool broken_fonts = false;
+  std::string expected;  ///< stderr, with {DIR} for the report folder and {ROOT} for the resource root
+};
+
+class BadInputTest : public ::testing::TestWithParam<BadInput> {};
+
+TEST_P(BadInputTest, ExactDiagnosticExitOneAndThePreviousPdfStays) {
+  const BadInput& c = GetParam();
+  TempDir dir;
+  std::string report = (dir.path() / "report").string();
+  fs::create_directories(report);
+  if (!c.report_md.empty()) dir.write("report/report.md", c.report_md);
+  // A resource root of our own when the fonts are to be broken.
+  std::string root = testing::source_dir();
+  if (c.broken_fonts) {
+    root = (dir.path() / "root").string();
+    fs::create_directories(root + "/layouts");
+    fs::copy_file(testing::source_dir() + "/layouts/report.yaml", root + "/layouts/report.yaml");
+    dir.write("root/fonts/fonts.yaml", "roles:\n  song:\n    cjk: [\"Noto Serif CJK SC\"]\n    latin: [\"Times New Roman\"]\n");
+  }
+  std::string out_dir = (dir.path() / "out").string();
+  std::string pdf = dir.write("out/report.pdf", "previous good PDF");
+
+  auto r = run_command("PAIBAN_HOME=" + root + " " + kPaiban + " build " + report + " -o " + pdf);
+  std::string expected = std::regex_replace(std::regex_replace(c.expected, std::regex("\\{DIR\\}"), report),
+                                            std::regex("\\{ROOT\\}"), root);
+  EXPECT_EQ(r.err, expected);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(testing::read_file(pdf), "previous good PDF");
+  int files = 0;
+  for (auto& e : fs::directory_iterator(out_dir)) (void)e, ++files;
+  EXPECT_EQ(files, 1) << "a temporary file was left in the output folder";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cli, BadInputTest,
+    ::testing::Values(
+        BadInput{"UnreadableFile", "", false,
+                 "{DIR}/report.md:1:1: error: cannot read file: No such file or directory\n"},
+        BadInput{"InvalidUtf8", "---\ntitle: 报告\n---\n\n正文\xD5\xFD文\n", false,
+                 "{DIR}/report.md:5:3: error: invalid UTF-8: byte 0xD5 does not start a valid sequence\n"
+                 "  hint: save the file as UTF-8 (GBK and other legacy encodings are not read)\n"},
+        BadInput{"YamlErrorInFrontMatter", "---\ntitle: 报告\nissuer: [凉州区\n---\n\n正文\n", false,
+                 "{DIR}/report.md:4:1: error: front matter: end of sequence flow not found\n"
+                 "  hint: the front matter is YAML between two lines of ---, e.g. `title: 报告标题`\n"},
+        BadInput{"FontNotInstalled", "---\ntitle: 报告\n---\n\n正文\n", true,
+                 "{ROOT}/fonts/fonts.yaml:4:13: error: font \"Times New Roman\" is not installed\n"
+                 "  hint: install it (the defaults come with: apt-get install fonts-noto-cjk fonts-liberation2), "
+                 "or copy its file into fonts/ and name the file here\n"},
+        BadInput{"MissingGlyph", "---\ntitle: 报告\n---\n\n正文\U0001F600。\n", false,
+                 "{DIR}/report.md:5:3: error: no font of role \"song\" has U+1F600 (\U0001F600)\n"
+                 "  hint: add a font that has it to the role's chain in fonts/fonts.yaml\n"}),
+    [](const ::testing::TestParamInfo<BadInput>& info) { return info.param.name; });
+
+}  // namespace
+}  // namespace paiban

@@ -1,0 +1,142 @@
+#include <gtest/gtest.h>
+
+#include "layout/layout_spec.h"
+#include "layout/paginate.h"
+#include "source/parse.h"
+#include "support/test_support.h"
+
+namespace paiban::layout {
+namespace {
+
+TEST(ParseLength, Units) {
+  EXPECT_DOUBLE_EQ(*parse_length("12pt"), 12.0);
+  EXPECT_DOUBLE_EQ(*parse_length("25.4mm"), 72.0);
+  EXPECT_DOUBLE_EQ(*parse_length("2.54cm"), 72.0);
+  EXPECT_DOUBLE_EQ(*parse_length("1in"), 72.0);
+  EXPECT_FALSE(parse_length("12"));
+  EXPECT_FALSE(parse_length("12px"));
+  EXPECT_FALSE(parse_length("pt"));
+}
+
+TEST(LoadLayout, DefaultLayoutIsA4WithTheReportsMargins) {
+  DiagnosticSink sink;
+  auto spec = load_layout(testing::source_dir() + "/layouts/report.yaml", sink);
+  ASSERT_TRUE(spec) << sink.format_all();
+  EXPECT_NEAR(spec->page_width, 595.276, 0.001);
+  EXPECT_NEAR(spec->page_height, 841.89, 0.001);
+  EXPECT_NEAR(spec->type_width(), (210 - 28 - 26) * 72 / 25.4, 1e-9);
+  EXPECT_EQ(spec->body.role, "song");
+  EXPECT_DOUBLE_EQ(spec->body.size, 12);
+  EXPECT_DOUBLE_EQ(spec->body.line_height, 22);
+  EXPECT_EQ(spec->headings[0].text.role, "hei-bold");
+  EXPECT_DOUBLE_EQ(spec->headings[0].text.size, 16);
+}
+
+TEST(LoadLayout, UnknownKeyAndBadLengthAreErrorsAtTheirPosition) {
+  testing::TempDir dir;
+  std::string path = dir.write("bad.yaml", "page:\n  widht: 210mm\nbody:\n  role: song\n  size: 12\n");
+  DiagnosticSink sink;
+  EXPECT_FALSE(load_layout(path, sink));
+  EXPECT_EQ(sink.format_all(),
+            path + ":2:3: error: page: unknown key \"widht\"\n"
+                   "  hint: known keys: height, margin-bottom, margin-left, margin-right, margin-top, width\n" +
+                path + ":5:9: error: expected a length, got \"12\"\n"
+                       "  hint: write a number with a unit: 12pt, 25mm, 1.5cm, 1in\n");
+}
+
+class Paginate : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    DiagnosticSink sink;
+    fonts_ = fonts::load_font_set(testing::source_dir() + "/fonts", sink).release();
+    spec_ = new LayoutSpec(*load_layout(testing::source_dir() + "/layouts/report.yaml", sink));
+  }
+  static void TearDownTestSuite() {
+    delete fonts_;
+    delete spec_;
+  }
+  Pages lay_out(const std::string& body) {
+    DiagnosticSink sink;
+    auto tree = source::parse_source(TextFile("r.md", "---\ntitle: 测试报告\n---\n" + body), sink);
+    auto doc = doc::build_document(*tree, sink);
+    doc.meta.title.clear();  // no title block, no running header
+    Pages pages = paginate(doc, *spec_, *fonts_, sink);
+    EXPECT_EQ(sink.format_all(), "");
+    return pages;
+  }
+  static fonts::FontSet* fonts_;
+  static LayoutSpec* spec_;
+};
+fonts::FontSet* Paginate::fonts_ = nullptr;
+LayoutSpec* Paginate::spec_ = nullptr;
+
+/// Body-text runs on a page (the page number excluded), grouped by baseline.
+std::vector<double> baselines(const Page& page, double min_y) {
+  std::vector<double> ys;
+  for (const auto& r : page.runs)
+    if (r.y > min_y && (ys.empty() || ys.back() != r.y)) ys.push_back(r.y);
+  return ys;
+}
+
+TEST_F(Paginate, LinesFillThePageThenFlowOn) {
+  // The type area is 239 mm = 677.48 pt: 30 lines of 22 pt.
+  // 40 paragraphs of one line each: 30 on page 1, 10 on page 2.
+  std::string body;
+  for (int i = 0; i < 40; ++i) body += "第" + std::to_string(i) + "段。\n\n";
+  Pages pages = lay_out(body);
+  ASSERT_EQ(pages.pages.size(), 2u);
+  double min_y = spec_->margin_bottom;
+  auto first = baselines(pages.pages[0], min_y);
+  ASSERT_EQ(first.size(), 30u);
+  // First baseline: top margin + (22 - 12) / 2 + 0.88 × 12 from the top.
+  EXPECT_NEAR(first[0], (297 - 30) * 72 / 25.4 - 5 - 10.56, 1e-6);
+  EXPECT_NEAR(first[0] - first[1], 22.0, 1e-9);
+  EXPECT_EQ(baselines(pages.pages[1], min_y).size(), 10u);
+  EXPECT_EQ(pages.pages[1].number, 2);
+}
+
+TEST_F(Paginate, ParagraphIsIndentedTwoEm) {
+  Pages pages = lay_out("凉州辖区内现有中等职业学校9所。\n");
+  const GlyphRun& run = pages.pages[0].runs[0];
+  EXPECT_NEAR(run.x, spec_->margin_left + 24.0, 1e-9);
+  EXPECT_EQ(run.glyphs[0].text, "凉");
+}
+
+TEST_F(Paginate, JustifiedLinesEndAtTheRightMargin) {
+  std::string s;
+  for (int i = 0; i < 100; ++i) s += "国";
+  Pages pages = lay_out(s + "\n");
+  const Page& page = pages.pages[0];
+  // The first line: one run; its pen ends exactly at the measure's end.
+  const GlyphRun& run = page.runs[0];
+  double end = run.x;
+  for (const auto& g : run.glyphs) end += g.advance;
+  double last_advance = run.glyphs.back().advance;
+  EXPECT_NEAR(end, spec_->page_width - spec_->margin_right, 1e-6);
+  EXPECT_NEAR(last_advance, 12.0, 1e-9);  // no stretch after the last glyph
+}
+
+TEST_F(Paginate, HeadingKeepsWithTheNextTwoLines) {
+  // 29 one-line paragraphs leave one line free: the heading moves to page 2.
+  std::string body;
+  for (int i = 0; i < 29; ++i) body += "段落。\n\n";
+  Pages pages = lay_out(body + "# 标题\n\n正文一行。\n");
+  ASSERT_EQ(pages.pages.size(), 2u);
+  const auto& runs = pages.pages[1].runs;
+  ASSERT_FALSE(runs.empty());
+  EXPECT_EQ(runs[0].glyphs[0].text, "1");  // "1. 标题" heads page 2
+  EXPECT_EQ(runs[0].size, 16.0);
+}
+
+TEST_F(Paginate, EveryPageGetsItsNumber) {
+  std::string body;
+  for (int i = 0; i < 70; ++i) body += "段落。\n\n";
+  Pages pages = lay_out(body);
+  ASSERT_EQ(pages.pages.size(), 3u);
+  const GlyphRun& number = pages.pages[2].runs.back();
+  EXPECT_EQ(number.glyphs[0].text, "3");
+  EXPECT_NEAR(number.y, spec_->margin_bottom - spec_->footer_offset, 1e-9);
+}
+
+}  // namespace
+}  // namespace paiban::layout

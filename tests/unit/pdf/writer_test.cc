@@ -1,0 +1,103 @@
+#include "pdf/writer.h"
+
+#include <gtest/gtest.h>
+
+#include "pdf/subset.h"
+#include "support/test_support.h"
+#include "text/shape.h"
+
+namespace paiban::pdf {
+namespace {
+
+class Pdf : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    DiagnosticSink sink;
+    fonts_ = fonts::load_font_set(testing::source_dir() + "/fonts", sink).release();
+  }
+  static void TearDownTestSuite() { delete fonts_; }
+
+  /// One page with TEXT set on one line in role song at 12 pt.
+  layout::Pages one_line(const std::string& text) {
+    DiagnosticSink sink;
+    auto p = text::shape_paragraph({{text, "song", 12, {}}}, *fonts_, sink);
+    layout::Pages pages;
+    pages.width = 300;
+    pages.height = 200;
+    pages.pages.emplace_back();
+    double x = 20;
+    layout::GlyphRun* run = nullptr;
+    for (const auto& g : p.glyphs) {
+      if (!run || run->face != g.face) {
+        pages.pages[0].runs.push_back({g.face, 12, x, 100, {}});
+        run = &pages.pages[0].runs.back();
+      }
+      run->glyphs.push_back({g.gid, g.advance, p.text.substr(g.cluster, g.cluster_end - g.cluster)});
+      x += g.advance;
+    }
+    return pages;
+  }
+  static fonts::FontSet* fonts_;
+};
+fonts::FontSet* Pdf::fonts_ = nullptr;
+
+TEST(SubsetTag, SixCapitalsFromTheGlyphSet) {
+  std::string a = subset_tag("NotoSerifCJKsc-Regular", {1, 2, 3});
+  EXPECT_EQ(a.size(), 6u);
+  for (char c : a) EXPECT_TRUE(c >= 'A' && c <= 'Z');
+  EXPECT_EQ(a, subset_tag("NotoSerifCJKsc-Regular", {1, 2, 3}));
+  EXPECT_NE(a, subset_tag("NotoSerifCJKsc-Regular", {1, 2, 4}));
+}
+
+TEST_F(Pdf, CffSubsetIsABareCffTableMuchSmallerThanTheFont) {
+  const fonts::Face& face = fonts_->face(fonts_->role("song")->cjk[0]);
+  FontSubset s = subset_face(face, {9564, 20011});  // 中 文
+  EXPECT_TRUE(s.cff);
+  ASSERT_GE(s.program.size(), 4u);
+  EXPECT_EQ(s.program[0], 1);  // CFF major version 1
+  EXPECT_LT(s.program.size(), 20000u);
+  EXPECT_TRUE(s.cid_to_gid.empty());
+}
+
+TEST_F(Pdf, TrueTypeSubsetMapsOriginalGlyphIdsToNewOnes) {
+  const fonts::Face& face = fonts_->face(fonts_->role("song")->latin[0]);
+  FontSubset s = subset_face(face, {20, 36});  // 1 A
+  EXPECT_FALSE(s.cff);
+  EXPECT_EQ(s.program.substr(0, 4), std::string("\0\1\0\0", 4));  // a TrueType sfnt
+  ASSERT_EQ(s.cid_to_gid.size(), 37u);
+  EXPECT_EQ(s.cid_to_gid[20], 1);  // renumbered in order after .notdef
+  EXPECT_EQ(s.cid_to_gid[36], 2);
+  EXPECT_EQ(s.cid_to_gid[21], 0);
+}
+
+TEST_F(Pdf, WritesType0FontsThatPopplerReadsBack) {
+  DiagnosticSink sink;
+  auto bytes = write_pdf(one_line("中文𠮷A1，测试。"), *fonts_, {"标题", "作者", "paiban test"}, sink);
+  // 𠮷 (U+20BB7, outside the BMP) must come back through a surrogate pair.
+  ASSERT_TRUE(bytes);
+  EXPECT_EQ(bytes->substr(0, 5), "%PDF-");
+  testing::TempDir dir;
+  std::string path = dir.write("t.pdf", *bytes);
+  auto fonts = testing::run_command("pdffonts " + path);
+  EXPECT_EQ(fonts.err, "");
+  EXPECT_NE(fonts.out.find("+NotoSerifCJKsc-Regular        CID Type 0C       Identity-H       yes yes yes"),
+            std::string::npos) << fonts.out;
+  EXPECT_NE(fonts.out.find("+LiberationSerif               CID TrueType      Identity-H       yes yes yes"),
+            std::string::npos) << fonts.out;
+  auto text = testing::run_command("pdftotext " + path + " -");
+  EXPECT_EQ(text.err, "");
+  EXPECT_EQ(text.out.substr(0, text.out.find('\n')), "中文𠮷A1，测试。");
+  auto check = testing::run_command("qpdf --check " + path);
+  EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
+}
+
+TEST_F(Pdf, SameInputSameBytes) {
+  DiagnosticSink sink;
+  auto a = write_pdf(one_line("凉州区2023年"), *fonts_, {"t", "", "paiban"}, sink);
+  auto b = write_pdf(one_line("凉州区2023年"), *fonts_, {"t", "", "paiban"}, sink);
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(*a, *b);
+}
+
+}  // namespace
+}  // namespace paiban::pdf
