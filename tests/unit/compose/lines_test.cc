@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "support/default_fonts.h"
 #include "support/test_support.h"
 
 namespace paiban::compose {
@@ -39,18 +40,12 @@ TEST(BreakOpportunities, HardBreakIsMandatory) {
 
 class Lines : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    DiagnosticSink sink;
-    fonts_ = fonts::load_font_set(testing::source_dir() + "/fonts", sink).release();
-  }
-  static void TearDownTestSuite() { delete fonts_; }
   text::ShapedParagraph shape(const std::string& s) {
     DiagnosticSink sink;
     return text::shape_paragraph({{s, "song", 12, {}}}, *fonts_, sink);
   }
-  static fonts::FontSet* fonts_;
+  const fonts::FontSet* fonts_ = &testing::default_fonts();
 };
-fonts::FontSet* Lines::fonts_ = nullptr;
 
 TEST_F(Lines, FortyHanAtTenPerLineGiveFourFlushLines) {
   std::string s;

@@ -3,6 +3,7 @@
 #include "layout/layout_spec.h"
 #include "layout/paginate.h"
 #include "source/parse.h"
+#include "support/default_fonts.h"
 #include "support/test_support.h"
 
 namespace paiban::layout {
@@ -48,13 +49,9 @@ class Paginate : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     DiagnosticSink sink;
-    fonts_ = fonts::load_font_set(testing::source_dir() + "/fonts", sink).release();
     spec_ = new LayoutSpec(*load_layout(testing::source_dir() + "/layouts/report.yaml", sink));
   }
-  static void TearDownTestSuite() {
-    delete fonts_;
-    delete spec_;
-  }
+  static void TearDownTestSuite() { delete spec_; }
   Pages lay_out(const std::string& body) {
     DiagnosticSink sink;
     auto tree = source::parse_source(TextFile("r.md", "---\ntitle: 测试报告\n---\n" + body), sink);
@@ -64,10 +61,9 @@ class Paginate : public ::testing::Test {
     EXPECT_EQ(sink.format_all(), "");
     return pages;
   }
-  static fonts::FontSet* fonts_;
+  const fonts::FontSet* fonts_ = &testing::default_fonts();
   static LayoutSpec* spec_;
 };
-fonts::FontSet* Paginate::fonts_ = nullptr;
 LayoutSpec* Paginate::spec_ = nullptr;
 
 /// Body-text runs on a page (the page number excluded), grouped by baseline.

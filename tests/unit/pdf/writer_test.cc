@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "pdf/subset.h"
+#include "support/default_fonts.h"
 #include "support/test_support.h"
 #include "text/shape.h"
 
@@ -11,11 +12,6 @@ namespace {
 
 class Pdf : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    DiagnosticSink sink;
-    fonts_ = fonts::load_font_set(testing::source_dir() + "/fonts", sink).release();
-  }
-  static void TearDownTestSuite() { delete fonts_; }
 
   /// One page with TEXT set on one line in role song at 12 pt.
   layout::Pages one_line(const std::string& text) {
@@ -37,9 +33,8 @@ class Pdf : public ::testing::Test {
     }
     return pages;
   }
-  static fonts::FontSet* fonts_;
+  const fonts::FontSet* fonts_ = &testing::default_fonts();
 };
-fonts::FontSet* Pdf::fonts_ = nullptr;
 
 TEST(SubsetTag, SixCapitalsFromTheGlyphSet) {
   std::string a = subset_tag("NotoSerifCJKsc-Regular", {1, 2, 3});

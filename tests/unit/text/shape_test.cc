@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "support/default_fonts.h"
 #include "support/test_support.h"
 
 namespace paiban::text {
@@ -9,15 +10,8 @@ namespace {
 
 class Shape : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    DiagnosticSink sink;
-    fonts_ = fonts::load_font_set(testing::source_dir() + "/fonts", sink).release();
-    ASSERT_TRUE(fonts_) << sink.format_all();
-  }
-  static void TearDownTestSuite() { delete fonts_; }
-  static fonts::FontSet* fonts_;
+  const fonts::FontSet* fonts_ = &testing::default_fonts();
 };
-fonts::FontSet* Shape::fonts_ = nullptr;
 
 TEST(PrefersLatinFace, ByScriptAndWidth) {
   EXPECT_TRUE(prefers_latin_face(U'A'));
