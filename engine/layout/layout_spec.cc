@@ -138,6 +138,24 @@ std::optional<LayoutSpec> load_layout(const std::string& path, DiagnosticSink& s
                          {"emphasis-role", r.text(spec.emphasis_role)}});
     }},
     {"title", r.style(spec.title, "title")},
+    {"composition", [&](const YAML::Node& n) {
+      r.read(n, "composition", {
+        {"punctuation", [&](const YAML::Node& v) {
+          if (!v.IsScalar() || !compose::parse_punctuation_scheme(v.Scalar(), spec.compose.punctuation))
+            sink.error(yaml_span(path, v.Mark()), fmt::format("unknown punctuation scheme \"{}\"", v.IsScalar() ? v.Scalar() : "…"),
+                       {"use quanjiao, kaiming or banjiao"});
+        }},
+        {"line-breaking", [&](const YAML::Node& v) {
+          std::string name = v.IsScalar() ? v.Scalar() : "";
+          if (name == "optimal") spec.compose.strategy = compose::BreakStrategy::Optimal;
+          else if (name == "first-fit") spec.compose.strategy = compose::BreakStrategy::FirstFit;
+          else sink.error(yaml_span(path, v.Mark()), fmt::format("unknown line-breaking strategy \"{}\"", name),
+                          {"use optimal or first-fit"});
+        }},
+        {"tolerance", r.number(spec.compose.tolerance)},
+        {"han-latin-gap", r.number(spec.compose.han_latin_gap)},
+      });
+    }},
     {"headings", [&](const YAML::Node& n) {
       r.read(n, "headings", {{"1", heading(1)}, {"2", heading(2)}, {"3", heading(3)}, {"4", heading(4)}});
     }},

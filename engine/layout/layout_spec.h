@@ -5,6 +5,7 @@
 #include <string>
 
 #include "base/diagnostic.h"
+#include "compose/compose.h"
 
 namespace paiban::layout {
 
@@ -39,6 +40,7 @@ struct LayoutSpec {
   TextStyle footer;                 ///< page number
   double header_offset = 0;         ///< pt from the type area's top edge up to the header baseline
   double footer_offset = 0;         ///< pt from the type area's bottom edge down to the footer baseline
+  compose::ComposeSettings compose; ///< punctuation scheme, line-breaking strategy and tunables
 
   double type_width() const { return page_width - margin_left - margin_right; }
   double type_height() const { return page_height - margin_top - margin_bottom; }

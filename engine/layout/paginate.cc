@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
-#include "compose/lines.h"
+#include <fmt/format.h>
+
+#include "compose/compose.h"
 #include "text/shape.h"
 
 namespace paiban::layout {
@@ -14,6 +16,7 @@ namespace {
 double baseline_in_box(double line_height, double size) { return (line_height - size) / 2 + 0.88 * size; }
 
 struct ComposedBlock {
+  Span span;  ///< the source block, for warnings
   text::ShapedParagraph shaped;
   std::vector<compose::Line> lines;
   double line_height = 0;
@@ -91,8 +94,14 @@ class Paginator {
   ComposedBlock compose(const std::vector<text::StyledText>& texts, double line_height, double size, double left,
                         double first_indent, double before, double after, double width, compose::Justify justify) {
     ComposedBlock b;
+    b.span = texts.empty() ? Span{} : texts.front().span;
     b.shaped = text::shape_paragraph(texts, fonts_, sink_);
-    b.lines = compose::break_lines_first_fit(b.shaped, width, first_indent, justify);
+    compose::ComposeSettings settings = spec_.compose;
+    settings.width_pt = width;
+    settings.first_indent_pt = first_indent;
+    settings.em_pt = size;
+    settings.justify = justify;
+    b.lines = compose::compose_paragraph(b.shaped, fonts_, settings);
     b.line_height = line_height;
     b.size = size;
     b.left = left;
@@ -102,7 +111,8 @@ class Paginator {
   }
 
   static void center(ComposedBlock& b, double width) {
-    for (auto& l : b.lines) l.indent = (width - l.natural_width) / 2;
+    for (auto& l : b.lines)
+      for (double& x : l.x) x += (width - l.width_pt) / 2;
   }
 
   void add_marker(ComposedBlock& b, const std::string& marker, double left) {
@@ -127,13 +137,14 @@ class Paginator {
     if (!page_open_) new_page();
     if (cursor_ > 0) cursor_ += b.space_before;  // space above a block vanishes at a page top
     bool first_line = true;
-    for (const auto& line : b.lines) {
+    for (size_t i = 0; i < b.lines.size(); ++i) {
+      const compose::Line& line = b.lines[i];
       if (cursor_ + b.line_height > spec_.type_height() + 1e-6 && cursor_ > 0) new_page();
       double baseline = spec_.page_height - spec_.margin_top - cursor_ - baseline_in_box(b.line_height, b.size);
       emit_line(b, line, spec_.margin_left + b.left, baseline);
+      report_line(b, line, i);
       if (first_line && marker_) {
-        emit_glyphs(pages_.pages.back(), marker_->shaped, 0, marker_->shaped.glyphs.size(), 0,
-                    spec_.margin_left + marker_->x, baseline);
+        emit_glyphs(pages_.pages.back(), marker_->shaped, spec_.margin_left + marker_->x, baseline);
         marker_.reset();
       }
       first_line = false;
@@ -142,25 +153,49 @@ class Paginator {
     cursor_ += b.space_after;
   }
 
+  /// One GlyphRun per stretch of one face and size; advances from the composer's pen positions.
   void emit_line(const ComposedBlock& b, const compose::Line& line, double x, double baseline) {
-    emit_glyphs(pages_.pages.back(), b.shaped, line.glyph_begin, line.glyph_end, line.gap_adjust, x + line.indent,
-                baseline);
+    Page& page = pages_.pages.back();
+    GlyphRun* run = nullptr;
+    const auto& glyphs = b.shaped.glyphs;
+    for (size_t i = line.glyph_begin; i < line.glyph_end; ++i) {
+      const auto& g = glyphs[i];
+      size_t k = i - line.glyph_begin;
+      if (!run || run->face != g.face || run->size != g.size) {
+        page.runs.push_back({g.face, g.size, x + line.x[k], baseline, {}});
+        run = &page.runs.back();
+      }
+      double advance = i + 1 < line.glyph_end ? line.x[k + 1] - line.x[k] : g.advance;
+      std::string text = g.first_in_cluster ? b.shaped.text.substr(g.cluster, g.cluster_end - g.cluster) : std::string();
+      run->glyphs.push_back({g.gid, advance, std::move(text)});
+    }
   }
 
-  /// One GlyphRun per stretch of one face and size.
-  static void emit_glyphs(Page& page, const text::ShapedParagraph& p, size_t begin, size_t end, double gap, double x,
-                          double baseline) {
+  /// What the composer could not avoid becomes a warning with page and line.
+  void report_line(const ComposedBlock& b, const compose::Line& line, size_t index) {
+    int page = pages_.pages.back().number;
+    if (line.overfull)
+      sink_.warning(b.span, fmt::format("line {} of this paragraph (page {}) is overfull by {:.2f}pt", index + 1, page,
+                                        line.width_pt - measure_of(b)),
+                    {"rephrase, or allow a break in the long word or number"});
+    if (line.forced_break)
+      sink_.warning(b.span, fmt::format("line {} of this paragraph (page {}) breaks where the line-breaking rules "
+                                        "prohibit it", index + 1, page));
+  }
+
+  double measure_of(const ComposedBlock& b) const { return spec_.type_width() - b.left; }
+
+  /// Text set at its natural advances (markers, header, page number).
+  static void emit_glyphs(Page& page, const text::ShapedParagraph& p, double x, double baseline) {
     GlyphRun* run = nullptr;
-    for (size_t i = begin; i < end; ++i) {
-      const auto& g = p.glyphs[i];
+    for (const auto& g : p.glyphs) {
       if (!run || run->face != g.face || run->size != g.size) {
         page.runs.push_back({g.face, g.size, x, baseline, {}});
         run = &page.runs.back();
       }
-      double advance = g.advance + (i + 1 < end ? gap : 0);
       std::string text = g.first_in_cluster ? p.text.substr(g.cluster, g.cluster_end - g.cluster) : std::string();
-      run->glyphs.push_back({g.gid, advance, std::move(text)});
-      x += advance;
+      run->glyphs.push_back({g.gid, g.advance, std::move(text)});
+      x += g.advance;
     }
   }
 
@@ -174,14 +209,14 @@ class Paginator {
       double w = 0;
       for (const auto& g : shaped.glyphs) w += g.advance;
       double y = top + spec_.header_offset;
-      emit_glyphs(page, shaped, 0, shaped.glyphs.size(), 0, spec_.margin_left + (spec_.type_width() - w) / 2, y);
+      emit_glyphs(page, shaped, spec_.margin_left + (spec_.type_width() - w) / 2, y);
       page.rules.push_back({spec_.margin_left, y - 4, spec_.page_width - spec_.margin_right, y - 4, 0.5});
     }
     std::vector<text::StyledText> t{{std::to_string(page.number), spec_.footer.role, spec_.footer.size, {}}};
     auto shaped = text::shape_paragraph(t, fonts_, sink_);
     double w = 0;
     for (const auto& g : shaped.glyphs) w += g.advance;
-    emit_glyphs(page, shaped, 0, shaped.glyphs.size(), 0, spec_.margin_left + (spec_.type_width() - w) / 2,
+    emit_glyphs(page, shaped, spec_.margin_left + (spec_.type_width() - w) / 2,
                 bottom - spec_.footer_offset);
   }
 

@@ -1,0 +1,579 @@
+// Paragraph composition: clreq rules over a Knuth–Plass line breaker.
+//
+// compose_paragraph
+//   → build_units     clusters → Units (boxes) and Gaps (glue + break rules)
+//   → compress_punctuation   the scheme's fixed compressions (adjacent marks,
+//                            kaiming/banjiao half widths)
+//   → break_optimal / break_first_fit → chosen unit ranges
+//   → set_line        trims at the line's ends, adjustment by clreq §3.8's
+//                     priorities, pen positions
+//
+// Widths are in pt. A unit is one cluster (a character, or a ligature); the
+// gap between two units holds any typed spaces and is where a line may break.
+#include "compose/compose.h"
+
+#include <hb.h>
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <limits>
+
+#include "base/text_file.h"
+#include "compose/lines.h"
+
+namespace paiban::compose {
+namespace {
+
+constexpr double kInfinity = std::numeric_limits<double>::infinity();
+constexpr double kAwful = 1e10;  // demerits of a line that breaks a rule in the last-resort pass
+
+/// What may be taken out of a unit's width, in clreq's shrink order.
+enum class ShrinkOrder { None = 0, Bracket = 1, Comma = 2, Stop = 4 };
+
+/// A box: one cluster.
+struct Unit {
+  size_t glyph_begin = 0, glyph_end = 0;
+  size_t text_begin = 0, text_end = 0;
+  char32_t first = 0, last = 0;  ///< first and last code point of its text
+  CharClass cls = CharClass::Other;
+  double advance = 0;       ///< sum of its glyph advances
+  double blank_left = 0;    ///< removable blank on the left (½ em on an opening mark), not yet removed
+  double blank_right = 0;   ///< removable blank on the right (½ em on a closing, pause or stop mark)
+  double removed_left = 0;  ///< removed by the punctuation scheme
+  double removed_right = 0;
+  double width() const { return advance - removed_left - removed_right; }
+};
+
+enum class GapKind {
+  Tight,        ///< inside a Latin word, a —— or ……, around connectors: no stretch
+  Ideographic,  ///< between CJK characters or marks: stretches last, equally
+  HanLatin,     ///< clreq §3.4: ¼ em between Han and Latin letters or digits
+  LatinSpace,   ///< a typed space between Latin words
+};
+
+/// Glue between unit i and unit i + 1.
+struct Gap {
+  size_t glyph_begin = 0, glyph_end = 0;  ///< typed space glyphs in it
+  GapKind kind = GapKind::Tight;
+  double natural = 0, stretch = 0, shrink = 0;  ///< pt; stretch/shrink are the limits
+  double badness_stretch = 0;  ///< stretch counted when rating a line
+  bool breakable = false;      ///< the rules allow a line break here
+  bool icu_breakable = false;  ///< UAX #14 (strict) allows it, before our own prohibitions
+  bool mandatory = false;      ///< a hard line break
+  double penalty = 0;
+};
+
+struct Paragraph {
+  std::vector<Unit> units;
+  std::vector<Gap> gaps;  ///< gaps[i] is between units[i] and units[i + 1]
+  std::vector<int> chars_after;  ///< characters (not marks) in units i+1..end
+};
+
+char32_t first_code_point(std::string_view s) {
+  size_t i = 0;
+  return s.empty() ? 0 : next_code_point(s, i);
+}
+
+char32_t last_code_point(std::string_view s) {
+  char32_t cp = 0;
+  for (size_t i = 0; i < s.size();) cp = next_code_point(s, i);
+  return cp;
+}
+
+bool is_letter_or_digit(char32_t cp) { return hb_unicode_general_category(hb_unicode_funcs_get_default(), cp) <= HB_UNICODE_GENERAL_CATEGORY_OTHER_NUMBER && ((cp >= '0' && cp <= '9') || (cp > ' ' && cp < 0x2000 && cp != '%' && cp != '(' && cp != ')' && cp != '[' && cp != ']' && cp != '/' && cp != '-' && cp != ',' && cp != '.' && cp != ':' && cp != ';' && cp != '"' && cp != '\'')); }
+
+/// Removable blank halves of a full-width mark, measured from its glyph's ink.
+void measure_blanks(Unit& u, const text::ShapedParagraph& para, const fonts::FontSet& fonts, double em) {
+  if (!is_fullwidth_punctuation(u.cls) || u.glyph_end != u.glyph_begin + 1) return;
+  const text::ShapedGlyph& g = para.glyphs[u.glyph_begin];
+  if (std::abs(g.advance - g.size) > 0.01 * g.size) return;  // not a full-width glyph
+  const fonts::Face& face = fonts.face(g.face);
+  hb_glyph_extents_t ext;
+  if (!hb_font_get_glyph_extents(face.hb_font, g.gid, &ext)) return;
+  double scale = g.size / face.metrics.units_per_em;
+  double ink_left = ext.x_bearing * scale;
+  double ink_right = (ext.x_bearing + ext.width) * scale;
+  double half = g.size / 2;
+  // clreq §3.1.6: a mark whose ink lies in one half can lose the other half.
+  const double slack = 0.08 * g.size;
+  if (ink_left >= half - slack && u.cls == CharClass::Opening) u.blank_left = half;
+  else if (ink_right <= half + slack && u.cls != CharClass::Opening) u.blank_right = half;
+  (void)em;
+}
+
+Paragraph build_units(const text::ShapedParagraph& para, const fonts::FontSet& fonts, const ComposeSettings& s) {
+  Paragraph p;
+  const auto& glyphs = para.glyphs;
+  const double em = s.em_pt;
+  std::vector<std::pair<size_t, size_t>> pending_spaces;  // glyph ranges of spaces before the next unit
+  size_t space_begin = SIZE_MAX, space_end = 0;
+  for (size_t i = 0; i < glyphs.size();) {
+    size_t j = i + 1;
+    while (j < glyphs.size() && !glyphs[j].first_in_cluster) ++j;
+    std::string_view text(para.text.data() + glyphs[i].cluster, glyphs[i].cluster_end - glyphs[i].cluster);
+    char32_t first = first_code_point(text);
+    if (classify(first) == CharClass::Space) {
+      if (space_begin == SIZE_MAX) space_begin = i;
+      space_end = j;
+      i = j;
+      continue;
+    }
+    Unit u;
+    u.glyph_begin = i;
+    u.glyph_end = j;
+    u.text_begin = glyphs[i].cluster;
+    u.text_end = glyphs[i].cluster_end;
+    u.first = first;
+    u.last = last_code_point(text);
+    u.cls = classify(first);
+    for (size_t k = i; k < j; ++k) u.advance += glyphs[k].advance;
+    measure_blanks(u, para, fonts, em);
+    if (!p.units.empty()) {
+      Gap g;
+      if (space_begin != SIZE_MAX && space_begin >= p.units.back().glyph_end) {
+        g.glyph_begin = space_begin;
+        g.glyph_end = space_end;
+        for (size_t k = space_begin; k < space_end; ++k) g.natural += glyphs[k].advance;
+      } else {
+        g.glyph_begin = g.glyph_end = i;
+      }
+      p.gaps.push_back(g);
+    }
+    space_begin = SIZE_MAX;
+    p.units.push_back(u);
+    i = j;
+  }
+
+  // Break opportunities: UAX #14 strict, then clreq's prohibitions.
+  std::vector<char> icu(para.text.size() + 1, 0);
+  for (const auto& op : line_break_opportunities(para.text)) icu[op.offset] = op.mandatory ? 2 : 1;
+
+  for (size_t i = 0; i < p.gaps.size(); ++i) {
+    Gap& g = p.gaps[i];
+    const Unit& a = p.units[i];
+    const Unit& b = p.units[i + 1];
+    const bool spaced = g.glyph_end > g.glyph_begin;
+    const bool a_han = a.cls == CharClass::Ideograph, b_han = b.cls == CharClass::Ideograph;
+    const bool a_latin = a.cls == CharClass::Latin && is_letter_or_digit(a.last);
+    const bool b_latin = b.cls == CharClass::Latin && is_letter_or_digit(b.first);
+    if ((a_han && b_latin) || (a_latin && b_han)) {
+      // clreq §3.4: ¼ em between Han and Latin; a typed space there is ignored.
+      g.kind = GapKind::HanLatin;
+      g.natural = s.han_latin_gap * em;
+      g.stretch = (s.han_latin_max - s.han_latin_gap) * em;
+      g.shrink = (s.han_latin_gap - s.han_latin_min) * em;
+      g.badness_stretch = g.stretch;
+    } else if (spaced && a.cls == CharClass::Latin && b.cls == CharClass::Latin) {
+      g.kind = GapKind::LatinSpace;
+      g.stretch = std::max(0.0, s.latin_space_max * em - g.natural);
+      g.shrink = std::max(0.0, g.natural - 0.25 * em);
+      g.badness_stretch = g.stretch;
+    } else if (spaced && (is_fullwidth_punctuation(a.cls) || is_fullwidth_punctuation(b.cls) || (a_han && b_han))) {
+      // A space typed next to a full-width mark or between Han: ignored.
+      g.kind = GapKind::Ideographic;
+      g.natural = 0;
+      g.badness_stretch = s.ideographic_stretch * em;
+      g.stretch = kInfinity;
+    } else if (spaced) {
+      g.kind = GapKind::LatinSpace;
+      g.stretch = std::max(0.0, s.latin_space_max * em - g.natural);
+      g.badness_stretch = g.stretch;
+    } else if ((a.cls == CharClass::Latin || a.cls == CharClass::Other) &&
+               (b.cls == CharClass::Latin || b.cls == CharClass::Other)) {
+      g.kind = GapKind::Tight;  // inside a Latin word or number
+    } else if ((a.cls == CharClass::Dash && b.cls == CharClass::Dash) ||
+               (a.cls == CharClass::Ellipsis && b.cls == CharClass::Ellipsis) || a.cls == CharClass::Connector ||
+               b.cls == CharClass::Connector) {
+      g.kind = GapKind::Tight;  // clreq §3.8: never stretched inside —— or …… nor around connectors
+    } else {
+      g.kind = GapKind::Ideographic;
+      g.badness_stretch = s.ideographic_stretch * em;
+      g.stretch = kInfinity;
+    }
+
+    char at = icu[b.text_begin];
+    g.icu_breakable = at != 0;
+    // UAX #14 LB19a (Unicode 15.1; ICU 72 predates it): an East Asian
+    // quotation mark opens or closes like a bracket, so a line may break
+    // before “ ‘ and after ” ’ when the other side is wide.
+    const bool a_wide = a.cls != CharClass::Latin && a.cls != CharClass::Other;
+    const bool b_wide = b.cls != CharClass::Latin && b.cls != CharClass::Other;
+    if (!spaced && ((b.first == U'“' || b.first == U'‘') && a_wide)) g.icu_breakable = true;
+    if (!spaced && ((a.last == U'”' || a.last == U'’') && b_wide)) g.icu_breakable = true;
+    g.mandatory = at == 2 && para.text.substr(a.text_end, b.text_begin - a.text_end).find('\n') != std::string::npos;
+    bool prohibited = prohibited_at_line_start(b.first) || prohibited_at_line_end(a.last) ||
+                      (a.cls == CharClass::Dash && b.cls == CharClass::Dash) ||
+                      (a.cls == CharClass::Ellipsis && b.cls == CharClass::Ellipsis) ||
+                      (!spaced && a.cls == CharClass::Latin && b.cls == CharClass::Latin);
+    g.breakable = g.mandatory || (g.icu_breakable && !prohibited);
+    if (a.last >= '0' && a.last <= '9' && b_han) g.penalty = s.digit_han_penalty;
+  }
+
+  p.chars_after.assign(p.units.size(), 0);
+  int count = 0;
+  for (size_t i = p.units.size(); i-- > 0;) {
+    p.chars_after[i] = count;
+    CharClass c = p.units[i].cls;
+    if (c == CharClass::Ideograph || c == CharClass::Latin || c == CharClass::Other) ++count;
+  }
+  return p;
+}
+
+/// The scheme's fixed compressions (clreq §3.1.6, GB/T 15834 §5.1.10).
+void compress_punctuation(Paragraph& p, PunctuationScheme scheme) {
+  auto& u = p.units;
+  if (scheme != PunctuationScheme::Quanjiao) {
+    for (auto& unit : u) {
+      if (scheme == PunctuationScheme::Kaiming && unit.cls == CharClass::Stop) continue;
+      unit.removed_left += unit.blank_left;
+      unit.removed_right += unit.blank_right;
+      unit.blank_left = unit.blank_right = 0;
+    }
+  }
+  // Adjacent marks (。” ，“ ）、 》（ ”“) take 1.5 em: the first gives up its
+  // blank right half, or else the second its blank left half.
+  for (size_t i = 0; i + 1 < u.size(); ++i) {
+    if (!is_fullwidth_punctuation(u[i].cls) || !is_fullwidth_punctuation(u[i + 1].cls)) continue;
+    if (p.gaps[i].glyph_end > p.gaps[i].glyph_begin) continue;
+    if (u[i].blank_right > 0) {
+      u[i].removed_right += u[i].blank_right;
+      u[i].blank_right = 0;
+    } else if (u[i + 1].blank_left > 0) {
+      u[i + 1].removed_left += u[i + 1].blank_left;
+      u[i + 1].blank_left = 0;
+    }
+  }
+}
+
+ShrinkOrder shrink_order(const Unit& u) {
+  switch (u.cls) {
+    case CharClass::Opening: case CharClass::Closing: return ShrinkOrder::Bracket;
+    case CharClass::Comma: return ShrinkOrder::Comma;
+    case CharClass::Stop: return ShrinkOrder::Stop;
+    default: return ShrinkOrder::None;
+  }
+}
+
+/// Prefix sums for measuring any range of units in O(1).
+struct Sums {
+  std::vector<double> width, unit_shrink, gap_natural, gap_shrink, gap_stretch;
+  explicit Sums(const Paragraph& p) {
+    size_t n = p.units.size();
+    width.assign(n + 1, 0);
+    unit_shrink.assign(n + 1, 0);
+    gap_natural.assign(n + 1, 0);
+    gap_shrink.assign(n + 1, 0);
+    gap_stretch.assign(n + 1, 0);
+    for (size_t i = 0; i < n; ++i) {
+      width[i + 1] = width[i] + p.units[i].width();
+      unit_shrink[i + 1] = unit_shrink[i] + p.units[i].blank_left + p.units[i].blank_right;
+      const Gap* g = i < p.gaps.size() ? &p.gaps[i] : nullptr;
+      gap_natural[i + 1] = gap_natural[i] + (g ? g->natural : 0);
+      gap_shrink[i + 1] = gap_shrink[i] + (g ? g->shrink : 0);
+      gap_stretch[i + 1] = gap_stretch[i] + (g ? g->badness_stretch : 0);
+    }
+  }
+};
+
+/// The measurements of a line holding units [s, e].
+struct Measure {
+  double natural = 0, stretch = 0, shrink = 0;
+  double trim_start = 0, trim_end = 0;
+};
+
+Measure measure_line(const Paragraph& p, const Sums& sums, size_t s, size_t e, double indent) {
+  Measure m;
+  const Unit& first = p.units[s];
+  const Unit& last = p.units[e];
+  // GB/T 15834 §5.1.10: a mark ending a line takes ½ em (its ink meets the margin).
+  if (last.cls != CharClass::Opening) m.trim_end = last.blank_right;
+  // clreq §3.1.6: an opening bracket starting a line loses its blank half.
+  if (first.cls == CharClass::Opening) m.trim_start = first.blank_left;
+  m.natural = indent + sums.width[e + 1] - sums.width[s] + sums.gap_natural[e] - sums.gap_natural[s] - m.trim_end -
+              m.trim_start;
+  m.stretch = sums.gap_stretch[e] - sums.gap_stretch[s];
+  m.shrink = sums.unit_shrink[e + 1] - sums.unit_shrink[s] - m.trim_end - m.trim_start + sums.gap_shrink[e] -
+             sums.gap_shrink[s];
+  return m;
+}
+
+double adjustment_ratio(const Measure& m, double width, bool last_line) {
+  double d = width - m.natural;
+  if (d >= 0) {
+    if (last_line) return 0;  // \parfillskip: the last line stretches for free
+    return m.stretch > 0 ? d / m.stretch : (d < 1e-6 ? 0 : kInfinity);
+  }
+  return m.shrink > 0 ? d / m.shrink : -kInfinity;
+}
+
+double badness(double r) {
+  if (r == kInfinity || r < -1) return 10000;
+  return std::min(10000.0, 100 * std::abs(r) * std::abs(r) * std::abs(r));
+}
+
+int fitness(double r) {
+  if (r < -0.5) return 0;
+  if (r <= 0.5) return 1;
+  if (r <= 1) return 2;
+  return 3;
+}
+
+/// A line ending chosen: units [start, end].
+struct Range {
+  size_t start = 0, end = 0;
+  bool forced = false;  ///< the break after `end` is one the rules prohibit
+};
+
+/// Knuth–Plass total fit. Pass 1 keeps every line within the tolerance; pass 2
+/// accepts any badness; pass 3 (last resort) may break where the rules
+/// prohibit and may leave lines overfull, marking them.
+std::vector<Range> break_optimal(const Paragraph& p, const ComposeSettings& s) {
+  const size_t n = p.units.size();
+  Sums sums(p);
+  struct Node {
+    size_t start;      ///< first unit of the next line
+    int line;          ///< lines before it
+    int fitness;
+    double demerits;
+    int previous;      ///< index into nodes, -1 for the paragraph start
+    bool forced;
+  };
+  for (int pass = 1; pass <= 3; ++pass) {
+    const double tolerance = pass == 1 ? s.tolerance : kInfinity;
+    std::vector<Node> nodes{{0, 0, 1, 0, -1, false}};
+    std::vector<int> active{0};
+    for (size_t e = 0; e < n && !active.empty(); ++e) {
+      const bool last = e + 1 == n;
+      const Gap* gap = last ? nullptr : &p.gaps[e];
+      bool allowed = last || gap->breakable;
+      bool forced_rule = false;
+      // Last resort: break a prohibition, but never inside a Latin word or number.
+      if (!allowed && pass == 3 && gap->kind != GapKind::Tight) allowed = forced_rule = true;
+      // clreq: the last line holds at least two characters.
+      if (allowed && !last && p.chars_after[e] > 0 && p.chars_after[e] < s.min_last_line_chars && pass < 3)
+        allowed = false;
+      if (!allowed) continue;
+      double penalty = last ? 0 : gap->penalty + (forced_rule ? 1000 : 0);
+      const bool mandatory = gap && gap->mandatory;
+
+      Node best[4];
+      bool have[4] = {false, false, false, false};
+      std::vector<int> still_active;
+      for (int a : active) {
+        const Node& from = nodes[a];
+        double indent = from.line == 0 ? s.first_indent_pt : 0;
+        Measure m = measure_line(p, sums, from.start, e, indent);
+        bool last_line = last || mandatory;
+        double r = adjustment_ratio(m, s.width_pt, last_line);
+        bool too_long = r < -1;
+        // A node stays active while lines from it can still fit.
+        if (!too_long && !mandatory) still_active.push_back(a);
+        double b = badness(r);
+        bool feasible = !too_long && b <= tolerance;
+        if (pass == 3 && too_long && from.start == e) feasible = true;  // one unit wider than the measure
+        if (pass == 3 && too_long && still_active.empty() && active.size() == 1) feasible = true;
+        if (!feasible) continue;
+        double d = (s.line_penalty + b) * (s.line_penalty + b) + (penalty > 0 ? penalty * penalty : 0);
+        if (forced_rule) d += kAwful;
+        int fit = fitness(r);
+        if (from.line > 0 && std::abs(fit - from.fitness) > 1) d += s.adjacent_fitness_demerits;
+        d += from.demerits;
+        if (!have[fit] || d < best[fit].demerits) {
+          best[fit] = {e + 1, from.line + 1, fit, d, a, forced_rule};
+          have[fit] = true;
+        }
+      }
+      active = std::move(still_active);
+      for (int f = 0; f < 4; ++f)
+        if (have[f]) {
+          nodes.push_back(best[f]);
+          if (!last) active.push_back(static_cast<int>(nodes.size() - 1));
+        }
+      if (last) {
+        int best_end = -1;
+        for (size_t k = 0; k < nodes.size(); ++k)
+          if (nodes[k].start == n && (best_end < 0 || nodes[k].demerits < nodes[best_end].demerits))
+            best_end = static_cast<int>(k);
+        if (best_end >= 0) {
+          std::vector<Range> ranges;
+          for (int k = best_end; nodes[k].previous >= 0; k = nodes[k].previous)
+            ranges.push_back({nodes[nodes[k].previous].start, nodes[k].start - 1, nodes[k].forced});
+          std::reverse(ranges.begin(), ranges.end());
+          return ranges;
+        }
+      }
+    }
+  }
+  return {{0, n - 1, false}};  // unreachable: pass 3 always finds a way
+}
+
+/// First fit: each line takes as many units as fit at natural width.
+std::vector<Range> break_first_fit(const Paragraph& p, const ComposeSettings& s) {
+  Sums sums(p);
+  std::vector<Range> ranges;
+  size_t start = 0;
+  const size_t n = p.units.size();
+  while (start < n) {
+    double indent = ranges.empty() ? s.first_indent_pt : 0;
+    size_t best = SIZE_MAX;
+    bool forced = false;
+    for (size_t e = start; e < n; ++e) {
+      bool last = e + 1 == n;
+      if (!last && !p.gaps[e].breakable) continue;
+      Measure m = measure_line(p, sums, start, e, indent);
+      if (m.natural > s.width_pt + 1e-6 && best != SIZE_MAX) break;
+      best = e;
+      if (m.natural > s.width_pt + 1e-6 || last || p.gaps[e].mandatory) break;
+    }
+    if (best == SIZE_MAX) {  // no allowed break at all: break where it overflows
+      best = start;
+      while (best + 1 < n && measure_line(p, sums, start, best + 1, indent).natural <= s.width_pt) ++best;
+      forced = best + 1 < n;
+    }
+    ranges.push_back({start, best, forced});
+    start = best + 1;
+  }
+  return ranges;
+}
+
+/// Spreads AMOUNT over items with capacities CAPS (proportionally, each at
+/// most its capacity); returns what is left over.
+double spread(double amount, const std::vector<double*>& targets, const std::vector<double>& caps) {
+  double total = 0;
+  for (double c : caps) total += c;
+  if (total <= 0 || amount <= 0) return amount;
+  double f = std::min(1.0, amount / total);
+  for (size_t i = 0; i < targets.size(); ++i) *targets[i] += caps[i] * f;
+  return amount - total * f;
+}
+
+Line set_line(const text::ShapedParagraph& para, const Paragraph& p, const Range& range, bool first_line,
+              bool last_line, const ComposeSettings& s) {
+  Sums dummy(p);  // measure_line wants sums; ranges are short, so a local table is fine
+  (void)dummy;
+  Line line;
+  const size_t a = range.start, b = range.end;
+  double indent = first_line ? s.first_indent_pt : 0;
+  // Per-unit extra removed on the left/right, per-gap extra width.
+  std::vector<double> cut_left(b - a + 1, 0), cut_right(b - a + 1, 0), gap_extra(b - a, 0);
+  const Unit& first = p.units[a];
+  const Unit& last = p.units[b];
+  if (first.cls == CharClass::Opening) cut_left[0] = first.blank_left;
+  if (last.cls != CharClass::Opening) cut_right[b - a] += last.blank_right;
+
+  double natural = indent;
+  for (size_t i = a; i <= b; ++i) natural += p.units[i].width();
+  for (size_t i = a; i < b; ++i) natural += p.gaps[i].natural;
+  natural -= cut_left[0] + cut_right[b - a];
+  line.natural_pt = natural;
+
+  bool hard = b < p.gaps.size() && p.gaps[b].mandatory;
+  double d = s.width_pt - natural;
+  const bool justify = s.justify == Justify::Yes && !last_line && !hard;
+  if (d > 1e-9 && justify) {
+    // clreq §3.8 stretch order: Latin spaces, Han–Latin gaps, then every gap equally.
+    for (GapKind kind : {GapKind::LatinSpace, GapKind::HanLatin}) {
+      std::vector<double*> t;
+      std::vector<double> caps;
+      for (size_t i = a; i < b; ++i)
+        if (p.gaps[i].kind == kind) {
+          t.push_back(&gap_extra[i - a]);
+          caps.push_back(p.gaps[i].stretch);
+        }
+      d = spread(d, t, caps);
+    }
+    size_t count = 0;
+    for (size_t i = a; i < b; ++i) count += p.gaps[i].kind == GapKind::Ideographic;
+    if (d > 1e-9 && count > 0) {
+      for (size_t i = a; i < b; ++i)
+        if (p.gaps[i].kind == GapKind::Ideographic) gap_extra[i - a] += d / count;
+      d = 0;
+    }
+    line.ratio = d > 1e-9 ? kInfinity : 1;
+  } else if (d < -1e-9) {
+    // clreq §3.8 shrink order: Latin spaces, brackets, pause marks, Han–Latin gaps, stops.
+    double need = -d;
+    auto shrink_gaps = [&](GapKind kind) {
+      std::vector<double*> t;
+      std::vector<double> caps;
+      std::vector<double> taken(b - a, 0);
+      for (size_t i = a; i < b; ++i)
+        if (p.gaps[i].kind == kind && p.gaps[i].shrink > 0) {
+          t.push_back(&taken[i - a]);
+          caps.push_back(p.gaps[i].shrink);
+        }
+      need = spread(need, t, caps);
+      for (size_t i = 0; i < taken.size(); ++i) gap_extra[i] -= taken[i];
+    };
+    auto shrink_units = [&](ShrinkOrder order) {
+      std::vector<double*> t;
+      std::vector<double> caps;
+      for (size_t i = a; i <= b; ++i) {
+        const Unit& u = p.units[i];
+        if (shrink_order(u) != order) continue;
+        double left = u.blank_left - cut_left[i - a], right = u.blank_right - cut_right[i - a];
+        if (left > 0) {
+          t.push_back(&cut_left[i - a]);
+          caps.push_back(left);
+        }
+        if (right > 0) {
+          t.push_back(&cut_right[i - a]);
+          caps.push_back(right);
+        }
+      }
+      need = spread(need, t, caps);
+    };
+    shrink_gaps(GapKind::LatinSpace);
+    shrink_units(ShrinkOrder::Bracket);
+    shrink_units(ShrinkOrder::Comma);
+    shrink_gaps(GapKind::HanLatin);
+    shrink_units(ShrinkOrder::Stop);
+    line.overfull = need > 0.01;
+    line.ratio = line.overfull ? -kInfinity : -1;
+  }
+
+  // Pen positions.
+  line.glyph_begin = first.glyph_begin;
+  line.glyph_end = last.glyph_end;
+  line.text_begin = first.text_begin;
+  line.x.assign(line.glyph_end - line.glyph_begin, 0);
+  double pen = indent;
+  for (size_t i = a; i <= b; ++i) {
+    const Unit& u = p.units[i];
+    double left = u.removed_left + cut_left[i - a];
+    double x = pen - left;
+    for (size_t g = u.glyph_begin; g < u.glyph_end; ++g) {
+      line.x[g - line.glyph_begin] = x;
+      x += para.glyphs[g].advance;
+    }
+    pen += u.width() - cut_left[i - a] - cut_right[i - a];
+    if (i < b) {
+      const Gap& gap = p.gaps[i];
+      for (size_t g = gap.glyph_begin; g < gap.glyph_end; ++g) line.x[g - line.glyph_begin] = pen;
+      pen += gap.natural + gap_extra[i - a];
+    }
+  }
+  line.width_pt = pen;
+  line.ends_paragraph = last_line;
+  line.forced_break = range.forced;
+  return line;
+}
+
+}  // namespace
+
+std::vector<Line> compose_paragraph(const text::ShapedParagraph& para, const fonts::FontSet& fonts,
+                                    const ComposeSettings& settings) {
+  Paragraph p = build_units(para, fonts, settings);
+  if (p.units.empty()) return {};
+  compress_punctuation(p, settings.punctuation);
+  std::vector<Range> ranges = settings.strategy == BreakStrategy::Optimal ? break_optimal(p, settings)
+                                                                          : break_first_fit(p, settings);
+  std::vector<Line> lines;
+  lines.reserve(ranges.size());
+  for (size_t i = 0; i < ranges.size(); ++i)
+    lines.push_back(set_line(para, p, ranges[i], i == 0, i + 1 == ranges.size(), settings));
+  return lines;
+}
+
+}  // namespace paiban::compose

@@ -1,0 +1,61 @@
+#pragma once
+// Composing a shaped paragraph into justified lines (clreq + Knuth–Plass).
+//
+// compose_paragraph
+//   → build_units: glyph clusters → units (boxes) and the gaps between them
+//     (glue: natural width, stretch, shrink by clreq priority; whether a line
+//     may break there and at what penalty)
+//   → choose breaks: Knuth–Plass total fit (or first fit, for comparison)
+//   → set_line: line-end/line-start punctuation trims, then the line's
+//     adjustment spread in clreq §3.8's order → pen positions
+#include <string>
+#include <vector>
+
+#include "compose/punctuation.h"
+#include "text/shape.h"
+
+namespace paiban::compose {
+
+enum class BreakStrategy { Optimal, FirstFit };
+enum class Justify { No, Yes };
+
+/// Tunables of the composer, with their defaults. Lengths in em of the
+/// paragraph's main font size unless the name says pt.
+struct ComposeSettings {
+  double width_pt = 0;          ///< the measure, pt
+  double first_indent_pt = 0;   ///< first-line indent, pt
+  double em_pt = 12;            ///< size of 1 em, pt
+  Justify justify = Justify::Yes;
+  BreakStrategy strategy = BreakStrategy::Optimal;
+  PunctuationScheme punctuation = PunctuationScheme::Quanjiao;
+  double han_latin_gap = 0.25;      ///< clreq §3.4: gap between Han and Latin letters or digits
+  double han_latin_min = 0.2;       ///< it shrinks to no less than this
+  double han_latin_max = 0.3;       ///< and stretches to no more than this
+  double latin_space_max = 0.5;     ///< a typed space between Latin words stretches to this
+  double ideographic_stretch = 0.1; ///< stretch per inter-character gap, for badness only
+  double tolerance = 400;           ///< largest badness of a line in the first pass (TeX's \tolerance)
+  double line_penalty = 10;         ///< TeX's \linepenalty
+  double digit_han_penalty = 50;    ///< discourage "2023|年" breaks between a number and Han
+  double adjacent_fitness_demerits = 100;  ///< a very loose line next to a tight one
+  int min_last_line_chars = 2;      ///< clreq: no lone character (孤字) on a paragraph's last line
+};
+
+/// One composed line.
+struct Line {
+  size_t glyph_begin = 0, glyph_end = 0;  ///< glyphs drawn on this line, [begin, end)
+  std::vector<double> x;        ///< pen position of each glyph, pt from the measure's left edge
+  double natural_pt = 0;        ///< width before justification, pt (trims and indent included)
+  double width_pt = 0;          ///< width as set, pt: equals the measure on justified lines
+  double ratio = 0;             ///< adjustment ratio: > 0 stretched, < 0 shrunk, < -1 overfull
+  bool ends_paragraph = false;  ///< the paragraph's last line
+  bool overfull = false;        ///< wider than the measure even fully shrunk
+  bool forced_break = false;    ///< ends at a place the rules prohibit (no allowed break fitted)
+  size_t text_begin = 0;        ///< byte offset in the paragraph text of the line's first glyph
+};
+
+/// Composes PARA into lines as SETTINGS say; FONTS gives glyph geometry for
+/// the punctuation trims.
+std::vector<Line> compose_paragraph(const text::ShapedParagraph& para, const fonts::FontSet& fonts,
+                                    const ComposeSettings& settings);
+
+}  // namespace paiban::compose

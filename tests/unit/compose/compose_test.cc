@@ -1,0 +1,259 @@
+// The composer, rule by rule, with exact break positions and widths.
+// Body size 12 pt, so 1 em = 12 pt; widths are given in em.
+#include "compose/compose.h"
+
+#include <gtest/gtest.h>
+
+#include "support/default_fonts.h"
+
+namespace paiban::compose {
+namespace {
+
+constexpr double kEm = 12;
+
+struct Composed {
+  text::ShapedParagraph para;
+  std::vector<Line> lines;
+  /// The text of each line.
+  std::vector<std::string> texts() const {
+    std::vector<std::string> out;
+    for (const auto& l : lines) {
+      std::string s;
+      for (size_t g = l.glyph_begin; g < l.glyph_end; ++g)
+        if (para.glyphs[g].first_in_cluster)
+          s += para.text.substr(para.glyphs[g].cluster, para.glyphs[g].cluster_end - para.glyphs[g].cluster);
+      out.push_back(s);
+    }
+    return out;
+  }
+};
+
+ComposeSettings settings(double width_em, BreakStrategy strategy = BreakStrategy::Optimal,
+                         Justify justify = Justify::Yes) {
+  ComposeSettings s;
+  s.width_pt = width_em * kEm;
+  s.em_pt = kEm;
+  s.strategy = strategy;
+  s.justify = justify;
+  return s;
+}
+
+Composed compose(const std::string& text, const ComposeSettings& s) {
+  DiagnosticSink sink;
+  Composed c;
+  c.para = text::shape_paragraph({{text, "song", kEm, {}}}, testing::default_fonts(), sink);
+  EXPECT_EQ(sink.format_all(), "");
+  c.lines = compose_paragraph(c.para, testing::default_fonts(), s);
+  return c;
+}
+
+std::string han(int n) {
+  std::string s;
+  for (int i = 0; i < n; ++i) s += "国";
+  return s;
+}
+
+// --- 2. Where a line may break ------------------------------------------------
+
+TEST(LineStart, ProhibitedMarksPullTheCharacterBefore) {
+  // 9 Han fill a 9 em line; the mark may not start line 2, so 国 goes with it.
+  for (const char* mark : {"。", "．", "，", "、", "：", "；", "！", "？", "‼", "⁇", "”", "’", "」", "』", "）", "》",
+                           "〉", "】", "〗", "〕", "］", "｝", "～", "·", "‧"}) {
+    auto c = compose(han(9) + mark + han(5), settings(9, BreakStrategy::FirstFit));
+    ASSERT_GE(c.lines.size(), 2u) << mark;
+    EXPECT_EQ(c.texts()[0], han(8)) << mark;
+    EXPECT_EQ(c.texts()[1].substr(0, 3 + std::string(mark).size()), "国" + std::string(mark)) << mark;
+  }
+}
+
+TEST(LineEnd, ProhibitedOpeningMarksGoToTheNextLine) {
+  for (const char* mark : {"“", "‘", "「", "『", "（", "《", "〈", "【", "〖", "〔", "［", "｛"}) {
+    auto c = compose(han(8) + mark + han(6), settings(9, BreakStrategy::FirstFit));
+    ASSERT_GE(c.lines.size(), 2u) << mark;
+    EXPECT_EQ(c.texts()[0], han(8)) << mark;
+    EXPECT_EQ(c.texts()[1].substr(0, std::string(mark).size()), mark) << mark;
+  }
+}
+
+TEST(LineBreak, NeverInsideOrBeforeDashesAndEllipses) {
+  // ——: not before it, not inside: 国×7 | 国——国…
+  auto dash = compose(han(8) + "——" + han(5), settings(9, BreakStrategy::FirstFit));
+  EXPECT_EQ(dash.texts()[0], han(7));
+  EXPECT_EQ(dash.texts()[1].substr(0, 9), "国——");
+  auto dots = compose(han(8) + "……" + han(5), settings(9, BreakStrategy::FirstFit));
+  EXPECT_EQ(dots.texts()[0], han(7));
+  EXPECT_EQ(dots.texts()[1].substr(0, 9), "国……");
+}
+
+TEST(LineBreak, NumbersAndLatinWordsStayWhole) {
+  for (const char* token : {"12.3%", "1+X", "2020-2021", "1000M", "17.4:1", "A/B", "Knuth"}) {
+    auto c = compose(han(7) + token + han(8), settings(9, BreakStrategy::FirstFit));
+    bool whole = false;
+    for (const auto& t : c.texts()) whole |= t.find(token) != std::string::npos;
+    EXPECT_TRUE(whole) << token << " was split: " << c.texts()[0] << " | " << c.texts()[1];
+  }
+}
+
+TEST(LineBreak, HardBreakEndsALineUnjustified) {
+  auto c = compose("国国\n国国国", settings(9));
+  ASSERT_EQ(c.lines.size(), 2u);
+  EXPECT_EQ(c.texts()[0], "国国");
+  EXPECT_DOUBLE_EQ(c.lines[0].width_pt, 24);
+}
+
+// --- 3. Punctuation width ------------------------------------------------------
+
+TEST(PunctuationWidth, LineEndMarkIsTrimmedToHalfAnEm) {
+  // 8 Han + ， = 8.5 em once the comma loses its blank half: a perfect line.
+  auto c = compose(han(8) + "，" + han(5), settings(8.5));
+  ASSERT_EQ(c.texts()[0], han(8) + "，");
+  EXPECT_DOUBLE_EQ(c.lines[0].natural_pt, 8.5 * kEm);
+  EXPECT_DOUBLE_EQ(c.lines[0].width_pt, 8.5 * kEm);
+  // Nothing was stretched: every Han sits on the 1 em grid.
+  for (int i = 0; i < 9; ++i) EXPECT_DOUBLE_EQ(c.lines[0].x[i], i * kEm);
+}
+
+TEST(PunctuationWidth, LineStartOpeningBracketIsTrimmedByHalfAnEm) {
+  auto c = compose(han(8) + "（" + han(6), settings(9, BreakStrategy::FirstFit));
+  ASSERT_EQ(c.texts()[1].substr(0, 3), "（");
+  // Its pen starts ½ em left of the margin, so its ink meets the margin.
+  EXPECT_DOUBLE_EQ(c.lines[1].x[0], -0.5 * kEm);
+  EXPECT_DOUBLE_EQ(c.lines[1].x[1], 0.5 * kEm);
+}
+
+TEST(PunctuationWidth, AdjacentMarksTakeOneAndAHalfEm) {
+  struct Case {
+    const char* text;
+    std::vector<double> x;  // pen positions in em
+  } cases[] = {
+      {"国。”国", {0, 1, 1.5, 2.5}},
+      {"国，“国”", {0, 1, 1.5, 2.5, 3.5}},
+      {"国）、国", {0, 1, 1.5, 2.5}},
+      {"国》（国", {0, 1, 1.5, 2.5}},
+      {"国”“国", {0, 1, 1.5, 2.5}},
+      {"国（《国", {0, 1, 1.5, 2.5}},  // the second mark gives up its blank left half
+  };
+  for (const auto& c : cases) {
+    auto r = compose(c.text, settings(20, BreakStrategy::Optimal, Justify::No));
+    ASSERT_EQ(r.lines.size(), 1u);
+    ASSERT_EQ(r.lines[0].x.size(), c.x.size()) << c.text;
+    for (size_t i = 0; i < c.x.size(); ++i) {
+      EXPECT_DOUBLE_EQ(r.lines[0].x[i], c.x[i] * kEm) << c.text << " glyph " << i;
+    }
+  }
+}
+
+TEST(PunctuationWidth, MidLineMarksKeepAFullEmInQuanjiao) {
+  auto r = compose("国，国。国", settings(20, BreakStrategy::Optimal, Justify::No));
+  EXPECT_EQ(r.lines[0].x, (std::vector<double>{0, 12, 24, 36, 48}));
+}
+
+TEST(PunctuationWidth, KaimingAndBanjiaoSchemes) {
+  auto kaiming = settings(20, BreakStrategy::Optimal, Justify::No);
+  kaiming.punctuation = PunctuationScheme::Kaiming;
+  // Kaiming: ， takes ½ em, 。 keeps 1 em.
+  EXPECT_EQ(compose("国，国。国", kaiming).lines[0].x, (std::vector<double>{0, 12, 18, 30, 42}));
+  auto banjiao = kaiming;
+  banjiao.punctuation = PunctuationScheme::Banjiao;
+  EXPECT_EQ(compose("国，国。国", banjiao).lines[0].x, (std::vector<double>{0, 12, 18, 30, 36}));
+}
+
+// --- 4. Chinese–Latin spacing --------------------------------------------------
+
+TEST(HanLatinSpacing, QuarterEmBetweenHanAndLatin) {
+  auto r = compose("中文AB中", settings(20, BreakStrategy::Optimal, Justify::No));
+  // A and B in Liberation Serif: 1479/2048 and 1366/2048 em.
+  double a = 12.0 * 1479 / 2048, b = 12.0 * 1366 / 2048;
+  EXPECT_EQ(r.lines[0].x, (std::vector<double>{0, 12, 27, 27 + a, 27 + a + b + 3}));
+}
+
+TEST(HanLatinSpacing, TypedSpacesBetweenHanAndDigitsAreIgnored) {
+  auto typed = compose("增加 298 人", settings(20, BreakStrategy::Optimal, Justify::No));
+  auto clean = compose("增加298人", settings(20, BreakStrategy::Optimal, Justify::No));
+  // Same positions for the characters; the typed spaces sit at the gap starts.
+  std::vector<double> typed_chars;
+  for (size_t g = 0; g < typed.para.glyphs.size(); ++g)
+    if (typed.para.text[typed.para.glyphs[g].cluster] != ' ') typed_chars.push_back(typed.lines[0].x[g]);
+  EXPECT_EQ(typed_chars, clean.lines[0].x);
+  EXPECT_DOUBLE_EQ(clean.lines[0].x[2], 27);  // 2 em + ¼ em
+}
+
+TEST(HanLatinSpacing, NoneNextToFullWidthMarksOrInsideBrackets) {
+  auto r = compose("国（2023）国，1", settings(20, BreakStrategy::Optimal, Justify::No));
+  const auto& x = r.lines[0].x;
+  EXPECT_DOUBLE_EQ(x[1], 12);  // （
+  EXPECT_DOUBLE_EQ(x[2], 24);  // 2 directly after （
+  EXPECT_DOUBLE_EQ(x[6], 48);  // ） directly after 3
+  EXPECT_DOUBLE_EQ(x[8], 72);  // ， …
+  EXPECT_DOUBLE_EQ(x[9], 84);  // … and 1 directly after it
+}
+
+TEST(HanLatinSpacing, NoneAtLineEnds) {
+  // The break falls between 国 and 2023: no gap is left at the end of line 1
+  // nor at the start of line 2.
+  auto c = compose(han(9) + "2023年" + han(6), settings(9, BreakStrategy::FirstFit));
+  ASSERT_EQ(c.texts()[0], han(9));
+  EXPECT_DOUBLE_EQ(c.lines[0].width_pt, 9 * kEm);
+  EXPECT_DOUBLE_EQ(c.lines[1].x[0], 0);
+}
+
+// --- 5. Justification ----------------------------------------------------------
+
+TEST(Justification, EveryLineButTheLastIsFlush) {
+  std::string text = "中职学校学生规模保持稳中有升，全日制在校学生10266人。与上一年相比，在校生总数增加298人，"
+                     "增幅3.0%。2022年高中阶段招生（含辖区外中职校入学学生）持续实现职普协调发展。";
+  auto s = settings(20.5);
+  s.first_indent_pt = 2 * kEm;
+  auto c = compose(text, s);
+  ASSERT_GE(c.lines.size(), 3u);
+  for (size_t i = 0; i + 1 < c.lines.size(); ++i) EXPECT_NEAR(c.lines[i].width_pt, 20.5 * kEm, 1e-6) << i;
+  EXPECT_LT(c.lines.back().width_pt, 20.5 * kEm);
+  EXPECT_DOUBLE_EQ(c.lines[0].x[0], 2 * kEm);  // the first-line indent
+}
+
+TEST(Justification, LatinSpacesStretchBeforeHanGaps) {
+  // "ab cd" + Han: the line is 1 pt short; the typed space takes all of it.
+  auto probe = compose("国ab cd国", settings(40, BreakStrategy::Optimal, Justify::No));
+  double natural = probe.lines[0].width_pt;
+  auto s = settings(0);
+  s.width_pt = natural + 1;
+  auto c = compose("国ab cd国国国国国国国国国国国国国国国国国国国国国国国国", s);
+  ASSERT_GE(c.lines.size(), 2u);
+  ASSERT_EQ(c.texts()[0], "国ab cd国");
+  // Han–Latin gaps first get their share only after the space is at ½ em;
+  // here the space alone (¼ em + 1 pt ≤ ½ em) absorbs the 1 pt.
+  EXPECT_NEAR(c.lines[0].x[4] - c.lines[0].x[3], probe.lines[0].x[4] - probe.lines[0].x[3] + 1, 1e-9);
+  EXPECT_NEAR(c.lines[0].x[1] - c.lines[0].x[0], probe.lines[0].x[1] - probe.lines[0].x[0], 1e-9);
+}
+
+TEST(Justification, LastLineHoldsAtLeastTwoCharacters) {
+  // 9 Han in 8 em: first fit leaves 国 alone; the composer sets 7 + 2.
+  auto first_fit = compose(han(9), settings(8, BreakStrategy::FirstFit));
+  EXPECT_EQ(first_fit.texts(), (std::vector<std::string>{han(8), han(1)}));
+  auto optimal = compose(han(9), settings(8));
+  EXPECT_EQ(optimal.texts(), (std::vector<std::string>{han(7), han(2)}));
+  EXPECT_NEAR(optimal.lines[0].width_pt, 8 * kEm, 1e-9);
+  // A character plus a mark is still a lone character.
+  auto mark = compose(han(9) + "。", settings(8));
+  EXPECT_EQ(mark.texts(), (std::vector<std::string>{han(7), han(2) + "。"}));
+}
+
+TEST(Justification, ShrinksPunctuationBeforePushingOut) {
+  // 8 Han with a mid-line comma: 9 em natural, 8.5 em with the comma at ½ em.
+  auto c = compose("国国国，国国国国国", settings(8.5));
+  ASSERT_EQ(c.lines.size(), 1u);
+  EXPECT_NEAR(c.lines[0].width_pt, 8.5 * kEm, 1e-9);
+  EXPECT_DOUBLE_EQ(c.lines[0].x[4], 3.5 * kEm);
+  EXPECT_FALSE(c.lines[0].overfull);
+}
+
+TEST(Justification, OverlongWordIsReportedOverfull) {
+  auto c = compose("国Pneumonoultramicroscopicsilicovolcanoconiosis", settings(8));
+  // The word is not cut: it runs past the margin, and the line says so.
+  EXPECT_EQ(c.texts(), (std::vector<std::string>{"国Pneumonoultramicroscopicsilicovolcanoconiosis"}));
+  EXPECT_TRUE(c.lines[0].overfull);
+  EXPECT_GT(c.lines[0].width_pt, 8 * kEm);
+}
+
+}  // namespace
+}  // namespace paiban::compose
