@@ -26,6 +26,7 @@ void DiagnosticSink::warning(Span span, std::string message, std::vector<std::st
 }
 
 void DiagnosticSink::add(Diagnostic d) {
+  if (warnings_as_errors_) d.severity = Severity::Error;
   if (d.severity == Severity::Error) ++error_count_;
   items_.push_back(std::move(d));
 }

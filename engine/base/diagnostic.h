@@ -27,6 +27,8 @@ class DiagnosticSink {
   void error(Span span, std::string message, std::vector<std::string> hints = {});
   void warning(Span span, std::string message, std::vector<std::string> hints = {});
   void add(Diagnostic d);
+  /// --strict: every warning reported from now on counts as an error.
+  void set_warnings_as_errors(bool on) { warnings_as_errors_ = on; }
 
   bool has_errors() const { return error_count_ > 0; }
   int error_count() const { return error_count_; }
@@ -37,6 +39,7 @@ class DiagnosticSink {
  private:
   std::vector<Diagnostic> items_;
   int error_count_ = 0;
+  bool warnings_as_errors_ = false;
 };
 
 }  // namespace paiban

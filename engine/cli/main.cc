@@ -32,11 +32,14 @@ int run(int argc, char** argv) {
   build->add_option("DIR", build_options.report_dir, "report folder (holds report.md)")->required();
   build->add_option("-o,--output", build_options.output, "PDF file (default: output/<DIR name>.pdf)");
   build->add_option("--layout", build_options.layout, "layout name in layouts/ or a path (default: report)");
+  bool strict = false;
+  build->add_flag("--strict", strict, "treat warnings (overfull lines, broken line-breaking rules, …) as errors");
 
   paiban::BuildOptions check_options;
   auto* check = app.add_subcommand("check", "parse and validate the report in DIR without writing a PDF");
   check->add_option("DIR", check_options.report_dir, "report folder")->required();
   check->add_option("--layout", check_options.layout, "layout name in layouts/ or a path");
+  check->add_flag("--strict", strict, "treat warnings as errors");
 
   auto* fonts_cmd = app.add_subcommand("fonts", "list, per font role, the file and face index that will be used");
 
@@ -48,6 +51,7 @@ int run(int argc, char** argv) {
   }
 
   paiban::DiagnosticSink sink;
+  sink.set_warnings_as_errors(strict);
   if (*build) {
     auto result = paiban::write_report(build_options, sink);
     int code = report(sink);

@@ -325,85 +325,103 @@ struct Range {
   bool forced = false;  ///< the break after `end` is one the rules prohibit
 };
 
-/// Knuth–Plass total fit. Pass 1 keeps every line within the tolerance; pass 2
-/// accepts any badness; pass 3 (last resort) may break where the rules
-/// prohibit and may leave lines overfull, marking them.
+/// Knuth–Plass total fit, as a forward dynamic programme over (break
+/// position, fitness class): the same optimum as TeX's active-list form, but
+/// each start only looks at the few ends whose line could be feasible, found
+/// by binary search on the prefix sums. Pass 1 keeps every line within the
+/// tolerance; pass 2 accepts any badness; pass 3 (last resort) may break
+/// where the rules prohibit (never inside a Latin word) and may leave a line
+/// overfull, marking it.
 std::vector<Range> break_optimal(const Paragraph& p, const ComposeSettings& s) {
   const size_t n = p.units.size();
   Sums sums(p);
-  struct Node {
-    size_t start;      ///< first unit of the next line
-    int line;          ///< lines before it
-    int fitness;
-    double demerits;
-    int previous;      ///< index into nodes, -1 for the paragraph start
-    bool forced;
+  // The first hard break at or after each unit: no line may run past it.
+  std::vector<size_t> next_mandatory(n, n - 1);
+  for (size_t i = n - 1; i-- > 0;) next_mandatory[i] = p.gaps[i].mandatory ? i : next_mandatory[i + 1];
+
+  struct Best {
+    double demerits = kInfinity;
+    size_t start = 0;  ///< first unit of the line that ends here
+    int from_fitness = 0;
+    bool forced = false;
   };
   for (int pass = 1; pass <= 3; ++pass) {
-    const double tolerance = pass == 1 ? s.tolerance : kInfinity;
-    std::vector<Node> nodes{{0, 0, 1, 0, -1, false}};
-    std::vector<int> active{0};
-    for (size_t e = 0; e < n && !active.empty(); ++e) {
-      const bool last = e + 1 == n;
-      const Gap* gap = last ? nullptr : &p.gaps[e];
-      bool allowed = last || gap->breakable;
-      bool forced_rule = false;
-      // Last resort: break a prohibition, but never inside a Latin word or number.
-      if (!allowed && pass == 3 && gap->kind != GapKind::Tight) allowed = forced_rule = true;
-      // clreq: the last line holds at least two characters.
-      if (allowed && !last && p.chars_after[e] > 0 && p.chars_after[e] < s.min_last_line_chars && pass < 3)
-        allowed = false;
-      if (!allowed) continue;
-      double penalty = last ? 0 : gap->penalty + (forced_rule ? 1000 : 0);
-      const bool mandatory = gap && gap->mandatory;
-
-      Node best[4];
-      bool have[4] = {false, false, false, false};
-      std::vector<int> still_active;
-      for (int a : active) {
-        const Node& from = nodes[a];
-        double indent = from.line == 0 ? s.first_indent_pt : 0;
-        Measure m = measure_line(p, sums, from.start, e, indent);
-        bool last_line = last || mandatory;
-        double r = adjustment_ratio(m, s.width_pt, last_line);
-        bool too_long = r < -1;
-        // A node stays active while lines from it can still fit.
-        if (!too_long && !mandatory) still_active.push_back(a);
-        double b = badness(r);
-        bool feasible = !too_long && b <= tolerance;
-        if (pass == 3 && too_long && from.start == e) feasible = true;  // one unit wider than the measure
-        if (pass == 3 && too_long && still_active.empty() && active.size() == 1) feasible = true;
-        if (!feasible) continue;
-        double d = (s.line_penalty + b) * (s.line_penalty + b) + (penalty > 0 ? penalty * penalty : 0);
-        if (forced_rule) d += kAwful;
-        int fit = fitness(r);
-        if (from.line > 0 && std::abs(fit - from.fitness) > 1) d += s.adjacent_fitness_demerits;
-        d += from.demerits;
-        if (!have[fit] || d < best[fit].demerits) {
-          best[fit] = {e + 1, from.line + 1, fit, d, a, forced_rule};
-          have[fit] = true;
+    const double r_max = pass == 1 ? std::cbrt(s.tolerance / 100) : kInfinity;
+    // best[4 * k + f]: the best way to end a line just before unit k with fitness f.
+    std::vector<Best> best(4 * (n + 1));
+    best[1].demerits = 0;  // the paragraph start, "decent"
+    for (size_t start = 0; start < n; ++start) {
+      bool reachable = false;
+      for (int f = 0; f < 4; ++f) reachable |= best[4 * start + f].demerits < kInfinity;
+      if (!reachable) continue;
+      const double indent = start == 0 ? s.first_indent_pt : 0;
+      // Ends before e_lo cannot stretch enough: natural + r_max × stretch < width.
+      size_t e_lo = start;
+      if (r_max < kInfinity) {
+        size_t lo = start, hi = n - 1;
+        while (lo < hi) {
+          size_t mid = (lo + hi) / 2;
+          double reach = indent + sums.width[mid + 1] - sums.width[start] + sums.gap_natural[mid] -
+                         sums.gap_natural[start] + r_max * (sums.gap_stretch[mid] - sums.gap_stretch[start]);
+          if (reach >= s.width_pt) hi = mid;
+          else lo = mid + 1;
         }
+        e_lo = lo;
       }
-      active = std::move(still_active);
-      for (int f = 0; f < 4; ++f)
-        if (have[f]) {
-          nodes.push_back(best[f]);
-          if (!last) active.push_back(static_cast<int>(nodes.size() - 1));
+      e_lo = std::min(e_lo, next_mandatory[start]);
+      bool overfull_taken = false;
+      for (size_t e = e_lo; e < n; ++e) {
+        const bool last = e + 1 == n;
+        const Gap* gap = last ? nullptr : &p.gaps[e];
+        const bool mandatory = gap && gap->mandatory;
+        bool allowed = last || gap->breakable;
+        bool forced_rule = false;
+        if (!allowed && pass == 3 && gap->kind != GapKind::Tight) allowed = forced_rule = true;
+        // clreq: the last line holds at least two characters.
+        if (allowed && !last && !mandatory && pass < 3 && p.chars_after[e] > 0 &&
+            p.chars_after[e] < s.min_last_line_chars)
+          allowed = false;
+        Measure m = measure_line(p, sums, start, e, indent);
+        const bool too_long = m.natural - m.shrink > s.width_pt + 1e-6;
+        if (too_long && (pass < 3 || overfull_taken)) break;
+        // An overfull line ends at the first break the rules allow.
+        if (too_long && forced_rule) allowed = false;
+        if (allowed) {
+          double r = adjustment_ratio(m, s.width_pt, last || mandatory);
+          double b = badness(r);
+          bool feasible = too_long || (pass == 1 ? b <= s.tolerance : true);
+          if (feasible) {
+            double d = (s.line_penalty + b) * (s.line_penalty + b);
+            if (gap && gap->penalty > 0) d += gap->penalty * gap->penalty;
+            if (forced_rule || too_long) d += kAwful;
+            int fit = fitness(r);
+            Best* slot = &best[4 * (e + 1) + fit];
+            for (int f = 0; f < 4; ++f) {
+              const Best& from = best[4 * start + f];
+              if (from.demerits == kInfinity) continue;
+              double total = from.demerits + d + (start > 0 && std::abs(fit - f) > 1 ? s.adjacent_fitness_demerits : 0);
+              if (total < slot->demerits) *slot = {total, start, f, forced_rule};
+            }
+            if (too_long) overfull_taken = true;
+          }
         }
-      if (last) {
-        int best_end = -1;
-        for (size_t k = 0; k < nodes.size(); ++k)
-          if (nodes[k].start == n && (best_end < 0 || nodes[k].demerits < nodes[best_end].demerits))
-            best_end = static_cast<int>(k);
-        if (best_end >= 0) {
-          std::vector<Range> ranges;
-          for (int k = best_end; nodes[k].previous >= 0; k = nodes[k].previous)
-            ranges.push_back({nodes[nodes[k].previous].start, nodes[k].start - 1, nodes[k].forced});
-          std::reverse(ranges.begin(), ranges.end());
-          return ranges;
-        }
+        if (mandatory) break;
       }
     }
+    int end_fit = -1;
+    for (int f = 0; f < 4; ++f)
+      if (best[4 * n + f].demerits < kInfinity && (end_fit < 0 || best[4 * n + f].demerits < best[4 * n + end_fit].demerits))
+        end_fit = f;
+    if (end_fit < 0) continue;
+    std::vector<Range> ranges;
+    for (size_t k = n; k > 0;) {
+      const Best& b = best[4 * k + end_fit];
+      ranges.push_back({b.start, k - 1, b.forced});
+      end_fit = b.from_fitness;
+      k = b.start;
+    }
+    std::reverse(ranges.begin(), ranges.end());
+    return ranges;
   }
   return {{0, n - 1, false}};  // unreachable: pass 3 always finds a way
 }
@@ -450,8 +468,6 @@ double spread(double amount, const std::vector<double*>& targets, const std::vec
 
 Line set_line(const text::ShapedParagraph& para, const Paragraph& p, const Range& range, bool first_line,
               bool last_line, const ComposeSettings& s) {
-  Sums dummy(p);  // measure_line wants sums; ranges are short, so a local table is fine
-  (void)dummy;
   Line line;
   const size_t a = range.start, b = range.end;
   double indent = first_line ? s.first_indent_pt : 0;

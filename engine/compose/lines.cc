@@ -14,7 +14,15 @@ std::vector<BreakOpportunity> line_break_opportunities(std::string_view text) {
   UText* ut = utext_openUTF8(nullptr, text.data(), static_cast<int64_t>(text.size()), &status);
   // clreq: the strict rules keep small kana, iteration marks and prolonged
   // sound marks from starting a line; ICU implements them as lb=strict.
-  UBreakIterator* bi = ubrk_open(UBRK_LINE, "zh@lb=strict", nullptr, 0, &status);
+  // Opening an iterator loads its rules (tens of microseconds): keep one per thread.
+  thread_local std::unique_ptr<UBreakIterator, decltype(&ubrk_close)> cached(
+      [] {
+        UErrorCode s = U_ZERO_ERROR;
+        return ubrk_open(UBRK_LINE, "zh@lb=strict", nullptr, 0, &s);
+      }(),
+      ubrk_close);
+  UBreakIterator* bi = cached.get();
+  if (!bi) status = U_MISSING_RESOURCE_ERROR;
   if (U_SUCCESS(status)) {
     ubrk_setUText(bi, ut, &status);
     ubrk_first(bi);
@@ -24,7 +32,6 @@ std::vector<BreakOpportunity> line_break_opportunities(std::string_view text) {
       out.push_back({static_cast<size_t>(b), hard});
     }
   }
-  ubrk_close(bi);
   utext_close(ut);
   if (out.empty() || out.back().offset != text.size()) out.push_back({text.size(), true});
   out.back().mandatory = true;

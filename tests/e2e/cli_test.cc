@@ -201,3 +201,30 @@ INSTANTIATE_TEST_SUITE_P(
 
 }  // namespace
 }  // namespace paiban
+
+namespace paiban {
+namespace {
+
+TEST(Cli, OverfullLineIsAWarningAndWithStrictAnError) {
+  TempDir dir;
+  dir.write("r/report.md",
+            "---\ntitle: 报告\n---\n\n正文Pneumonoultramicroscopicsilicovolcanoconiosis"
+            "Pneumonoultramicroscopicsilicovolcanoconiosis。\n");
+  std::string report = (dir.path() / "r").string(), pdf = (dir.path() / "r.pdf").string();
+  auto r = run_command(kPaiban + " build " + report + " -o " + pdf);
+  EXPECT_EQ(r.exit_code, 0);
+  std::regex warning(report + "/report.md:5:1: warning: line 1 of this paragraph \\(page 1\\) is overfull by "
+                              "[0-9]+\\.[0-9]{2}pt\n  hint: rephrase, or allow a break in the long word or number\n");
+  EXPECT_TRUE(std::regex_match(r.err, warning)) << r.err;
+  EXPECT_TRUE(fs::exists(pdf));
+
+  fs::remove(pdf);
+  auto strict = run_command(kPaiban + " build --strict " + report + " -o " + pdf);
+  EXPECT_EQ(strict.exit_code, 1);
+  EXPECT_NE(strict.err.find("/report.md:5:1: error: line 1 of this paragraph (page 1) is overfull by "), std::string::npos)
+      << strict.err;
+  EXPECT_FALSE(fs::exists(pdf));
+}
+
+}  // namespace
+}  // namespace paiban
