@@ -21,6 +21,7 @@ class Builder {
         p.runs = b.runs;
         p.list_depth = depth;
         p.marker = marker;
+        p.continuation = b.continuation;
         out_.push_back(std::move(p));
         break;
       }

@@ -23,6 +23,7 @@ struct Block {
   std::vector<InlineRun> runs;  ///< the text
   int list_depth = 0;           ///< Paragraph: 0 in body text, n inside n nested lists
   std::string marker;           ///< Paragraph: the list marker ("•", "1.") on an item's first paragraph
+  bool continuation = false;    ///< Paragraph: resumes text after a table or box, so no first-line indent
 };
 
 /// Front-matter facts the layout prints.

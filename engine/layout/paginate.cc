@@ -65,7 +65,8 @@ class Paginator {
     }
     double em = spec_.body.size;
     double left = block.list_depth * spec_.list_indent_em * em;
-    double indent = block.list_depth == 0 ? spec_.paragraph_indent_em * em : 0;
+    // Every body paragraph's first line is indented, unless it resumes text after a table or box.
+    double indent = block.list_depth == 0 && !block.continuation ? spec_.paragraph_indent_em * em : 0;
     ComposedBlock b = compose(t, spec_.body.line_height, spec_.body.size, left, indent, 0, spec_.paragraph_space,
                               spec_.type_width() - left, compose::Justify::Yes);
     if (!block.marker.empty()) add_marker(b, block.marker, left);

@@ -125,11 +125,12 @@ class Converter {
         b.kind = BlockKind::Heading;
         b.level = cmark_node_get_heading_level(node);
         collect_inlines(node, node, InlineStyle::Regular, b.runs);
-        strip_heading_attributes(b);
+        b.numbered = !strip_attribute(b, "{.unnumbered}");
         return b;
       case CMARK_NODE_PARAGRAPH:
         b.kind = BlockKind::Paragraph;
         collect_inlines(node, node, InlineStyle::Regular, b.runs);
+        b.continuation = strip_attribute(b, "{.continue}");
         return b;
       case CMARK_NODE_LIST:
         b.kind = BlockKind::List;
@@ -216,16 +217,18 @@ class Converter {
     std::erase_if(runs, [](const InlineRun& r) { return r.text.empty(); });
   }
 
-  void strip_heading_attributes(Block& b) {
-    if (b.runs.empty()) return;
+  /// Removes a trailing attribute such as `{.unnumbered}` from the block's
+  /// text; true if it was there.
+  static bool strip_attribute(Block& b, std::string_view attr) {
+    if (b.runs.empty()) return false;
     std::string& t = b.runs.back().text;
-    static constexpr std::string_view attr = "{.unnumbered}";
     size_t end = t.find_last_not_of(' ');
-    if (end == std::string::npos || end + 1 < attr.size()) return;
-    if (std::string_view(t).substr(end + 1 - attr.size(), attr.size()) != attr) return;
+    if (end == std::string::npos || end + 1 < attr.size()) return false;
+    if (std::string_view(t).substr(end + 1 - attr.size(), attr.size()) != attr) return false;
     t.erase(end + 1 - attr.size());
     while (!t.empty() && t.back() == ' ') t.pop_back();
-    b.numbered = false;
+    if (t.empty()) b.runs.pop_back();
+    return true;
   }
 
   const TextFile& file_;

@@ -31,6 +31,7 @@ struct Block {
   Span span;                     ///< where the block starts
   int level = 0;                 ///< Heading: 1–6
   bool numbered = true;          ///< Heading: false when written `{.unnumbered}`
+  bool continuation = false;     ///< Paragraph: `{.continue}`, text resumed after a table or box (no indent)
   bool ordered = false;          ///< List: 1. 2. 3. rather than bullets
   int start = 1;                 ///< List: number of the first item
   std::vector<InlineRun> runs;   ///< Heading, Paragraph

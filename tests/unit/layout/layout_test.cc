@@ -98,6 +98,11 @@ TEST_F(Paginate, ParagraphIsIndentedTwoEm) {
   EXPECT_EQ(run.glyphs[0].text, "凉");
 }
 
+TEST_F(Paginate, ContinuationParagraphIsNotIndented) {
+  Pages pages = lay_out("续前文。 {.continue}\n");
+  EXPECT_NEAR(pages.pages[0].runs[0].x, spec_->margin_left, 1e-9);
+}
+
 TEST_F(Paginate, JustifiedLinesEndAtTheRightMargin) {
   std::string s;
   for (int i = 0; i < 100; ++i) s += "国";

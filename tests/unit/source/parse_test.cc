@@ -59,6 +59,14 @@ TEST(Parse, UnnumberedHeadingAttribute) {
   EXPECT_EQ(t.blocks[0].runs[0].text, "前言");
 }
 
+TEST(Parse, ContinuationParagraphAttribute) {
+  auto t = parse_ok("---\ntitle: t\n---\n续前文。 {.continue}\n\n新段落。\n");
+  ASSERT_EQ(t.blocks.size(), 2u);
+  EXPECT_TRUE(t.blocks[0].continuation);
+  EXPECT_EQ(t.blocks[0].runs[0].text, "续前文。");
+  EXPECT_FALSE(t.blocks[1].continuation);
+}
+
 TEST(Parse, ListsKeepTheirItems) {
   auto t = parse_ok("---\ntitle: t\n---\n1. 甲\n2. 乙\n");
   ASSERT_EQ(t.blocks.size(), 1u);
