@@ -1,0 +1,98 @@
+#pragma once
+// Report data: YAML and CSV files beside the source, expressions over them,
+// number formats, and consistency checks.
+//
+// load_data_set → YAML files (yaml-cpp, positions kept) and the CSV tables
+// they name → one tree of Values. evaluate() runs an expression such as
+// `sum(majors.students) - students.total_2021` against it; format_number()
+// prints a number by an Excel-style pattern ("0.00", "#,##0", "+0.#%").
+// run_checks() evaluates the `checks:` of the data files.
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "base/diagnostic.h"
+
+namespace paiban::data {
+
+struct Value;
+using List = std::vector<Value>;
+using Record = std::map<std::string, Value>;  ///< keys in sorted order
+
+/// A datum with where it came from.
+struct Value {
+  enum class Kind { Null, Number, Text, List, Record };
+  Kind kind = Kind::Null;
+  double number = 0;
+  std::string text;
+  /// The number exactly as written in the file ("0.60", "10266"), for
+  /// printing it back unchanged; empty for computed numbers.
+  std::string literal;
+  std::shared_ptr<List> list;      ///< Kind::List
+  std::shared_ptr<Record> record;  ///< Kind::Record (also the root)
+  Span span;                       ///< file:line:col of the datum; for computed values, of the expression
+
+  static Value of_number(double n, Span span = {}, std::string literal = {});
+  static Value of_text(std::string t, Span span = {});
+  bool is_number() const { return kind == Kind::Number; }
+};
+
+/// All data of one report: the root record whose keys are the top-level keys
+/// of every YAML file (two files may not define the same key).
+struct DataSet {
+  Value root;  ///< Kind::Record
+  /// The `checks:` entries of every data file, in order.
+  struct Check {
+    std::string name;               ///< what it checks, in the bureau's words
+    std::vector<std::string> equal; ///< expressions that must give the same value
+    std::vector<Span> spans;        ///< where each expression is written
+    std::string format;             ///< compare at this printed precision ("0.0%"); empty: exact (1e-9)
+    Span span;                      ///< the check itself
+  };
+  std::vector<Check> checks;
+};
+
+/// Loads FILES (paths relative to REPORT_DIR). A YAML key whose value is a
+/// map `{csv: tables/x.csv}` loads that CSV: its first row names the columns,
+/// every further row becomes a Record; cells that parse as numbers are
+/// numbers (thousands separators not allowed), empty cells are Null.
+/// Reports malformed YAML, duplicate keys, CSV rows with too few or too many
+/// fields, files that are not UTF-8, and paths that leave REPORT_DIR — each at
+/// path:line:col. Returns nullopt only when nothing could be loaded.
+std::optional<DataSet> load_data_set(const std::string& report_dir, const std::vector<std::string>& files,
+                                     DiagnosticSink& sink);
+
+/// Evaluates EXPRESSION against DATA. SPAN is where the expression is
+/// written (errors are reported there, offset to the failing token).
+///
+/// Grammar: numbers (1, 2.5), strings ("x"), paths (a.b.c, list[0].x, and
+/// list.field giving the list of that field), + - * / with the usual
+/// precedence, unary -, parentheses, and functions:
+///   sum(list) · count(list) · min(list) · max(list) · avg(list)
+///   round(x, digits) · abs(x)
+///   pct(part, whole) = part / whole (a ratio, formatted with a % pattern)
+///   growth(new, old) = (new - old) / old
+///   where(list, "field", value) = the records of list whose field equals value
+/// A missing key is an error naming the key, with a did-you-mean hint among
+/// the keys that exist at that level. Division by zero is an error.
+std::optional<Value> evaluate(const std::string& expression, const DataSet& data, const Span& span,
+                              DiagnosticSink& sink);
+
+/// Formats N by an Excel-style PATTERN: `0` a digit, `#` an optional digit
+/// after the point, `,` in the integer part groups thousands, a trailing `%`
+/// multiplies by 100, a leading `+` prints the sign of positive numbers.
+/// Rounds half away from zero at the pattern's precision.
+/// "0" → 10266; "#,##0" → 10,266; "0.00" → 0.60; "0.0%" → 3.0%; "+0.#%" → +9%, +95.8%.
+/// An empty pattern prints the number's literal if it has one, else the
+/// shortest form with up to 2 decimals. Returns nullopt for a malformed pattern.
+std::optional<std::string> format_number(const Value& n, const std::string& pattern);
+
+/// Evaluates every check; each failure is reported (as a warning; the CLI
+/// promotes it with --strict) with both values and where each comes from.
+/// Returns the number of failed checks.
+int run_checks(const DataSet& data, DiagnosticSink& sink);
+
+}  // namespace paiban::data
