@@ -5,9 +5,10 @@
 #include "source/parse.h"
 
 #include <cmark-gfm.h>
-#include <cmark-gfm-core-extensions.h>
 #include <unicode/uchar.h>
 #include <yaml-cpp/yaml.h>
+
+#include "base/yaml_util.h"
 
 #include <memory>
 #include <string_view>
@@ -64,14 +65,31 @@ void parse_front_matter(const TextFile& file, const FrontMatterText& fm, FrontMa
                {"the front matter is YAML between two lines of ---, e.g. `title: 报告标题`"});
     return;
   }
+  if (!check_duplicate_keys(root, file.path(), fm.first_line - 1, sink)) return;
   if (!root.IsMap()) {
     sink.error({file.path(), fm.first_line, 1}, "front matter: expected key: value pairs");
     return;
   }
-  static const char* const known[] = {"title", "issuer", "date", "layout"};
+  static const char* const known[] = {"title", "issuer", "date", "layout", "data"};
   for (const auto& item : root) {
     std::string key = item.first.Scalar();
     Span span = yaml_span(file, fm.first_line, item.first.Mark());
+    if (key == "data") {
+      YAML::Node list = item.second;
+      if (list.IsScalar()) {
+        out.data.push_back(list.Scalar());
+        out.data_spans.push_back(yaml_span(file, fm.first_line, list.Mark()));
+      } else if (list.IsSequence()) {
+        for (const auto& f : list) {
+          out.data.push_back(f.IsScalar() ? f.Scalar() : "");
+          out.data_spans.push_back(yaml_span(file, fm.first_line, f.Mark()));
+        }
+      } else {
+        sink.error(yaml_span(file, fm.first_line, list.Mark()), "front matter: \"data\" lists the data files",
+                   {"data: [data.yaml]"});
+      }
+      continue;
+    }
     std::string* field = nullptr;
     if (key == "title") field = &out.title;
     else if (key == "issuer") field = &out.issuer;
@@ -125,12 +143,12 @@ class Converter {
         b.kind = BlockKind::Heading;
         b.level = cmark_node_get_heading_level(node);
         collect_inlines(node, node, InlineStyle::Regular, b.runs);
-        b.numbered = !strip_attribute(b, "{.unnumbered}");
+        apply_attributes(b);
         return b;
       case CMARK_NODE_PARAGRAPH:
         b.kind = BlockKind::Paragraph;
         collect_inlines(node, node, InlineStyle::Regular, b.runs);
-        b.continuation = strip_attribute(b, "{.continue}");
+        apply_attributes(b);
         return b;
       case CMARK_NODE_LIST:
         b.kind = BlockKind::List;
@@ -145,14 +163,148 @@ class Converter {
           b.children.push_back(std::move(li));
         }
         return b;
+      case CMARK_NODE_CODE_BLOCK:
+        return convert_directive(node, b);
       default:
         sink_.error(b.span, fmt::format("{} is not supported yet", cmark_node_get_type_string(node)),
-                    {"write headings (#), paragraphs, lists, *emphasis* and **strong** text"});
+                    {"write headings (#), paragraphs, lists, *emphasis* and **strong** text, "
+                     "and ```table, ```case or ```contents blocks"});
         return std::nullopt;
     }
   }
 
+  /// Parses Markdown TEXT whose first line is line FIRST_LINE of the file.
+  std::vector<Block> parse_blocks(std::string_view text, int first_line) {
+    std::unique_ptr<cmark_parser, decltype(&cmark_parser_free)> parser(cmark_parser_new(CMARK_OPT_DEFAULT),
+                                                                       cmark_parser_free);
+    cmark_parser_feed(parser.get(), text.data(), text.size());
+    std::unique_ptr<cmark_node, decltype(&cmark_node_free)> root(cmark_parser_finish(parser.get()), cmark_node_free);
+    int saved = line_offset_;
+    line_offset_ = first_line - 1;
+    std::vector<Block> blocks;
+    for (cmark_node* n = cmark_node_first_child(root.get()); n; n = cmark_node_next(n))
+      if (auto block = convert_block(n)) blocks.push_back(std::move(*block));
+    line_offset_ = saved;
+    return blocks;
+  }
+
  private:
+  /// ```table, ```case 标题 {#id} and ```contents: fenced blocks whose info
+  /// string names a directive.
+  std::optional<Block> convert_directive(cmark_node* node, Block& b) {
+    std::string info = cmark_node_get_fence_info(node) ? cmark_node_get_fence_info(node) : "";
+    std::string name = info.substr(0, info.find(' '));
+    std::string rest = name.size() < info.size() ? info.substr(name.size() + 1) : "";
+    std::string body = cmark_node_get_literal(node) ? cmark_node_get_literal(node) : "";
+    int fence_line = cmark_node_get_start_line(node) + line_offset_;
+    static const char* const directives[] = {"table", "case", "contents"};
+    if (name == "table" || name == "contents") {
+      b.kind = name == "table" ? BlockKind::Table : BlockKind::Contents;
+      b.spec = body;
+      b.spec_line = fence_line;
+      if (!trim(rest).empty())
+        sink_.error(b.span, fmt::format("```{} takes no words after its name", name),
+                    {"put its settings in the block, as YAML"});
+      return b;
+    }
+    if (name == "case") {
+      b.kind = BlockKind::Case;
+      std::string title = trim(rest);
+      if (!title.empty() && title.back() == '}' && title.find('{') != std::string::npos) {
+        std::string attrs = title.substr(title.rfind('{'));
+        title = trim(title.substr(0, title.rfind('{')));
+        parse_attribute_list(attrs, b, b.span);
+      }
+      if (title.empty())
+        sink_.error(b.span, "a case needs a title", {"```case 教材建设 {#case-textbook}"});
+      b.title = title;
+      b.children = parse_blocks(body, fence_line + 1);
+      for (const auto& child : b.children)
+        if (child.kind != BlockKind::Paragraph && child.kind != BlockKind::List)
+          sink_.error(child.span, "a case holds paragraphs and lists only");
+      return b;
+    }
+    if (name.empty()) {
+      sink_.error(b.span, "code blocks are not supported", {"a fenced block names a directive: ```table, ```case or ```contents"});
+    } else {
+      std::vector<std::string> hints{fmt::format("directives: {}", fmt::join(directives, ", "))};
+      for (const char* d : directives)
+        if (edit_distance(name, d) <= 2) hints.insert(hints.begin(), fmt::format("did you mean \"{}\"?", d));
+      sink_.error(b.span, fmt::format("unknown directive \"{}\"", name), hints);
+    }
+    return std::nullopt;
+  }
+
+  static std::string trim(std::string s) {
+    size_t a = s.find_first_not_of(" \t"), e = s.find_last_not_of(" \t");
+    return a == std::string::npos ? std::string() : s.substr(a, e - a + 1);
+  }
+
+  static size_t edit_distance(const std::string& a, const std::string& b) {
+    std::vector<size_t> row(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+      size_t prev = row[0]++;
+      for (size_t j = 1; j <= b.size(); ++j) {
+        size_t cur = std::min({row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] != b[j - 1])});
+        prev = row[j];
+        row[j] = cur;
+      }
+    }
+    return row[b.size()];
+  }
+
+  /// `{#id .class …}`: the attributes a heading, paragraph or case may carry.
+  void parse_attribute_list(const std::string& text, Block& b, const Span& span) {
+    static const char* const heading_classes[] = {".unnumbered", ".notoc"};
+    static const char* const paragraph_classes[] = {".continue", ".pagebreak"};
+    std::string inner = text.substr(1, text.size() - 2);
+    size_t pos = 0;
+    while (pos < inner.size()) {
+      size_t end = inner.find(' ', pos);
+      std::string token = inner.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+      pos = end == std::string::npos ? inner.size() : end + 1;
+      if (token.empty()) continue;
+      if (token[0] == '#' && token.size() > 1 && b.kind != BlockKind::Paragraph) {
+        b.id = token.substr(1);
+      } else if (b.kind == BlockKind::Heading && token == ".unnumbered") {
+        b.numbered = false;
+      } else if (b.kind == BlockKind::Heading && token == ".notoc") {
+        b.in_contents = false;
+      } else if (b.kind == BlockKind::Paragraph && token == ".continue") {
+        b.continuation = true;
+      } else if (b.kind == BlockKind::Paragraph && token == ".pagebreak") {
+        b.kind = BlockKind::PageBreak;
+      } else {
+        std::vector<std::string> known;
+        if (b.kind == BlockKind::Heading) known = {"#id", heading_classes[0], heading_classes[1]};
+        else if (b.kind == BlockKind::Paragraph) known = {paragraph_classes[0], paragraph_classes[1]};
+        else known = {"#id"};
+        sink_.error(span, fmt::format("unknown attribute \"{}\"", token),
+                    {fmt::format("known here: {}", fmt::join(known, " "))});
+      }
+    }
+  }
+
+  /// A trailing `{…}` on a heading or paragraph holds attributes.
+  void apply_attributes(Block& b) {
+    if (b.runs.empty() || b.runs.back().kind != InlineKind::Text) return;
+    std::string& t = b.runs.back().text;
+    size_t end = t.find_last_not_of(' ');
+    if (end == std::string::npos || t[end] != '}') return;
+    size_t open = t.rfind('{', end);
+    if (open == std::string::npos || (open > 0 && t[open - 1] != ' ' && !(b.runs.size() == 1 && open == 0))) return;
+    std::string attrs = t.substr(open, end - open + 1);
+    if (attrs.size() < 3 || (attrs[1] != '.' && attrs[1] != '#')) return;
+    Span span = b.runs.back().span;
+    t.erase(open);
+    while (!t.empty() && t.back() == ' ') t.pop_back();
+    if (t.empty()) b.runs.pop_back();
+    parse_attribute_list(attrs, b, span);
+    if (b.kind == BlockKind::PageBreak && !b.runs.empty())
+      sink_.error(b.span, "{.pagebreak} stands alone in its paragraph");
+  }
+
   void append(std::vector<InlineRun>& runs, std::string text, InlineStyle style, Span span) {
     if (!runs.empty() && runs.back().style == style) {
       runs.back().text += text;
@@ -189,7 +341,70 @@ class Converter {
                       fmt::format("inline {} is not supported yet", cmark_node_get_type_string(n)));
       }
     }
-    if (parent == block) resolve_soft_breaks(runs);
+    if (parent == block) {
+      resolve_soft_breaks(runs);
+      split_references_and_values(runs);
+    }
+  }
+
+  /// `[@id]` becomes a Reference run, `{{ expr | format }}` a Value run.
+  void split_references_and_values(std::vector<InlineRun>& runs) {
+    std::vector<InlineRun> out;
+    for (auto& run : runs) {
+      const std::string& t = run.text;
+      size_t pos = 0, literal_start = 0;
+      auto span_at = [&](size_t byte) {
+        Span s = run.span;
+        if (s.col > 0 && t.find('\n') == std::string::npos) {
+          int cps = 0;
+          for (size_t i = 0; i < byte;) {
+            next_code_point(t, i);
+            ++cps;
+          }
+          s.col += cps;
+        }
+        return s;
+      };
+      auto flush = [&](size_t until) {
+        if (until > literal_start) out.push_back({t.substr(literal_start, until - literal_start), run.style, span_at(literal_start)});
+      };
+      while (pos < t.size()) {
+        if (t.compare(pos, 2, "{{") == 0) {
+          size_t close = t.find("}}", pos + 2);
+          if (close == std::string::npos) {
+            sink_.error(span_at(pos), "\"{{\" is not closed", {"write a value as {{ students.total }}"});
+            break;
+          }
+          flush(pos);
+          std::string inner = t.substr(pos + 2, close - pos - 2);
+          std::string format;
+          size_t bar = inner.rfind('|');
+          if (bar != std::string::npos && inner.find('"', bar) == std::string::npos) {
+            format = trim(inner.substr(bar + 1));
+            inner = inner.substr(0, bar);
+          }
+          InlineRun v{trim(inner), run.style, span_at(pos + 2), InlineKind::Value, format};
+          if (v.text.empty()) sink_.error(span_at(pos), "empty {{ }}", {"write a value as {{ students.total }}"});
+          out.push_back(std::move(v));
+          pos = literal_start = close + 2;
+        } else if (t.compare(pos, 2, "[@") == 0) {
+          size_t close = t.find(']', pos + 2);
+          std::string id = close == std::string::npos ? "" : t.substr(pos + 2, close - pos - 2);
+          bool valid = !id.empty() && id.find_first_of(" []") == std::string::npos;
+          if (!valid) {
+            ++pos;
+            continue;
+          }
+          flush(pos);
+          out.push_back({id, run.style, span_at(pos), InlineKind::Reference, {}});
+          pos = literal_start = close + 1;
+        } else {
+          ++pos;
+        }
+      }
+      flush(t.size());
+    }
+    runs = std::move(out);
   }
 
   static void resolve_soft_breaks(std::vector<InlineRun>& runs) {
@@ -217,20 +432,6 @@ class Converter {
     std::erase_if(runs, [](const InlineRun& r) { return r.text.empty(); });
   }
 
-  /// Removes a trailing attribute such as `{.unnumbered}` from the block's
-  /// text; true if it was there.
-  static bool strip_attribute(Block& b, std::string_view attr) {
-    if (b.runs.empty()) return false;
-    std::string& t = b.runs.back().text;
-    size_t end = t.find_last_not_of(' ');
-    if (end == std::string::npos || end + 1 < attr.size()) return false;
-    if (std::string_view(t).substr(end + 1 - attr.size(), attr.size()) != attr) return false;
-    t.erase(end + 1 - attr.size());
-    while (!t.empty() && t.back() == ' ') t.pop_back();
-    if (t.empty()) b.runs.pop_back();
-    return true;
-  }
-
   const TextFile& file_;
   int line_offset_;
   DiagnosticSink& sink_;
@@ -256,17 +457,10 @@ std::optional<SyntaxTree> parse_source(const TextFile& file, DiagnosticSink& sin
     body_line = fm->body_line;
   }
 
-  cmark_gfm_core_extensions_ensure_registered();
-  std::unique_ptr<cmark_parser, decltype(&cmark_parser_free)> parser(
-      cmark_parser_new(CMARK_OPT_DEFAULT), cmark_parser_free);
   std::string_view body(file.text());
   body.remove_prefix(body_start);
-  cmark_parser_feed(parser.get(), body.data(), body.size());
-  std::unique_ptr<cmark_node, decltype(&cmark_node_free)> root(cmark_parser_finish(parser.get()),
-                                                               cmark_node_free);
-  Converter converter(file, body_line - 1, sink);
-  for (cmark_node* n = cmark_node_first_child(root.get()); n; n = cmark_node_next(n))
-    if (auto block = converter.convert_block(n)) tree.blocks.push_back(std::move(*block));
+  Converter converter(file, 0, sink);
+  tree.blocks = converter.parse_blocks(body, body_line);
   return tree;
 }
 

@@ -16,14 +16,32 @@ inline bool has(InlineStyle s, InlineStyle flag) {
   return (static_cast<unsigned>(s) & static_cast<unsigned>(flag)) != 0;
 }
 
+/// What an inline run holds.
+enum class InlineKind {
+  Text,       ///< literal text
+  Reference,  ///< `[@id]`: a cross-reference; `text` is the target id
+  Value,      ///< `{{ expr | format }}`: a data value; `text` is the expression
+};
+
 /// A stretch of text in one style.
 struct InlineRun {
   std::string text;                          ///< UTF-8, soft breaks already resolved
   InlineStyle style = InlineStyle::Regular;  ///< emphasis / strong
   Span span;                                 ///< where the run starts in the source
+  InlineKind kind = InlineKind::Text;
+  std::string format;                        ///< Value: the number format after `|` (may be empty)
 };
 
-enum class BlockKind { Heading, Paragraph, List, ListItem };
+enum class BlockKind {
+  Heading,
+  Paragraph,
+  List,
+  ListItem,
+  Table,      ///< ```table: a table fed from data; `spec` holds its YAML
+  Case,       ///< ```case 标题 {#id}: a framed case box; `children` hold its Markdown
+  Contents,   ///< ```contents: where the contents lists go; `spec` holds its YAML
+  PageBreak,  ///< a paragraph of just `{.pagebreak}`
+};
 
 /// A block of the source. Lists hold ListItems, which hold blocks.
 struct Block {
@@ -32,6 +50,11 @@ struct Block {
   int level = 0;                 ///< Heading: 1–6
   bool numbered = true;          ///< Heading: false when written `{.unnumbered}`
   bool continuation = false;     ///< Paragraph: `{.continue}`, text resumed after a table or box (no indent)
+  bool in_contents = true;       ///< Heading: listed in the contents (`{.notoc}` leaves it out)
+  std::string id;                ///< Heading, Case: `{#id}`, the target of cross-references
+  std::string title;             ///< Case: its title
+  std::string spec;              ///< Table, Contents: the directive's YAML
+  int spec_line = 0;             ///< the YAML's first line is line spec_line + 1 of the file
   bool ordered = false;          ///< List: 1. 2. 3. rather than bullets
   int start = 1;                 ///< List: number of the first item
   std::vector<InlineRun> runs;   ///< Heading, Paragraph
@@ -44,6 +67,8 @@ struct FrontMatter {
   std::string issuer;  ///< who publishes it
   std::string date;    ///< as written, e.g. 2023-01
   std::string layout;  ///< layout name, overrides the default
+  std::vector<std::string> data;  ///< data files (YAML), relative to the report folder
+  std::vector<Span> data_spans;   ///< where each is named
   Span span;           ///< where the front matter starts
 };
 

@@ -85,7 +85,7 @@ TEST(Parse, YamlErrorInFrontMatterPointsIntoTheFile) {
 TEST(Parse, UnknownFrontMatterKey) {
   EXPECT_EQ(parse_errors("---\ntitle: t\nauthr: x\n---\n"),
             "r.md:3:1: error: front matter: unknown key \"authr\"\n"
-            "  hint: known keys: title, issuer, date, layout\n");
+            "  hint: known keys: title, issuer, date, layout, data\n");
 }
 
 TEST(Parse, MissingOrUnclosedFrontMatter) {
@@ -98,7 +98,64 @@ TEST(Parse, MissingOrUnclosedFrontMatter) {
 TEST(Parse, UnsupportedBlockIsAnErrorAtItsLine) {
   EXPECT_EQ(parse_errors("---\ntitle: t\n---\n\n> 引文\n"),
             "r.md:5:1: error: block_quote is not supported yet\n"
-            "  hint: write headings (#), paragraphs, lists, *emphasis* and **strong** text\n");
+            "  hint: write headings (#), paragraphs, lists, *emphasis* and **strong** text, "
+            "and ```table, ```case or ```contents blocks\n");
+}
+
+TEST(Parse, DirectivesKeepTheirBodyAndPosition) {
+  auto t = parse_ok("---\ntitle: t\n---\n\n```table\nid: tab-a\ncaption: 甲\n```\n\n"
+                    "```case 教材建设 {#case-a}\n第一段。\n\n第二段。\n```\n\n```contents\nlists: [toc]\n```\n");
+  ASSERT_EQ(t.blocks.size(), 3u);
+  EXPECT_EQ(t.blocks[0].kind, BlockKind::Table);
+  EXPECT_EQ(t.blocks[0].spec, "id: tab-a\ncaption: 甲\n");
+  EXPECT_EQ(t.blocks[0].spec_line, 5);  // YAML line 1 is file line 6
+  EXPECT_EQ(t.blocks[1].kind, BlockKind::Case);
+  EXPECT_EQ(t.blocks[1].title, "教材建设");
+  EXPECT_EQ(t.blocks[1].id, "case-a");
+  ASSERT_EQ(t.blocks[1].children.size(), 2u);
+  EXPECT_EQ(t.blocks[1].children[1].runs[0].text, "第二段。");
+  EXPECT_EQ(t.blocks[1].children[1].span.to_string(), "r.md:13:1");
+  EXPECT_EQ(t.blocks[2].kind, BlockKind::Contents);
+}
+
+TEST(Parse, UnknownDirectiveHasADidYouMean) {
+  EXPECT_EQ(parse_errors("---\ntitle: t\n---\n```tabel\nid: x\n```\n"),
+            "r.md:4:1: error: unknown directive \"tabel\"\n"
+            "  hint: did you mean \"table\"?\n"
+            "  hint: directives: table, case, contents\n");
+}
+
+TEST(Parse, ReferencesAndValuesBecomeTheirOwnRuns) {
+  auto t = parse_ok("---\ntitle: t\n---\n名单见[@tab-schools]，共{{ schools.count | 0 }}所。\n");
+  const auto& runs = t.blocks[0].runs;
+  ASSERT_EQ(runs.size(), 5u);
+  EXPECT_EQ(runs[0].text, "名单见");
+  EXPECT_EQ(runs[1].kind, InlineKind::Reference);
+  EXPECT_EQ(runs[1].text, "tab-schools");
+  EXPECT_EQ(runs[1].span.to_string(), "r.md:4:4");
+  EXPECT_EQ(runs[3].kind, InlineKind::Value);
+  EXPECT_EQ(runs[3].text, "schools.count");
+  EXPECT_EQ(runs[3].format, "0");
+  EXPECT_EQ(runs[3].span.to_string(), "r.md:4:22");
+  EXPECT_EQ(runs[4].text, "所。");
+}
+
+TEST(Parse, HeadingIdsAndPageBreaks) {
+  auto t = parse_ok("---\ntitle: t\n---\n# 基本情况 {#sec-basic .notoc}\n\n{.pagebreak}\n");
+  EXPECT_EQ(t.blocks[0].id, "sec-basic");
+  EXPECT_FALSE(t.blocks[0].in_contents);
+  EXPECT_EQ(t.blocks[1].kind, BlockKind::PageBreak);
+}
+
+TEST(Parse, UnknownAttributeIsAnError) {
+  EXPECT_EQ(parse_errors("---\ntitle: t\n---\n# 前言 {.unumbered}\n"),
+            "r.md:4:3: error: unknown attribute \".unumbered\"\n"
+            "  hint: known here: #id .unnumbered .notoc\n");
+}
+
+TEST(Parse, DuplicateFrontMatterKey) {
+  EXPECT_EQ(parse_errors("---\ntitle: 甲\ntitle: 乙\n---\n"),
+            "r.md:3:1: error: duplicate key \"title\"\n  hint: \"title\" is first defined on line 2\n");
 }
 
 }  // namespace

@@ -1,0 +1,42 @@
+#include "base/yaml_util.h"
+
+#include <map>
+
+#include <fmt/format.h>
+
+namespace paiban {
+
+bool check_duplicate_keys(const YAML::Node& node, const std::string& path, int line_offset, DiagnosticSink& sink) {
+  bool ok = true;
+  if (node.IsMap()) {
+    std::map<std::string, YAML::Mark> seen;
+    for (const auto& item : node) {
+      std::string key = item.first.IsScalar() ? item.first.Scalar() : "";
+      auto [it, inserted] = seen.emplace(key, item.first.Mark());
+      if (!inserted) {
+        sink.error(yaml_span(path, item.first.Mark(), line_offset), fmt::format("duplicate key \"{}\"", key),
+                   {fmt::format("\"{}\" is first defined on line {}", key, line_offset + it->second.line + 1)});
+        ok = false;
+      }
+      ok &= check_duplicate_keys(item.second, path, line_offset, sink);
+    }
+  } else if (node.IsSequence()) {
+    for (const auto& item : node) ok &= check_duplicate_keys(item, path, line_offset, sink);
+  }
+  return ok;
+}
+
+std::optional<YAML::Node> load_yaml(const std::string& text, const std::string& path, int line_offset,
+                                    DiagnosticSink& sink, const std::string& what) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    sink.error(yaml_span(path, e.mark, line_offset), what.empty() ? e.msg : fmt::format("{}: {}", what, e.msg));
+    return std::nullopt;
+  }
+  if (!check_duplicate_keys(root, path, line_offset, sink)) return std::nullopt;
+  return root;
+}
+
+}  // namespace paiban
