@@ -26,11 +26,14 @@ const Corpus& corpus() {
     c->spec = *layout::load_layout(PAIBAN_SOURCE_DIR "/layouts/report.yaml", sink);
     auto file = read_text_file(PAIBAN_SOURCE_DIR "/data/liangzhou-2023/report.md", sink);
     auto tree = source::parse_source(*file, sink);
-    auto doc = doc::build_document(*tree, sink);
+    data::DataSet no_data;
+    no_data.root.kind = data::Value::Kind::Record;
+    no_data.root.record = std::make_shared<data::Record>();
+    auto doc = doc::build_document(*tree, no_data, sink);
     for (const auto& b : doc.blocks) {
       if (b.kind != doc::BlockKind::Paragraph) continue;
       std::vector<text::StyledText> p;
-      for (const auto& r : b.runs) p.push_back({r.text, c->spec.body.role, c->spec.body.size, r.span});
+      for (const auto& r : b.runs) p.push_back(text::StyledText{r.text, c->spec.body.role, c->spec.body.size, r.span});
       c->paragraphs.push_back(p);
       c->shaped.push_back(text::shape_paragraph(p, *c->fonts, sink));
     }

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "base/text_file.h"
+#include "data/data.h"
 #include "doc/document.h"
 #include "layout/layout_spec.h"
 #include "layout/paginate.h"
@@ -43,6 +44,7 @@ namespace {
 struct Inputs {
   source::SyntaxTree tree;
   layout::LayoutSpec layout;
+  data::DataSet data;
   std::unique_ptr<fonts::FontSet> owned_fonts;
 };
 
@@ -72,8 +74,17 @@ std::optional<Inputs> read_inputs(const BuildOptions& options, DiagnosticSink& s
   auto spec = layout::load_layout(layout_path(root, name), sink);
   if (!spec) return std::nullopt;
 
-  Inputs inputs{std::move(*tree), std::move(*spec), nullptr};
-  // 3. fonts: every role resolved to installed faces
+  // 3. data: YAML and CSV files named by the front matter
+  data::DataSet data_set;
+  data_set.root.kind = data::Value::Kind::Record;
+  data_set.root.record = std::make_shared<data::Record>();
+  if (!tree->front.data.empty()) {
+    auto loaded = data::load_data_set(options.report_dir, tree->front.data, sink);
+    if (!loaded || sink.has_errors()) return std::nullopt;
+    data_set = std::move(*loaded);
+  }
+  Inputs inputs{std::move(*tree), std::move(*spec), std::move(data_set), nullptr};
+  // 4. fonts: every role resolved to installed faces
   if (load_fonts) {
     inputs.owned_fonts = fonts::load_font_set((fs::path(root) / "fonts").string(), sink);
     if (!inputs.owned_fonts || sink.has_errors()) return std::nullopt;
@@ -90,12 +101,15 @@ BuildResult build_report(const BuildOptions& options, DiagnosticSink& sink, cons
   if (!inputs) return result;
   const fonts::FontSet& fonts = shared_fonts ? *shared_fonts : *inputs->owned_fonts;
 
-  // 4. doc: headings numbered, lists flattened
-  doc::Document document = doc::build_document(inputs->tree, sink);
-  // 5. text, compose, layout: shape each paragraph, break it into lines, place lines on pages
+  // 5. doc: data bound, headings, tables and cases numbered, references resolved
+  doc::Document document = doc::build_document(inputs->tree, inputs->data, sink, {inputs->layout.table.numbering});
+  if (sink.has_errors()) return result;
+  // 6. data checks: reported as warnings (errors with --strict)
+  data::run_checks(inputs->data, sink);
+  // 7. text, compose, layout: shape each paragraph, break it into lines, place lines on pages
   layout::Pages pages = layout::paginate(document, inputs->layout, fonts, sink);
   if (sink.has_errors()) return result;
-  // 6. pdf: subset fonts, write objects
+  // 8. pdf: subset fonts, write objects
   result.page_count = static_cast<int>(pages.pages.size());
   result.pdf = pdf::write_pdf(pages, fonts, {document.meta.title, document.meta.issuer, fmt::format("paiban {}", kVersion)}, sink);
   return result;
@@ -120,8 +134,9 @@ BuildResult write_report(const BuildOptions& options, DiagnosticSink& sink) {
 void check_report(const BuildOptions& options, DiagnosticSink& sink) {
   auto inputs = read_inputs(options, sink, true);
   if (!inputs) return;
-  doc::Document document = doc::build_document(inputs->tree, sink);
+  doc::Document document = doc::build_document(inputs->tree, inputs->data, sink, {inputs->layout.table.numbering});
   (void)document;
+  data::run_checks(inputs->data, sink);
 }
 
 }  // namespace paiban

@@ -1,29 +1,82 @@
 #pragma once
-// The Document: the syntax tree with headings numbered and lists flattened
-// into paragraphs that carry their marker. What layout consumes.
+// The Document: the syntax tree with data bound, headings, tables and cases
+// numbered, cross-references resolved and lists flattened. What layout consumes.
+//
+// build_document → Builder::add (per block) → bind values ({{ }}) →
+//   build_table (data rows, merged cells, totals) → resolve references
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "base/diagnostic.h"
+#include "data/data.h"
 #include "source/syntax.h"
 
 namespace paiban::doc {
 
+using source::InlineKind;
 using source::InlineRun;
 using source::InlineStyle;
 
-enum class BlockKind { Heading, Paragraph };
+enum class Align { Left, Center, Right };
+
+/// A table cell in the HTML model: it starts at (row, column) and spans
+/// rowspan × colspan slots.
+struct TableCell {
+  int row = 0, column = 0;
+  int rowspan = 1, colspan = 1;
+  std::string text;
+  Align align = Align::Center;
+  bool merged_down = false;  ///< a label merged over equal values below it (repeated on a continuation)
+  Span span;                 ///< where its text comes from
+};
+
+struct Table {
+  std::string id;
+  int number = 0;             ///< 1, 2, … through the document
+  std::string label;          ///< "表1" (or "表2-1" when numbered per chapter)
+  std::string caption;        ///< the title after the label
+  std::string unit;           ///< "人、个": printed as （单位：人、个）
+  int columns = 0;
+  int header_rows = 0;
+  int body_rows = 0;          ///< total rows included
+  std::vector<TableCell> header;  ///< cells of the header rows
+  std::vector<TableCell> body;    ///< cells of the body rows (rows count from 0)
+  std::vector<bool> total_rows;   ///< per body row: a totals row
+  std::string note;           ///< printed under the table
+  Span span;
+};
+
+enum class BlockKind { Heading, Paragraph, Table, Case, Contents, PageBreak };
+
+/// Which list a contents directive prints.
+enum class ContentsKind { Headings, Tables, Cases };
+
+struct Block;
+
+/// 【案例分享N】: a framed box of paragraphs.
+struct CaseBox {
+  std::string id;
+  int number = 0;
+  std::string title;
+  std::vector<Block> blocks;  ///< paragraphs
+};
 
 /// One block in reading order.
 struct Block {
   BlockKind kind = BlockKind::Paragraph;
   Span span;                    ///< source position of the block
+  std::string id;               ///< Heading: the anchor for references and contents links
   int level = 0;                ///< Heading: 1–6
   std::string number;           ///< Heading: "1.", "1.1", "1.1.1"; empty when unnumbered
-  std::vector<InlineRun> runs;  ///< the text
+  bool in_contents = true;      ///< Heading: listed in 目录
+  std::vector<InlineRun> runs;  ///< Heading, Paragraph: the text, values bound and references resolved
   int list_depth = 0;           ///< Paragraph: 0 in body text, n inside n nested lists
   std::string marker;           ///< Paragraph: the list marker ("•", "1.") on an item's first paragraph
   bool continuation = false;    ///< Paragraph: resumes text after a table or box, so no first-line indent
+  std::shared_ptr<Table> table;       ///< Table
+  std::shared_ptr<CaseBox> case_box;  ///< Case
+  std::vector<ContentsKind> contents; ///< Contents: the lists, in order
 };
 
 /// Front-matter facts the layout prints.
@@ -38,9 +91,19 @@ struct Document {
   std::vector<Block> blocks;
 };
 
-/// Numbers headings 1 / 1.1 / 1.1.1 (decimal scheme: chapter numbers carry a
-/// trailing full stop as in the reference report) and flattens lists.
-Document build_document(const source::SyntaxTree& tree, DiagnosticSink& sink);
+/// How tables are numbered.
+enum class TableNumbering { Document, Chapter };
+
+struct DocumentSettings {
+  TableNumbering table_numbering = TableNumbering::Document;
+};
+
+/// Binds DATA (may be empty) into the tree: numbers headings 1 / 1.1 / 1.1.1
+/// (chapter numbers carry a trailing full stop as in the reference report),
+/// tables 表1… and cases 案例分享1…, evaluates values and builds tables from
+/// their data, resolves references, flattens lists.
+Document build_document(const source::SyntaxTree& tree, const data::DataSet& data, DiagnosticSink& sink,
+                        const DocumentSettings& settings = {});
 
 /// The plain text of a block's runs.
 std::string plain_text(const std::vector<InlineRun>& runs);

@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
+#include <cstdio>
 #include <functional>
 #include <map>
 
@@ -86,6 +87,33 @@ class MapReader {
       out = n.Scalar();
     };
   }
+  Handler color(Color& out) {
+    return [this, &out](const YAML::Node& n) {
+      std::string t = n.IsScalar() ? n.Scalar() : "";
+      unsigned v = 0;
+      if (t.size() == 7 && t[0] == '#' && std::sscanf(t.c_str() + 1, "%6x", &v) == 1) {
+        out = {((v >> 16) & 0xFF) / 255.0, ((v >> 8) & 0xFF) / 255.0, (v & 0xFF) / 255.0};
+        return;
+      }
+      sink_.error(yaml_span(path_, n.Mark()), fmt::format("expected a colour, got \"{}\"", t), {"write #RRGGBB, e.g. #F2F2F2"});
+    };
+  }
+  Handler whole(int& out) {
+    return [this, &out](const YAML::Node& n) {
+      double v = 0;
+      number(v)(n);
+      if (v >= 0 && v == static_cast<int>(v)) out = static_cast<int>(v);
+      else sink_.error(yaml_span(path_, n.Mark()), "expected a whole number");
+    };
+  }
+  Handler flag(bool& out) {
+    return [this, &out](const YAML::Node& n) {
+      std::string t = n.IsScalar() ? n.Scalar() : "";
+      if (t == "true" || t == "yes") out = true;
+      else if (t == "false" || t == "no") out = false;
+      else sink_.error(yaml_span(path_, n.Mark()), fmt::format("expected true or false, got \"{}\"", t));
+    };
+  }
   Handler style(TextStyle& s, const std::string& where) {
     return [this, &s, where](const YAML::Node& n) {
       read(n, where, {{"role", text(s.role)}, {"size", length(s.size)}, {"line-height", length(s.line_height)}});
@@ -158,6 +186,43 @@ std::optional<LayoutSpec> load_layout(const std::string& path, DiagnosticSink& s
     }},
     {"headings", [&](const YAML::Node& n) {
       r.read(n, "headings", {{"1", heading(1)}, {"2", heading(2)}, {"3", heading(3)}, {"4", heading(4)}});
+    }},
+    {"tables", [&](const YAML::Node& n) {
+      auto& t = spec.table;
+      r.read(n, "tables", {{"text", r.style(t.text, "tables.text")}, {"header", r.style(t.header, "tables.header")},
+                           {"caption", r.style(t.caption, "tables.caption")},
+                           {"padding-x", r.length(t.padding_x)}, {"padding-y", r.length(t.padding_y)},
+                           {"rule", r.length(t.rule)}, {"frame", r.length(t.frame)},
+                           {"header-fill", r.color(t.header_fill)},
+                           {"space-before", r.length(t.space_before)}, {"space-after", r.length(t.space_after)},
+                           {"continued", r.text(t.continued)},
+                           {"numbering", [&](const YAML::Node& v) {
+                             std::string name = v.IsScalar() ? v.Scalar() : "";
+                             if (name == "document") t.numbering = doc::TableNumbering::Document;
+                             else if (name == "chapter") t.numbering = doc::TableNumbering::Chapter;
+                             else sink.error(yaml_span(path, v.Mark()), fmt::format("unknown table numbering \"{}\"", name),
+                                             {"document (表1, 表2, …) or chapter (表1-1, 表1-2, …)"});
+                           }}});
+    }},
+    {"cases", [&](const YAML::Node& n) {
+      auto& c = spec.case_box;
+      r.read(n, "cases", {{"title", r.style(c.title, "cases.title")}, {"fill", r.color(c.fill)},
+                          {"frame", r.color(c.frame)}, {"frame-width", r.length(c.frame_width)},
+                          {"padding", r.length(c.padding)}, {"radius", r.length(c.radius)},
+                          {"space-before", r.length(c.space_before)}, {"space-after", r.length(c.space_after)},
+                          {"label", r.text(c.label)}});
+    }},
+    {"contents", [&](const YAML::Node& n) {
+      auto& c = spec.contents;
+      r.read(n, "contents", {{"title", r.style(c.title, "contents.title")}, {"entry", r.style(c.entry, "contents.entry")},
+                             {"levels", r.whole(c.levels)}, {"indent", r.number(c.indent_em)},
+                             {"leader-pitch", r.length(c.leader_pitch)},
+                             {"toc-title", r.text(c.toc_title)}, {"tables-title", r.text(c.tables_title)},
+                             {"cases-title", r.text(c.cases_title)}});
+    }},
+    {"cover", [&](const YAML::Node& n) {
+      r.read(n, "cover", {{"enabled", r.flag(spec.cover_page)}, {"title", r.style(spec.cover.title, "cover.title")},
+                          {"line", r.style(spec.cover.line, "cover.line")}});
     }},
     {"header", [&](const YAML::Node& n) {
       r.read(n, "header", {{"role", r.text(spec.header.role)}, {"size", r.length(spec.header.size)},

@@ -6,6 +6,8 @@
 
 #include "base/diagnostic.h"
 #include "compose/compose.h"
+#include "doc/document.h"
+#include "layout/pages.h"
 
 namespace paiban::layout {
 
@@ -20,6 +22,47 @@ struct HeadingStyle {
   TextStyle text;
   double space_before = 0;  ///< pt above the heading's first line
   double space_after = 0;   ///< pt below its last line
+};
+
+/// Tables: 表N captions, grid, header rows.
+struct TableStyle {
+  TextStyle text{"song", 10.5, 15};          ///< cells (五号)
+  TextStyle header{"hei-bold", 10.5, 15};    ///< header cells
+  TextStyle caption{"hei-bold", 10.5, 20};   ///< "表1 凉州区中等职业学校统计"
+  double padding_x = 4, padding_y = 3;       ///< pt inside each cell
+  double rule = 0.5, frame = 1.0;            ///< inner rules and the top/bottom frame, pt
+  Color header_fill{0.93, 0.93, 0.93};
+  double space_before = 8, space_after = 12; ///< pt around a table
+  doc::TableNumbering numbering = doc::TableNumbering::Document;
+  std::string continued = "续表";             ///< caption prefix on a continuation page
+};
+
+/// 【案例分享N】 boxes.
+struct CaseStyle {
+  TextStyle title{"hei-bold", 12, 24};
+  Color fill{0.955, 0.967, 0.985};
+  Color frame{0.36, 0.49, 0.69};
+  double frame_width = 0.8;   ///< pt
+  double padding = 9;         ///< pt between the frame and the text
+  double radius = 3;          ///< pt, rounded corners
+  double space_before = 10, space_after = 12;
+  std::string label = "案例分享";
+};
+
+/// 目录, 表目录, 案例目录.
+struct ContentsStyle {
+  TextStyle title{"hei-bold", 16, 40};
+  TextStyle entry{"song", 12, 24};
+  int levels = 2;              ///< heading levels listed in 目录
+  double indent_em = 1;        ///< extra indent per heading level, em
+  double leader_pitch = 4;     ///< pt between leader dots
+  std::string toc_title = "目录", tables_title = "表目录", cases_title = "案例目录";
+};
+
+/// The cover page.
+struct CoverStyle {
+  TextStyle title{"hei-bold", 26, 44};  ///< 一号
+  TextStyle line{"song", 16, 30};       ///< issuer and date (三号)
 };
 
 /// Everything layout reads from a layout file.
@@ -41,6 +84,12 @@ struct LayoutSpec {
   double header_offset = 0;         ///< pt from the type area's top edge up to the header baseline
   double footer_offset = 0;         ///< pt from the type area's bottom edge down to the footer baseline
   compose::ComposeSettings compose; ///< punctuation scheme, line-breaking strategy and tunables
+  TableStyle table;
+  CaseStyle case_box;
+  ContentsStyle contents;
+  CoverStyle cover;
+  bool cover_page = true;           ///< a cover page from the front matter (title, issuer, date)
+  int max_passes = 5;               ///< layout passes until page numbers settle
 
   double type_width() const { return page_width - margin_left - margin_right; }
   double type_height() const { return page_height - margin_top - margin_bottom; }

@@ -1,5 +1,7 @@
 #pragma once
-// Pages of positioned glyphs and rules: what the PDF writer draws.
+// Pages of positioned glyphs, rules and boxes: what the PDF writer draws.
+// Coordinates are PDF points with the origin at the page's bottom left.
+#include <map>
 #include <string>
 #include <vector>
 
@@ -24,21 +26,66 @@ struct GlyphRun {
   std::vector<PlacedGlyph> glyphs;
 };
 
-/// A straight line.
-struct Rule {
-  double x0 = 0, y0 = 0, x1 = 0, y1 = 0;  ///< pt, PDF coordinates (origin bottom left)
-  double width = 0.5;                     ///< stroke width, pt
+/// An RGB colour, components 0–1.
+struct Color {
+  double r = 0, g = 0, b = 0;
+  bool operator==(const Color&) const = default;
 };
 
+/// A straight line, optionally dotted (round dots: a zero-length dash with round caps).
+struct Rule {
+  double x0 = 0, y0 = 0, x1 = 0, y1 = 0;  ///< pt
+  double width = 0.5;                     ///< stroke width, pt
+  Color color;
+  double dot_pitch = 0;                   ///< > 0: round dots this far apart (pt)
+};
+
+/// A rectangle, filled and/or stroked, with optional rounded corners.
+struct Rect {
+  double x = 0, y = 0, w = 0, h = 0;  ///< pt, (x, y) its bottom-left corner
+  bool fill = false;
+  Color fill_color{1, 1, 1};
+  double stroke_width = 0;            ///< 0: no stroke
+  Color stroke_color;
+  double radius = 0;                  ///< corner radius, pt
+  /// Which sides are stroked (an open frame at a page break leaves one out).
+  bool top = true, bottom = true, left = true, right = true;
+};
+
+/// A clickable area that goes to an anchor.
+struct Link {
+  double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+  std::string target;  ///< an anchor id
+};
+
+/// How a page's number is printed.
+enum class NumberStyle { None, Roman, Arabic };
+
 struct Page {
-  int number = 0;                ///< the printed page number
+  int number = 0;                        ///< the printed page number (0 on an unnumbered page)
+  NumberStyle style = NumberStyle::Arabic;
   std::vector<GlyphRun> runs;
   std::vector<Rule> rules;
+  std::vector<Rect> rects;               ///< drawn before rules and text
+  std::vector<Link> links;
+};
+
+/// A place in the document: a heading, table or case.
+struct Anchor {
+  int page = 0;        ///< index into Pages::pages
+  double y = 0;        ///< pt, the top of the target
+  std::string title;   ///< for the outline: "1.1 办学规模"
+  int level = 0;       ///< outline level (1 for chapters); 0: not in the outline
 };
 
 struct Pages {
   double width = 0, height = 0;  ///< pt, the same for every page
   std::vector<Page> pages;
+  std::map<std::string, Anchor> anchors;  ///< id → where it is
+  std::vector<std::string> outline;       ///< anchor ids of the headings, in order
 };
+
+/// The printed form of a page number: "IV" or "12".
+std::string page_number_text(int number, NumberStyle style);
 
 }  // namespace paiban::layout

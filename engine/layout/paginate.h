@@ -1,10 +1,14 @@
 #pragma once
 // Flowing a Document into pages.
 //
-// paginate → for each block: style → shape_paragraph → break_lines_first_fit
-//          → place lines (page break when the next line does not fit; a
-//            heading keeps with two lines of what follows)
-//          → running header and page number on every page
+// paginate → prepare (shape and compose every block once)
+//          → repeat until no page number changes (at most max_passes):
+//              place blocks on pages: front matter (roman numbers) and body
+//              (arabic), headings kept with what follows, paragraphs without
+//              widows or orphans, tables broken between rows under 续表 with
+//              their header repeated, case boxes with open frames at a break,
+//              contents lists with dotted leaders
+//          → vertical justification of full pages, running header, page numbers
 #include "doc/document.h"
 #include "layout/layout_spec.h"
 #include "layout/pages.h"

@@ -181,12 +181,8 @@ class Writer {
         check(HPDF_Dict_Add(font_dict, usage_[f].resource_name.c_str(), usage_[f].type0), "HPDF_Dict_Add(font)");
     }
 
-    for (const auto& rule : page.rules) {
-      check(HPDF_Page_SetLineWidth(p, static_cast<HPDF_REAL>(rule.width)), "HPDF_Page_SetLineWidth");
-      check(HPDF_Page_MoveTo(p, static_cast<HPDF_REAL>(rule.x0), static_cast<HPDF_REAL>(rule.y0)), "HPDF_Page_MoveTo");
-      check(HPDF_Page_LineTo(p, static_cast<HPDF_REAL>(rule.x1), static_cast<HPDF_REAL>(rule.y1)), "HPDF_Page_LineTo");
-      check(HPDF_Page_Stroke(p), "HPDF_Page_Stroke");
-    }
+    for (const auto& rect : page.rects) draw_rect(p, rect);
+    for (const auto& rule : page.rules) draw_rule(p, rule);
 
     // Text: one BT/ET per run. TJ adjusts each glyph from its /W width to
     // the advance layout chose (HarfBuzz's advance plus justification).
@@ -207,6 +203,80 @@ class Writer {
     check(HPDF_Stream_Write(attr->stream, reinterpret_cast<const HPDF_BYTE*>(content.data()),
                             static_cast<HPDF_UINT>(content.size())),
           "HPDF_Stream_Write(page content)");
+  }
+
+  static HPDF_REAL real(double v) { return static_cast<HPDF_REAL>(v); }
+
+  void write_raw(HPDF_Page p, const std::string& ops) {
+    auto* attr = static_cast<HPDF_PageAttr>(p->attr);
+    check(HPDF_Stream_Write(attr->stream, reinterpret_cast<const HPDF_BYTE*>(ops.data()), static_cast<HPDF_UINT>(ops.size())),
+          "HPDF_Stream_Write(page content)");
+  }
+
+  /// A filled and/or stroked rectangle; rounded corners only on a closed frame.
+  void draw_rect(HPDF_Page p, const layout::Rect& r) {
+    check(HPDF_Page_GSave(p), "HPDF_Page_GSave");
+    const bool closed = r.top && r.bottom && r.left && r.right;
+    auto path = [&] {
+      if (closed && r.radius > 0) {
+        // Four arcs approximated by Bézier curves (kappa = 0.5523).
+        const double k = 0.5523 * r.radius, x0 = r.x, y0 = r.y, x1 = r.x + r.w, y1 = r.y + r.h, rd = r.radius;
+        check(HPDF_Page_MoveTo(p, real(x0 + rd), real(y0)), "HPDF_Page_MoveTo");
+        check(HPDF_Page_LineTo(p, real(x1 - rd), real(y0)), "HPDF_Page_LineTo");
+        check(HPDF_Page_CurveTo(p, real(x1 - rd + k), real(y0), real(x1), real(y0 + rd - k), real(x1), real(y0 + rd)), "HPDF_Page_CurveTo");
+        check(HPDF_Page_LineTo(p, real(x1), real(y1 - rd)), "HPDF_Page_LineTo");
+        check(HPDF_Page_CurveTo(p, real(x1), real(y1 - rd + k), real(x1 - rd + k), real(y1), real(x1 - rd), real(y1)), "HPDF_Page_CurveTo");
+        check(HPDF_Page_LineTo(p, real(x0 + rd), real(y1)), "HPDF_Page_LineTo");
+        check(HPDF_Page_CurveTo(p, real(x0 + rd - k), real(y1), real(x0), real(y1 - rd + k), real(x0), real(y1 - rd)), "HPDF_Page_CurveTo");
+        check(HPDF_Page_LineTo(p, real(x0), real(y0 + rd)), "HPDF_Page_LineTo");
+        check(HPDF_Page_CurveTo(p, real(x0), real(y0 + rd - k), real(x0 + rd - k), real(y0), real(x0 + rd), real(y0)), "HPDF_Page_CurveTo");
+        check(HPDF_Page_ClosePath(p), "HPDF_Page_ClosePath");
+      } else {
+        check(HPDF_Page_Rectangle(p, real(r.x), real(r.y), real(r.w), real(r.h)), "HPDF_Page_Rectangle");
+      }
+    };
+    if (r.fill) {
+      check(HPDF_Page_SetRGBFill(p, real(r.fill_color.r), real(r.fill_color.g), real(r.fill_color.b)), "HPDF_Page_SetRGBFill");
+      path();
+      check(HPDF_Page_Fill(p), "HPDF_Page_Fill");
+    }
+    if (r.stroke_width > 0) {
+      check(HPDF_Page_SetLineWidth(p, real(r.stroke_width)), "HPDF_Page_SetLineWidth");
+      check(HPDF_Page_SetRGBStroke(p, real(r.stroke_color.r), real(r.stroke_color.g), real(r.stroke_color.b)), "HPDF_Page_SetRGBStroke");
+      if (closed) {
+        path();
+      } else {
+        auto side = [&](bool on, double x0, double y0, double x1, double y1) {
+          if (!on) return;
+          check(HPDF_Page_MoveTo(p, real(x0), real(y0)), "HPDF_Page_MoveTo");
+          check(HPDF_Page_LineTo(p, real(x1), real(y1)), "HPDF_Page_LineTo");
+        };
+        side(r.bottom, r.x, r.y, r.x + r.w, r.y);
+        side(r.right, r.x + r.w, r.y, r.x + r.w, r.y + r.h);
+        side(r.top, r.x, r.y + r.h, r.x + r.w, r.y + r.h);
+        side(r.left, r.x, r.y, r.x, r.y + r.h);
+      }
+      check(HPDF_Page_Stroke(p), "HPDF_Page_Stroke");
+    }
+    check(HPDF_Page_GRestore(p), "HPDF_Page_GRestore");
+  }
+
+  /// A line of a given width and colour; dotted lines are round dots: a
+  /// zero-length dash with round caps, written to the content stream
+  /// directly since HPDF_Page_SetDash rejects a zero dash.
+  void draw_rule(HPDF_Page p, const layout::Rule& r) {
+    check(HPDF_Page_GSave(p), "HPDF_Page_GSave");
+    check(HPDF_Page_SetLineWidth(p, real(r.width)), "HPDF_Page_SetLineWidth");
+    if (!(r.color == layout::Color{}))
+      check(HPDF_Page_SetRGBStroke(p, real(r.color.r), real(r.color.g), real(r.color.b)), "HPDF_Page_SetRGBStroke");
+    if (r.dot_pitch > 0) {
+      check(HPDF_Page_SetLineCap(p, HPDF_ROUND_END), "HPDF_Page_SetLineCap");
+      write_raw(p, fmt::format("[0 {}] 0 d\n", num(r.dot_pitch)));
+    }
+    check(HPDF_Page_MoveTo(p, real(r.x0), real(r.y0)), "HPDF_Page_MoveTo");
+    check(HPDF_Page_LineTo(p, real(r.x1), real(r.y1)), "HPDF_Page_LineTo");
+    check(HPDF_Page_Stroke(p), "HPDF_Page_Stroke");
+    check(HPDF_Page_GRestore(p), "HPDF_Page_GRestore");
   }
 
   /// A glyph's advance in the 1000-unit glyph space of /W, rounded to what

@@ -30,6 +30,7 @@ struct InlineRun {
   Span span;                                 ///< where the run starts in the source
   InlineKind kind = InlineKind::Text;
   std::string format;                        ///< Value: the number format after `|` (may be empty)
+  std::string target;                        ///< after resolution: the id a Reference links to
 };
 
 enum class BlockKind {

@@ -3,13 +3,14 @@
 #include <gtest/gtest.h>
 
 #include "source/parse.h"
+#include "support/no_data.h"
 
 namespace paiban::doc {
 namespace {
 
 Document build(const std::string& body, DiagnosticSink& sink) {
   auto tree = source::parse_source(TextFile("r.md", "---\ntitle: 报告\n---\n" + body), sink);
-  return build_document(*tree, sink);
+  return build_document(*tree, testing::no_data(), sink);
 }
 
 TEST(Document, NumbersHeadingsDecimally) {

@@ -4,6 +4,7 @@
 #include "layout/paginate.h"
 #include "source/parse.h"
 #include "support/default_fonts.h"
+#include "support/no_data.h"
 #include "support/test_support.h"
 
 namespace paiban::layout {
@@ -55,7 +56,7 @@ class Paginate : public ::testing::Test {
   Pages lay_out(const std::string& body) {
     DiagnosticSink sink;
     auto tree = source::parse_source(TextFile("r.md", "---\ntitle: 测试报告\n---\n" + body), sink);
-    auto doc = doc::build_document(*tree, sink);
+    auto doc = doc::build_document(*tree, testing::no_data(), sink);
     doc.meta.title.clear();  // no title block, no running header
     Pages pages = paginate(doc, *spec_, *fonts_, sink);
     EXPECT_EQ(sink.format_all(), "");
