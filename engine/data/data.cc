@@ -1,1 +1,120 @@
+// Values, and how they are described in diagnostics.
 #include "data/data.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "base/text_file.h"
+#include "data/data_internal.h"
+
+namespace paiban::data {
+
+Value Value::of_number(double n, Span span, std::string literal) {
+  Value v;
+  v.kind = Kind::Number;
+  v.number = n;
+  v.literal = std::move(literal);
+  v.span = std::move(span);
+  return v;
+}
+
+Value Value::of_text(std::string t, Span span) {
+  Value v;
+  v.kind = Kind::Text;
+  v.text = std::move(t);
+  v.span = std::move(span);
+  return v;
+}
+
+Value scalar_value(const std::string& text, Span span) {
+  if (text.empty()) {
+    Value v;
+    v.span = std::move(span);
+    return v;
+  }
+  if (auto number = parse_number_literal(text)) return Value::of_number(*number, std::move(span), text);
+  return Value::of_text(text, std::move(span));
+}
+
+namespace {
+
+std::vector<char32_t> code_points(std::string_view s) {
+  std::vector<char32_t> out;
+  for (size_t i = 0; i < s.size();) out.push_back(next_code_point(s, i));
+  return out;
+}
+
+/// TEXT cut to 20 code points for a message (a whole cell of prose would bury it).
+std::string shorten(const std::string& text) {
+  constexpr size_t kMax = 20;
+  std::vector<char32_t> cps = code_points(text);
+  if (cps.size() <= kMax) return text;
+  std::string out;
+  for (size_t i = 0; i < kMax; ++i) append_utf8(out, cps[i]);
+  return out + "…";
+}
+
+}  // namespace
+
+std::string describe_kind(const Value& v) {
+  switch (v.kind) {
+    case Value::Kind::Null:
+      return "an empty value";
+    case Value::Kind::Number:
+      return "number " + format_number(v, "").value_or("?");
+    case Value::Kind::Text:
+      return fmt::format("text \"{}\"", shorten(v.text));
+    case Value::Kind::List: {
+      size_t n = v.list ? v.list->size() : 0;
+      return fmt::format("a list of {} item{}", n, n == 1 ? "" : "s");
+    }
+    case Value::Kind::Record:
+      return "a record";
+  }
+  return "a value";
+}
+
+std::string describe_value(const Value& v, bool from_data) {
+  std::string out = describe_kind(v);
+  if (from_data && !v.span.path.empty()) out += fmt::format(" ({})", v.span.to_string());
+  return out;
+}
+
+int edit_distance(std::string_view a, std::string_view b) {
+  std::vector<char32_t> x = code_points(a), y = code_points(b);
+  std::vector<int> previous(y.size() + 1), current(y.size() + 1);
+  for (size_t j = 0; j <= y.size(); ++j) previous[j] = static_cast<int>(j);
+  for (size_t i = 1; i <= x.size(); ++i) {
+    current[0] = static_cast<int>(i);
+    for (size_t j = 1; j <= y.size(); ++j) {
+      int substitution = previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1);
+      current[j] = std::min({previous[j] + 1, current[j - 1] + 1, substitution});
+    }
+    std::swap(previous, current);
+  }
+  return previous[y.size()];
+}
+
+std::optional<std::string> closest_key(const std::string& wanted, const std::vector<std::string>& keys) {
+  std::optional<std::string> best;
+  int best_distance = 3;  // suggest only within 2 edits: further off is a different word
+  for (const auto& key : keys) {
+    int d = edit_distance(wanted, key);
+    // Replacing every character is no typo: "x" is not a misspelt "学校".
+    int longer = static_cast<int>(std::max(code_points(wanted).size(), code_points(key).size()));
+    if (d < best_distance && d < longer) best = key, best_distance = d;
+  }
+  return best;
+}
+
+std::string list_keys_hint(const std::vector<std::string>& keys) {
+  if (keys.empty()) return "there are no keys here";
+  constexpr size_t kShown = 8;
+  std::vector<std::string> shown(keys.begin(), keys.begin() + std::min(keys.size(), kShown));
+  std::string out = fmt::format("existing keys: {}", fmt::join(shown, ", "));
+  if (keys.size() > kShown) out += fmt::format(", … ({} in all)", keys.size());
+  return out;
+}
+
+}  // namespace paiban::data

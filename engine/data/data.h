@@ -62,6 +62,8 @@ struct DataSet {
 /// Reports malformed YAML, duplicate keys, CSV rows with too few or too many
 /// fields, files that are not UTF-8, and paths that leave REPORT_DIR — each at
 /// path:line:col. Returns nullopt only when nothing could be loaded.
+/// (Spans name files as REPORT_DIR/relative path, like report.md's spans; a
+/// top-level `checks:` key goes to DataSet::checks, not into the root.)
 std::optional<DataSet> load_data_set(const std::string& report_dir, const std::vector<std::string>& files,
                                      DiagnosticSink& sink);
 
@@ -87,7 +89,8 @@ std::optional<Value> evaluate(const std::string& expression, const DataSet& data
 /// Rounds half away from zero at the pattern's precision.
 /// "0" → 10266; "#,##0" → 10,266; "0.00" → 0.60; "0.0%" → 3.0%; "+0.#%" → +9%, +95.8%.
 /// An empty pattern prints the number's literal if it has one, else the
-/// shortest form with up to 2 decimals. Returns nullopt for a malformed pattern.
+/// shortest form with up to 2 decimals. Returns nullopt for a malformed pattern
+/// (and for a value that is not a number).
 std::optional<std::string> format_number(const Value& n, const std::string& pattern);
 
 /// Evaluates every check; each failure is reported (as a warning; the CLI

@@ -1,0 +1,357 @@
+// Data files → DataSet.
+//
+// load_data_set → DataLoader::load_file → resolve_path (stay inside the report)
+//                                       → read_text_file (UTF-8) → YAML::Load
+//                                       → report_duplicate_keys
+//                                       → convert (→ load_table → read_csv_table)
+//                                       → read_checks
+//
+// Positions: yaml-cpp marks count bytes from 0; spans count code points from
+// 1 (what an editor shows), so every mark goes through the file's line index.
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <map>
+#include <set>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "base/text_file.h"
+#include "data/data_internal.h"
+
+namespace paiban::data {
+namespace {
+
+namespace fs = std::filesystem;
+
+/// The key every data file may hold besides data: consistency checks.
+constexpr const char* kChecksKey = "checks";
+
+/// Whether EXPRESSION opens more "(" or "[" than it closes outside quotes:
+/// the sign that YAML cut a flow list `[a, pct(b, c)]` at the comma inside
+/// the call, leaving "pct(b" and "c)".
+bool has_unclosed_bracket(std::string_view expression) {
+  int depth = 0;
+  bool quoted = false;
+  for (char c : expression) {
+    if (c == '"') quoted = !quoted;
+    else if (!quoted && (c == '(' || c == '[')) ++depth;
+    else if (!quoted && (c == ')' || c == ']')) --depth;
+  }
+  return depth > 0;
+}
+
+/// Loads the data files of one report into one DataSet.
+class DataLoader {
+ public:
+  DataLoader(const std::string& report_dir, DiagnosticSink& sink) : report_dir_(report_dir), sink_(sink) {
+    set_.root.kind = Value::Kind::Record;
+    set_.root.record = std::make_shared<Record>();
+  }
+
+  /// Loads one YAML data file; false when nothing of it could be read.
+  bool load_file(const std::string& relative_path);
+
+  DataSet take() { return std::move(set_); }
+
+ private:
+  std::optional<std::string> resolve_path(const std::string& relative_path, const Span& written_at);
+  Span span_of(const YAML::Mark& mark) const;
+  Span span_of_expression(const YAML::Node& node) const;
+  void report_duplicate_keys(const YAML::Node& node);
+  std::optional<Value> convert(const YAML::Node& node, const Span& owner);
+  std::optional<Value> load_table(const YAML::Node& map);
+  void read_checks(const YAML::Node& node);
+  void read_check(const YAML::Node& node);
+
+  std::string report_dir_;
+  DiagnosticSink& sink_;
+  DataSet set_;
+  const TextFile* file_ = nullptr;       ///< the YAML file being read
+  std::map<std::string, Span> defined_;  ///< top-level keys → where defined
+};
+
+/// REPORT_DIR/RELATIVE_PATH as spans show it, or an error at WRITTEN_AT when
+/// the path is absolute or climbs out of the report folder with "..": a
+/// report must carry all its data, and a path outside it would make the
+/// output depend on files nobody reviews with the report.
+std::optional<std::string> DataLoader::resolve_path(const std::string& relative_path, const Span& written_at) {
+  if (relative_path.empty()) {
+    sink_.error(written_at, "the path is empty");
+    return std::nullopt;
+  }
+  fs::path path(relative_path);
+  if (path.is_absolute()) {
+    sink_.error(written_at, fmt::format("absolute path \"{}\" is not allowed", relative_path),
+                {"write the path relative to the report folder, e.g. tables/majors.csv"});
+    return std::nullopt;
+  }
+  fs::path normal = path.lexically_normal();
+  if (normal.empty() || *normal.begin() == "..") {
+    sink_.error(written_at, fmt::format("path \"{}\" leaves the report folder", relative_path),
+                {fmt::format("data files must be inside the report folder ({})",
+                             report_dir_.empty() ? "." : report_dir_)});
+    return std::nullopt;
+  }
+  if (report_dir_.empty()) return normal.generic_string();
+  return (fs::path(report_dir_) / normal).lexically_normal().generic_string();
+}
+
+Span DataLoader::span_of(const YAML::Mark& mark) const {
+  if (mark.line < 0) return {file_->path(), 1, 1};
+  return file_->span_at_line_byte(mark.line + 1, mark.column + 1);
+}
+
+/// Where an expression's text starts: past the opening quote of a quoted
+/// scalar, so that column offsets into the expression land on its tokens.
+Span DataLoader::span_of_expression(const YAML::Node& node) const {
+  Span span = span_of(node.Mark());
+  auto pos = static_cast<size_t>(node.Mark().pos);
+  const std::string& text = file_->text();
+  if (node.Mark().line >= 0 && pos < text.size() && (text[pos] == '"' || text[pos] == '\'')) ++span.col;
+  return span;
+}
+
+/// yaml-cpp keeps both entries of a repeated key and lookups see only the
+/// first, so a second `total:` would be silently ignored. Every map is
+/// walked once here; later conversion keeps the first entry too.
+void DataLoader::report_duplicate_keys(const YAML::Node& node) {
+  if (node.IsMap()) {
+    std::map<std::string, YAML::Mark> seen;
+    for (const auto& item : node) {
+      if (item.first.IsScalar()) {
+        auto [it, inserted] = seen.emplace(item.first.Scalar(), item.first.Mark());
+        if (!inserted)
+          sink_.error(span_of(item.first.Mark()), fmt::format("duplicate key \"{}\"", item.first.Scalar()),
+                      {fmt::format("first defined at line {}", span_of(it->second).line)});
+      }
+      report_duplicate_keys(item.second);
+    }
+  } else if (node.IsSequence()) {
+    for (const auto& item : node) report_duplicate_keys(item);
+  }
+}
+
+/// NODE as a Value. OWNER is the span of the key holding it, used for an
+/// empty value (`key:` with nothing after it), whose yaml-cpp mark points at
+/// whatever follows. nullopt: the value could not be loaded (reported).
+std::optional<Value> DataLoader::convert(const YAML::Node& node, const Span& owner) {
+  switch (node.Type()) {
+    case YAML::NodeType::Undefined:
+    case YAML::NodeType::Null: {
+      // `key: ~` is at its "~"; after a bare `key:` the mark points at the
+      // next token (often the next line's key), so the key stands in for it.
+      Value v;
+      auto pos = static_cast<size_t>(node.Mark().pos);
+      const std::string& text = file_->text();
+      bool written = node.Mark().line >= 0 && pos < text.size() && span_of(node.Mark()).line == owner.line &&
+                     (text[pos] == '~' || text.compare(pos, 4, "null") == 0 || text.compare(pos, 4, "Null") == 0 ||
+                      text.compare(pos, 4, "NULL") == 0);
+      v.span = written ? span_of(node.Mark()) : owner;
+      return v;
+    }
+    case YAML::NodeType::Scalar: {
+      Span span = span_of(node.Mark());
+      // Only plain scalars (tag "?") may be numbers: "10266" in quotes is
+      // text, as YAML 1.2 §10.3 resolves it.
+      if (node.Tag() == "?") return scalar_value(node.Scalar(), span);
+      return Value::of_text(node.Scalar(), span);
+    }
+    case YAML::NodeType::Sequence: {
+      Value v;
+      v.kind = Value::Kind::List;
+      v.list = std::make_shared<List>();
+      v.span = span_of(node.Mark());
+      for (const auto& item : node)
+        if (auto converted = convert(item, span_of(item.Mark()))) v.list->push_back(std::move(*converted));
+      return v;
+    }
+    case YAML::NodeType::Map: {
+      if (node["csv"]) return load_table(node);
+      Value v;
+      v.kind = Value::Kind::Record;
+      v.record = std::make_shared<Record>();
+      v.span = span_of(node.Mark());
+      for (const auto& item : node) {
+        if (!item.first.IsScalar()) {
+          sink_.error(span_of(item.first.Mark()), "a key must be a single word or number");
+          continue;
+        }
+        const std::string& key = item.first.Scalar();
+        if (v.record->count(key)) continue;  // a duplicate, reported already
+        if (auto converted = convert(item.second, span_of(item.first.Mark())))
+          (*v.record)[key] = std::move(*converted);
+      }
+      return v;
+    }
+  }
+  return std::nullopt;
+}
+
+/// `{csv: tables/x.csv}` → the table's rows.
+std::optional<Value> DataLoader::load_table(const YAML::Node& map) {
+  // Not a YAML::Node: assigning to one copies into the node it refers to.
+  std::optional<YAML::Node> path_node;
+  for (const auto& item : map) {
+    std::string key = item.first.IsScalar() ? item.first.Scalar() : "";
+    if (key == "csv") {
+      if (!path_node) path_node.emplace(item.second);
+      continue;
+    }
+    sink_.error(span_of(item.first.Mark()), fmt::format("unknown key \"{}\" in a table reference", key),
+                {"known keys: csv"});
+  }
+  if (!path_node->IsScalar() || path_node->Scalar().empty()) {
+    sink_.error(span_of(path_node->Mark()), "\"csv\" names a CSV file",
+                {"csv: tables/majors.csv (relative to the report folder)"});
+    return std::nullopt;
+  }
+  auto path = resolve_path(path_node->Scalar(), span_of(path_node->Mark()));
+  if (!path) return std::nullopt;
+  auto file = read_text_file(*path, sink_);
+  if (!file) return std::nullopt;
+  return read_csv_table(*file, sink_);
+}
+
+void DataLoader::read_checks(const YAML::Node& node) {
+  if (!node.IsSequence()) {
+    sink_.error(span_of(node.Mark()), "\"checks\" is a list of checks",
+                {"checks:\n    - name: 在校生总数\n      equal: [students.total, sum(majors.students)]"});
+    return;
+  }
+  for (const auto& item : node) read_check(item);
+}
+
+void DataLoader::read_check(const YAML::Node& node) {
+  static const char* const kKnown = "known keys: name, equal, format";
+  DataSet::Check check;
+  check.span = span_of(node.Mark());
+  if (!node.IsMap()) {
+    sink_.error(check.span, "a check is a map with \"name\" and \"equal\"",
+                {"- name: 在校生总数\n      equal: [students.total, sum(majors.students)]"});
+    return;
+  }
+  bool has_name = false, has_equal = false, valid = true;
+  std::set<std::string> seen;
+  for (const auto& item : node) {
+    std::string key = item.first.IsScalar() ? item.first.Scalar() : "";
+    if (!seen.insert(key).second) continue;  // a duplicate, reported already
+    const YAML::Node& value = item.second;
+    Span value_span = span_of(value.Mark());
+    if (key == "name") {
+      if (!value.IsScalar()) {
+        sink_.error(value_span, "a check's \"name\" is a single line of text");
+        valid = false;
+        continue;
+      }
+      check.name = value.Scalar();
+      has_name = true;
+    } else if (key == "equal") {
+      if (!value.IsSequence()) {
+        sink_.error(value_span, "\"equal\" is a list of expressions", {"equal: [students.total, sum(majors.students)]"});
+        valid = false;
+        continue;
+      }
+      for (const auto& expression : value) {
+        if (!expression.IsScalar()) {
+          sink_.error(span_of(expression.Mark()), "an expression is written as one line of text");
+          valid = false;
+          continue;
+        }
+        check.equal.push_back(expression.Scalar());
+        check.spans.push_back(span_of_expression(expression));
+        if (value.Style() == YAML::EmitterStyle::Flow && expression.Tag() == "?" &&
+            has_unclosed_bracket(expression.Scalar())) {
+          sink_.error(check.spans.back(),
+                      fmt::format("the expression \"{}\" is cut at a comma", expression.Scalar()),
+                      {"in a [ ] list YAML splits at every comma: put the expression in quotes, "
+                       "\"pct(a, b)\", or write one expression per line after \"- \""});
+          valid = false;
+        }
+      }
+      if (value.size() < 2) {
+        sink_.error(value_span, fmt::format("\"equal\" needs at least two expressions to compare, got {}", value.size()));
+        valid = false;
+      }
+      has_equal = true;
+    } else if (key == "format") {
+      if (!value.IsScalar() || !format_number(Value::of_number(0), value.Scalar())) {
+        sink_.error(value_span,
+                    fmt::format("malformed number format \"{}\"", value.IsScalar() ? value.Scalar() : "…"),
+                    {"a format is built from 0 # , . % and a leading +, e.g. \"0.00\", \"#,##0\", \"+0.#%\""});
+        valid = false;
+        continue;
+      }
+      check.format = value.Scalar();
+    } else {
+      sink_.error(span_of(item.first.Mark()), fmt::format("unknown key \"{}\" in a check", key), {kKnown});
+      valid = false;
+    }
+  }
+  if (!has_name) sink_.error(check.span, "the check has no \"name\"", {"name: 在校生总数 (what the check compares)"});
+  if (!has_equal)
+    sink_.error(check.span, "the check has no \"equal\"", {"equal: [students.total, sum(majors.students)]"});
+  if (valid && has_name && has_equal) set_.checks.push_back(std::move(check));
+}
+
+bool DataLoader::load_file(const std::string& relative_path) {
+  auto path = resolve_path(relative_path, Span{relative_path});
+  if (!path) return false;
+  auto file = read_text_file(*path, sink_);
+  if (!file) return false;
+  file_ = &*file;
+
+  YAML::Node root;
+  try {
+    root = YAML::Load(file->text());
+  } catch (const YAML::Exception& e) {
+    sink_.error(span_of(e.mark), fmt::format("malformed YAML: {}", e.msg));
+    return false;
+  }
+  report_duplicate_keys(root);
+  if (root.IsNull()) return true;  // an empty file holds no data, which is fine
+  if (!root.IsMap()) {
+    sink_.error(span_of(root.Mark()), "a data file is a map of keys and values",
+                {"e.g. `students: {total: 10391}` on the first line"});
+    return false;
+  }
+
+  Record& record = *set_.root.record;
+  std::set<std::string> seen;
+  for (const auto& item : root) {
+    Span key_span = span_of(item.first.Mark());
+    if (!item.first.IsScalar()) {
+      sink_.error(key_span, "a key must be a single word or number");
+      continue;
+    }
+    const std::string& key = item.first.Scalar();
+    if (!seen.insert(key).second) continue;  // a duplicate, reported already
+    if (key == kChecksKey) {
+      read_checks(item.second);
+      continue;
+    }
+    if (auto first = defined_.find(key); first != defined_.end()) {
+      sink_.error(key_span, fmt::format("key \"{}\" is already defined in another data file", key),
+                  {fmt::format("first defined at {}", first->second.to_string())});
+      continue;
+    }
+    defined_.emplace(key, key_span);
+    if (auto value = convert(item.second, key_span)) record[key] = std::move(*value);
+  }
+  file_ = nullptr;
+  return true;
+}
+
+}  // namespace
+
+std::optional<DataSet> load_data_set(const std::string& report_dir, const std::vector<std::string>& files,
+                                     DiagnosticSink& sink) {
+  DataLoader loader(report_dir, sink);
+  bool loaded_any = files.empty();  // no data files: an empty set, not a failure
+  for (const auto& file : files) loaded_any = loader.load_file(file) || loaded_any;
+  if (!loaded_any) return std::nullopt;
+  return loader.take();
+}
+
+}  // namespace paiban::data
