@@ -111,7 +111,14 @@ BuildResult build_report(const BuildOptions& options, DiagnosticSink& sink, cons
   if (sink.has_errors()) return result;
   // 8. pdf: subset fonts, write objects
   result.page_count = static_cast<int>(pages.pages.size());
-  result.pdf = pdf::write_pdf(pages, fonts, {document.meta.title, document.meta.issuer, fmt::format("paiban {}", kVersion)}, sink);
+  pdf::DocumentInfo info;
+  info.title = document.meta.title;
+  info.author = document.meta.issuer;
+  info.creator = fmt::format("paiban {}", kVersion);
+  info.subject = document.meta.subject;
+  info.keywords = document.meta.keywords;
+  info.creation_time = options.creation_time;
+  result.pdf = pdf::write_pdf(pages, fonts, info, sink);
   return result;
 }
 

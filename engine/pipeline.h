@@ -22,6 +22,9 @@ struct BuildOptions {
   std::string output;         ///< PDF path; empty: output/<folder name>.pdf
   std::string layout;         ///< layout name (layouts/NAME.yaml) or path; empty: front matter, else "report"
   std::string root;           ///< resource root; empty: resource_root()
+  /// CreationDate, seconds since 1970 UTC; < 0: none (reproducible output).
+  /// The CLI sets it from SOURCE_DATE_EPOCH.
+  long long creation_time = -1;
 };
 
 /// What a build produced.

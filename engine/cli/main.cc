@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 
 #include <fmt/format.h>
@@ -52,6 +53,16 @@ int run(int argc, char** argv) {
 
   paiban::DiagnosticSink sink;
   sink.set_warnings_as_errors(strict);
+  // Reproducible builds: a creation date only when SOURCE_DATE_EPOCH gives one.
+  if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch && *epoch) {
+    char* end = nullptr;
+    long long t = std::strtoll(epoch, &end, 10);
+    if (*end != '\0' || t < 0) {
+      std::fprintf(stderr, "paiban: error: SOURCE_DATE_EPOCH must be a whole number of seconds, got \"%s\"\n", epoch);
+      return kExitUsage;
+    }
+    build_options.creation_time = t;
+  }
   if (*build) {
     auto result = paiban::write_report(build_options, sink);
     int code = report(sink);

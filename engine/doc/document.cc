@@ -356,7 +356,7 @@ class Builder {
   }
 
   void read_header(const source::Block& b, const YAML::Node& header, Table& table) {
-    if (!header) return;
+    if (!header.IsDefined() || header.IsNull()) return;
     if (!header.IsSequence()) {
       sink_.error(at(b, header), "table: header must be a list of rows");
       return;
@@ -462,7 +462,7 @@ class Builder {
     }
     table.body_rows = n;
     table.total_rows.assign(n, false);
-    if (total) {
+    if (total.IsDefined() && !total.IsNull()) {
       std::string label = "合计";
       int label_span = 1;
       if (total.IsMap()) {
@@ -503,7 +503,7 @@ class Builder {
 Document build_document(const source::SyntaxTree& tree, const data::DataSet& data, DiagnosticSink& sink,
                         const DocumentSettings& settings) {
   Document d;
-  d.meta = {tree.front.title, tree.front.issuer, tree.front.date};
+  d.meta = {tree.front.title, tree.front.issuer, tree.front.date, tree.front.subject, tree.front.keywords};
   Builder builder(data, sink, settings);
   for (const auto& b : tree.blocks) builder.add(b, 0, {}, d.blocks);
   builder.resolve_references(d.blocks);

@@ -84,6 +84,8 @@ struct Metadata {
   std::string title;
   std::string issuer;
   std::string date;
+  std::string subject;
+  std::string keywords;
 };
 
 struct Document {

@@ -17,8 +17,10 @@
 #include <hpdf_objects.h>
 #include <hpdf_pages.h>
 #include <hpdf_doc.h>
+#include <hpdf_encrypt.h>
 
 #include <cmath>
+#include <ctime>
 #include <map>
 #include <set>
 #include <stdexcept>
@@ -95,7 +97,11 @@ class Writer {
     collect_font_usage(pages);
     for (auto& [face, usage] : usage_) usage.type0 = new_indirect_dict();
     for (const auto& page : pages.pages) write_page(page, pages.width, pages.height);
+    for (size_t i = 0; i < pages.pages.size(); ++i) write_links(i, pages);
+    write_outline(pages);
+    write_page_labels(pages);
     for (auto& [face, usage] : usage_) embed_font(face, usage);
+    write_catalog_and_id(info);
     check(HPDF_SaveToStream(pdf_), "HPDF_SaveToStream");
     HPDF_UINT32 size = HPDF_GetStreamSize(pdf_);
     std::string bytes(size, '\0');
@@ -132,6 +138,95 @@ class Writer {
     if (!info.author.empty()) check(HPDF_SetInfoAttr(pdf_, HPDF_INFO_AUTHOR, info.author.c_str()), "HPDF_SetInfoAttr(Author)");
     check(HPDF_SetInfoAttr(pdf_, HPDF_INFO_CREATOR, info.creator.c_str()), "HPDF_SetInfoAttr(Creator)");
     check(HPDF_SetInfoAttr(pdf_, HPDF_INFO_PRODUCER, info.creator.c_str()), "HPDF_SetInfoAttr(Producer)");
+    if (!info.subject.empty()) check(HPDF_SetInfoAttr(pdf_, HPDF_INFO_SUBJECT, info.subject.c_str()), "HPDF_SetInfoAttr(Subject)");
+    if (!info.keywords.empty()) check(HPDF_SetInfoAttr(pdf_, HPDF_INFO_KEYWORDS, info.keywords.c_str()), "HPDF_SetInfoAttr(Keywords)");
+    if (info.creation_time >= 0) {
+      time_t t = static_cast<time_t>(info.creation_time);
+      struct tm utc;
+      gmtime_r(&t, &utc);
+      HPDF_Date d{utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, 'Z', 0, 0};
+      check(HPDF_SetInfoDateAttr(pdf_, HPDF_INFO_CREATION_DATE, d), "HPDF_SetInfoDateAttr(CreationDate)");
+      check(HPDF_SetInfoDateAttr(pdf_, HPDF_INFO_MOD_DATE, d), "HPDF_SetInfoDateAttr(ModDate)");
+    }
+    digest_.update(info.title + "\n" + info.author + "\n" + info.subject + "\n" + std::to_string(info.creation_time));
+  }
+
+  /// /Lang, and a document /ID derived from the content (the same input
+  /// gives the same ID; libharu writes none without encryption).
+  void write_catalog_and_id(const DocumentInfo& info) {
+    check(HPDF_Dict_Add(pdf_->catalog, "Lang", HPDF_String_New(pdf_->mmgr, info.language.c_str(), nullptr)), "/Lang");
+    HPDF_BYTE id[16];
+    digest_.final(id);
+    HPDF_Array ids = checked(HPDF_Array_New(pdf_->mmgr), "HPDF_Array_New");
+    check(HPDF_Array_Add(ids, HPDF_Binary_New(pdf_->mmgr, id, 16)), "/ID");
+    check(HPDF_Array_Add(ids, HPDF_Binary_New(pdf_->mmgr, id, 16)), "/ID");
+    check(HPDF_Dict_Add(pdf_->trailer, "ID", ids), "/ID");
+  }
+
+  HPDF_Destination destination(const layout::Anchor& a) {
+    HPDF_Destination d = checked(HPDF_Page_CreateDestination(haru_pages_[a.page]), "HPDF_Page_CreateDestination");
+    check(HPDF_Destination_SetFitH(d, real(a.y + 12)), "HPDF_Destination_SetFitH");
+    return d;
+  }
+
+  /// Links from the contents lists to their targets.
+  void write_links(size_t index, const layout::Pages& pages) {
+    for (const auto& link : pages.pages[index].links) {
+      auto it = pages.anchors.find(link.target);
+      if (it == pages.anchors.end()) continue;
+      HPDF_Rect rect{real(link.x0), real(link.y0), real(link.x1), real(link.y1)};
+      HPDF_Annotation a = checked(HPDF_Page_CreateLinkAnnot(haru_pages_[index], rect, destination(it->second)),
+                                  "HPDF_Page_CreateLinkAnnot");
+      check(HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0), "HPDF_LinkAnnot_SetBorderStyle");
+      check(HPDF_Dict_AddNumber(a, "F", 4), "annotation /F");  // Print (PDF/A wants it)
+    }
+  }
+
+  /// Bookmarks mirroring the heading tree.
+  void write_outline(const layout::Pages& pages) {
+    std::vector<HPDF_Outline> parents{nullptr};  // parents[level - 1]
+    HPDF_Encoder utf8 = HPDF_GetEncoder(pdf_, "UTF-8");
+    for (const auto& id : pages.outline) {
+      const layout::Anchor& a = pages.anchors.at(id);
+      int level = std::max(1, a.level);
+      parents.resize(std::min<size_t>(parents.size(), level));
+      while (static_cast<int>(parents.size()) < level) parents.push_back(parents.back());
+      HPDF_Outline parent = parents[level - 1];  // nullptr: the outline root
+      HPDF_Outline o = checked(HPDF_CreateOutline(pdf_, parent, a.title.c_str(), utf8), "HPDF_CreateOutline");
+      check(HPDF_Outline_SetOpened(o, level == 1 ? HPDF_TRUE : HPDF_FALSE), "HPDF_Outline_SetOpened");
+      check(HPDF_Outline_SetDestination(o, destination(a)), "HPDF_Outline_SetDestination");
+      parents.resize(level);
+      parents.push_back(o);
+    }
+    if (!pages.outline.empty()) check(HPDF_SetPageMode(pdf_, HPDF_PAGE_MODE_USE_OUTLINE), "HPDF_SetPageMode");
+  }
+
+  /// Page labels equal to the printed numbers: 封面, I, II, …, 1, 2, …
+  void write_page_labels(const layout::Pages& pages) {
+    HPDF_Array nums = checked(HPDF_Array_New(pdf_->mmgr), "HPDF_Array_New");
+    layout::NumberStyle previous = layout::NumberStyle::Arabic;
+    int expected = -1;
+    for (size_t i = 0; i < pages.pages.size(); ++i) {
+      const layout::Page& p = pages.pages[i];
+      if (i > 0 && p.style == previous && p.number == expected) {
+        ++expected;
+        continue;
+      }
+      HPDF_Dict label = checked(HPDF_Dict_New(pdf_->mmgr), "HPDF_Dict_New");
+      if (p.style == layout::NumberStyle::None) {
+        check(HPDF_Dict_Add(label, "P", HPDF_String_New(pdf_->mmgr, "封面", HPDF_GetEncoder(pdf_, "UTF-8"))), "/P");
+      } else {
+        check(HPDF_Dict_AddName(label, "S", p.style == layout::NumberStyle::Roman ? "R" : "D"), "/S");
+        if (p.number != 1) check(HPDF_Dict_AddNumber(label, "St", p.number), "/St");
+      }
+      check(HPDF_Array_AddNumber(nums, static_cast<HPDF_INT32>(i)), "/Nums");
+      check(HPDF_Array_Add(nums, label), "/Nums");
+      previous = p.style;
+      expected = p.number + 1;
+    }
+    HPDF_Dict labels = checked(HPDF_Dict_New(pdf_->mmgr), "HPDF_Dict_New");
+    check(HPDF_Dict_Add(labels, "Nums", nums), "/PageLabels");
+    check(HPDF_Dict_Add(pdf_->catalog, "PageLabels", labels), "/PageLabels");
   }
 
   void collect_font_usage(const layout::Pages& pages) {
@@ -164,6 +259,7 @@ class Writer {
 
   void write_page(const layout::Page& page, double width, double height) {
     HPDF_Page p = checked(HPDF_AddPage(pdf_), "HPDF_AddPage");
+    haru_pages_.push_back(p);
     check(HPDF_Page_SetWidth(p, static_cast<HPDF_REAL>(width)), "HPDF_Page_SetWidth");
     check(HPDF_Page_SetHeight(p, static_cast<HPDF_REAL>(height)), "HPDF_Page_SetHeight");
 
@@ -189,11 +285,19 @@ class Writer {
     std::string content;
     for (const auto& run : page.runs) {
       const fonts::Face& face = fonts_.face(run.face);
-      content += fmt::format("BT\n/{} {} Tf\n1 0 0 1 {} {} Tm\n[", usage_[run.face].resource_name, num(run.size),
-                             num(run.x), num(run.y));
+      const FontUsage& usage = usage_[run.face];
+      content += fmt::format("BT\n/{} {} Tf\n1 0 0 1 {} {} Tm\n[", usage.resource_name, num(run.size), num(run.x),
+                             num(run.y));
       for (size_t i = 0; i < run.glyphs.size(); ++i) {
         const auto& g = run.glyphs[i];
-        content += fmt::format("<{:04X}>", g.gid);
+        // A glyph that several code points share reads back as the one
+        // ToUnicode names; where it stands for another, /ActualText says which.
+        auto mapped = usage.text.find(g.gid);
+        bool actual = !g.text.empty() && mapped != usage.text.end() && mapped->second != g.text;
+        if (actual)
+          content += fmt::format("] TJ\n/Span <</ActualText <FEFF{}>>> BDC\n[<{:04X}>] TJ\nEMC\n[", hex_utf16be(g.text), g.gid);
+        else
+          content += fmt::format("<{:04X}>", g.gid);
         double natural = width_1000(face, g.gid) * run.size / 1000.0;
         double adjust = (natural - g.advance) * 1000.0 / run.size;  // TJ: positive moves left
         if (i + 1 < run.glyphs.size() && std::abs(adjust) >= 0.0005) content += num(adjust);
@@ -203,6 +307,7 @@ class Writer {
     check(HPDF_Stream_Write(attr->stream, reinterpret_cast<const HPDF_BYTE*>(content.data()),
                             static_cast<HPDF_UINT>(content.size())),
           "HPDF_Stream_Write(page content)");
+    digest_.update(content);
   }
 
   static HPDF_REAL real(double v) { return static_cast<HPDF_REAL>(v); }
@@ -388,8 +493,20 @@ class Writer {
     return new_stream(cmap, true);
   }
 
+  /// MD5 (libharu's) over what the document says, for its /ID.
+  struct Digest {
+    HPDF_MD5_CTX ctx;
+    Digest() { HPDF_MD5Init(&ctx); }
+    void update(const std::string& s) {
+      HPDF_MD5Update(&ctx, reinterpret_cast<const HPDF_BYTE*>(s.data()), static_cast<HPDF_UINT32>(s.size()));
+    }
+    void final(HPDF_BYTE out[16]) { HPDF_MD5Final(out, &ctx); }
+  };
+
   const fonts::FontSet& fonts_;
   DiagnosticSink& sink_;
+  Digest digest_;
+  std::vector<HPDF_Page> haru_pages_;
   HaruError error_;
   HPDF_Doc pdf_ = nullptr;
   std::map<fonts::FaceId, FontUsage> usage_;

@@ -12,8 +12,14 @@ namespace paiban::pdf {
 /// Document information written into the PDF's Info dictionary.
 struct DocumentInfo {
   std::string title;
-  std::string author;   ///< the issuer
-  std::string creator;  ///< "paiban <version>"
+  std::string author;    ///< the issuer
+  std::string creator;   ///< "paiban <version>"
+  std::string subject;
+  std::string keywords;
+  std::string language = "zh-CN";  ///< the catalog's /Lang
+  /// Seconds since 1970 (UTC) for CreationDate and ModDate; < 0: none, so
+  /// that the same input gives the same bytes (set from SOURCE_DATE_EPOCH).
+  long long creation_time = -1;
 };
 
 /// Serialises PAGES with libharu. Text is written as glyph IDs of Type0

@@ -70,7 +70,7 @@ void parse_front_matter(const TextFile& file, const FrontMatterText& fm, FrontMa
     sink.error({file.path(), fm.first_line, 1}, "front matter: expected key: value pairs");
     return;
   }
-  static const char* const known[] = {"title", "issuer", "date", "layout", "data"};
+  static const char* const known[] = {"title", "issuer", "date", "subject", "keywords", "layout", "data"};
   for (const auto& item : root) {
     std::string key = item.first.Scalar();
     Span span = yaml_span(file, fm.first_line, item.first.Mark());
@@ -95,6 +95,8 @@ void parse_front_matter(const TextFile& file, const FrontMatterText& fm, FrontMa
     else if (key == "issuer") field = &out.issuer;
     else if (key == "date") field = &out.date;
     else if (key == "layout") field = &out.layout;
+    else if (key == "subject") field = &out.subject;
+    else if (key == "keywords") field = &out.keywords;
     if (!field) {
       sink.error(span, fmt::format("front matter: unknown key \"{}\"", key),
                  {fmt::format("known keys: {}", fmt::join(known, ", "))});

@@ -67,6 +67,8 @@ struct FrontMatter {
   std::string title;   ///< the report's title (required)
   std::string issuer;  ///< who publishes it
   std::string date;    ///< as written, e.g. 2023-01
+  std::string subject;   ///< the PDF's Subject
+  std::string keywords;  ///< the PDF's Keywords
   std::string layout;  ///< layout name, overrides the default
   std::vector<std::string> data;  ///< data files (YAML), relative to the report folder
   std::vector<Span> data_spans;   ///< where each is named
