@@ -225,7 +225,7 @@ class Paginator {
   void new_page(bool overflow) {
     if (!pages_.pages.empty()) {
       bottoms_.push_back(cursor_);
-      full_.push_back(overflow);
+      full_.push_back(overflow && !inside_box_);
     }
     pages_.pages.emplace_back();
     page().style = style_;
@@ -492,6 +492,9 @@ class Paginator {
       page().rects.push_back(r);
     };
     title(p.texts[0]);
+    // A page that breaks inside the box ends with the open frame at the foot
+    // of the type area: it is not justified vertically.
+    inside_box_ = true;
     for (size_t k = 2; k < p.texts.size(); ++k) {
       place_lines(p.texts[k], spec_.margin_left + inset, inset, [&](bool before) {
         if (before) {
@@ -503,6 +506,7 @@ class Paginator {
         }
       });
     }
+    inside_box_ = false;
     cursor_ += inset;
     frame(segment_top, cursor_, open_top, false);
     cursor_ += p.space_after;
@@ -731,6 +735,7 @@ class Paginator {
   std::vector<std::vector<Glue>> glue_;    ///< per page: stretchable spaces
   double cursor_ = 0;                      ///< pt used from the top of the type area
   bool page_open_ = false;
+  bool inside_box_ = false;  ///< placing a case box's paragraphs
   NumberStyle style_ = NumberStyle::Arabic;
   int next_number_ = 1;
   std::vector<const PreparedBlock*> pending_;  ///< headings waiting for the block they keep with

@@ -385,7 +385,8 @@ class Converter {
             format = trim(inner.substr(bar + 1));
             inner = inner.substr(0, bar);
           }
-          InlineRun v{trim(inner), run.style, span_at(pos + 2), InlineKind::Value, format};
+          size_t lead = inner.find_first_not_of(' ');
+          InlineRun v{trim(inner), run.style, span_at(pos + 2 + (lead == std::string::npos ? 0 : lead)), InlineKind::Value, format};
           if (v.text.empty()) sink_.error(span_at(pos), "empty {{ }}", {"write a value as {{ students.total }}"});
           out.push_back(std::move(v));
           pos = literal_start = close + 2;

@@ -85,7 +85,7 @@ TEST(Parse, YamlErrorInFrontMatterPointsIntoTheFile) {
 TEST(Parse, UnknownFrontMatterKey) {
   EXPECT_EQ(parse_errors("---\ntitle: t\nauthr: x\n---\n"),
             "r.md:3:1: error: front matter: unknown key \"authr\"\n"
-            "  hint: known keys: title, issuer, date, layout, data\n");
+            "  hint: known keys: title, issuer, date, subject, keywords, layout, data\n");
 }
 
 TEST(Parse, MissingOrUnclosedFrontMatter) {
@@ -136,7 +136,7 @@ TEST(Parse, ReferencesAndValuesBecomeTheirOwnRuns) {
   EXPECT_EQ(runs[3].kind, InlineKind::Value);
   EXPECT_EQ(runs[3].text, "schools.count");
   EXPECT_EQ(runs[3].format, "0");
-  EXPECT_EQ(runs[3].span.to_string(), "r.md:4:22");
+  EXPECT_EQ(runs[3].span.to_string(), "r.md:4:23");
   EXPECT_EQ(runs[4].text, "所。");
 }
 

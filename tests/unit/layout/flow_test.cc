@@ -1,0 +1,226 @@
+// Pagination of report elements: tables, case boxes, contents lists, pages.
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+
+#include <set>
+
+#include "layout/paginate.h"
+#include "layout/prepare.h"
+#include "support/default_fonts.h"
+#include "support/report_fixture.h"
+
+namespace paiban::layout {
+namespace {
+
+const LayoutSpec& spec() {
+  static LayoutSpec s = [] {
+    DiagnosticSink sink;
+    return *load_layout(testing::source_dir() + "/layouts/report.yaml", sink);
+  }();
+  return s;
+}
+
+struct Laid {
+  std::unique_ptr<testing::ReportFixture> fixture;
+  Pages pages;
+};
+
+Laid lay_out(const std::map<std::string, std::string>& files) {
+  Laid l;
+  l.fixture = std::make_unique<testing::ReportFixture>(files);
+  EXPECT_EQ(l.fixture->diagnostics(), "");
+  l.pages = paginate(l.fixture->document, spec(), testing::default_fonts(), l.fixture->sink);
+  return l;
+}
+
+/// The text of a page's runs in drawing order.
+std::string text_of(const Page& page) {
+  std::string s;
+  for (const auto& r : page.runs)
+    for (const auto& g : r.glyphs) s += g.text;
+  return s;
+}
+
+/// The page's text line by line: runs on one baseline joined left to right.
+std::set<std::string> lines_of(const Page& page) {
+  std::map<long, std::vector<std::pair<double, std::string>>> by_baseline;
+  for (const auto& r : page.runs) {
+    std::string s;
+    for (const auto& g : r.glyphs) s += g.text;
+    by_baseline[std::lround(r.y * 100)].push_back({r.x, s});
+  }
+  std::set<std::string> out;
+  for (auto& [y, parts] : by_baseline) {
+    std::sort(parts.begin(), parts.end());
+    std::string line;
+    for (const auto& [x, t] : parts) line += t;
+    out.insert(line);
+  }
+  return out;
+}
+
+size_t count(const std::string& hay, const std::string& needle) {
+  size_t n = 0;
+  for (size_t p = hay.find(needle); p != std::string::npos; p = hay.find(needle, p + 1)) ++n;
+  return n;
+}
+
+std::map<std::string, std::string> long_table(int rows) {
+  std::string csv = "industry,major,students\n";
+  for (int i = 1; i <= rows; ++i)
+    csv += fmt::format("{},专业{}号,{}\n", i <= 10 ? "第一产业" : i <= 45 ? "第二产业" : "第三产业", i, 100 + i);
+  return {{"report.md", "---\ntitle: 报告\ndata: [data.yaml]\n---\n\n"
+                        "```table\nid: tab-a\ncaption: 专业统计\nrows: majors\n"
+                        "header:\n  - [产业类别, 专业名称, 学生数]\n"
+                        "columns:\n  - {value: industry, merge: down}\n  - {value: major}\n  - {value: students, total: sum}\n"
+                        "total: {label: 合计, span: 2}\n```\n"},
+          {"data.yaml", "majors: {csv: majors.csv}\n"},
+          {"majors.csv", csv}};
+}
+
+TEST(TableFlow, BreaksBetweenRowsRepeatingHeaderUnderContinuedCaption) {
+  auto files = long_table(80);
+  Laid l = lay_out(files);
+  // Cover page + table pages.
+  ASSERT_GE(l.pages.pages.size(), 4u);
+  std::vector<std::set<std::string>> texts;
+  for (size_t i = 1; i < l.pages.pages.size(); ++i) {
+    std::string t = text_of(l.pages.pages[i]);
+    texts.push_back(lines_of(l.pages.pages[i]));
+    EXPECT_EQ(count(t, "产业类别"), 1u) << "page " << i;  // the header on every page
+    if (i == 1) EXPECT_NE(t.find("表1 专业统计"), std::string::npos);
+    else EXPECT_NE(t.find("续表1 专业统计"), std::string::npos) << "page " << i;
+  }
+  // Every row is on exactly one page, whole: its name and its number together.
+  for (int r = 1; r <= 80; ++r) {
+    int pages_with_row = 0;
+    for (const auto& t : texts) {
+      for (const auto& line : t) pages_with_row += line.ends_with(fmt::format("专业{}号{}", r, 100 + r));
+    }
+    EXPECT_EQ(pages_with_row, 1) << r;
+  }
+  // 合计: 80 × 100 + (1 + … + 80) = 11240, on the last page.
+  EXPECT_TRUE(texts.back().count("合计11240"));
+}
+
+TEST(TableFlow, RowSpanningLabelIsRepeatedOnTheContinuation) {
+  Laid l = lay_out(long_table(80));
+  // 第二产业 spans rows 11–45, across the first page break.
+  ASSERT_GE(l.pages.pages.size(), 3u);
+  size_t pages_with_label = 0;
+  for (const auto& p : l.pages.pages) pages_with_label += count(text_of(p), "第二产业");
+  EXPECT_GE(pages_with_label, 2u);
+  // On the continuation page, the label is drawn before (above) the first body row's other cells.
+  const std::string second = text_of(l.pages.pages[1]);
+  EXPECT_NE(second.find("第二产业"), std::string::npos);
+}
+
+TEST(TableFlow, CaptionNeverStaysAloneAtThePageFoot) {
+  // 29 lines of text leave room for the caption but not for the header and a row.
+  std::string body;
+  for (int i = 0; i < 28; ++i) body += "段落。\n\n";
+  auto files = long_table(3);
+  files["report.md"].insert(files["report.md"].find("```table"), body);
+  Laid l = lay_out(files);
+  for (const auto& p : l.pages.pages) {
+    std::string t = text_of(p);
+    if (t.find("表1 专业统计") != std::string::npos) EXPECT_NE(t.find("产业类别"), std::string::npos);
+  }
+}
+
+TEST(CaseFlow, BreaksWithAnOpenFrameAndContinuedTitle) {
+  std::string paragraphs;
+  for (int i = 0; i < 12; ++i)
+    paragraphs += "凉州区职业中专制定了学前教育、电子商务、护理等专业工作手册式教材编制计划，已经完成了《网店美工》《舞蹈》"
+                  "《急救护理》等6门课程活页式、工作手册式教材的编写，并在教学中使用。\n\n";
+  std::string body;
+  for (int i = 0; i < 12; ++i) body += "正文段落。\n\n";
+  Laid l = lay_out({{"report.md", "---\ntitle: 报告\n---\n\n" + body + "```case 教材建设\n" + paragraphs + "```\n"}});
+  // Cover, then the box across two pages.
+  ASSERT_EQ(l.pages.pages.size(), 3u);
+  const Page& first = l.pages.pages[1];
+  const Page& second = l.pages.pages[2];
+  EXPECT_NE(text_of(first).find("【案例分享1】教材建设"), std::string::npos);
+  EXPECT_NE(text_of(second).find("【案例分享1】教材建设（续）"), std::string::npos);
+  ASSERT_EQ(first.rects.size(), 1u);
+  ASSERT_EQ(second.rects.size(), 1u);
+  EXPECT_TRUE(first.rects[0].top);
+  EXPECT_FALSE(first.rects[0].bottom);  // open at the break
+  EXPECT_FALSE(second.rects[0].top);
+  EXPECT_TRUE(second.rects[0].bottom);
+  // The first part reaches the foot of the type area.
+  EXPECT_NEAR(first.rects[0].y, spec().margin_bottom, 0.01);
+}
+
+TEST(ContentsFlow, EntriesCarryThePageOfTheirTargetAndLinkToIt) {
+  std::string body = "# 前言 {.unnumbered}\n\n序。\n\n```contents\nlists: [toc]\n```\n\n";
+  for (int c = 1; c <= 3; ++c) {
+    body += fmt::format("# 第{}章\n\n", c);
+    for (int i = 0; i < 40; ++i) body += "正文段落。\n\n";
+  }
+  Laid l = lay_out({{"report.md", "---\ntitle: 报告\n---\n\n" + body}});
+  // Cover, 前言 (I), 目录 (II), then the body from 1.
+  const auto& pages = l.pages.pages;
+  EXPECT_EQ(pages[0].style, NumberStyle::None);
+  EXPECT_EQ(pages[1].style, NumberStyle::Roman);
+  EXPECT_EQ(pages[1].number, 1);
+  EXPECT_EQ(pages[2].number, 2);
+  EXPECT_EQ(pages[3].style, NumberStyle::Arabic);
+  EXPECT_EQ(pages[3].number, 1);
+  const std::string toc = text_of(pages[2]);
+  // 第1章 on page 1; 40 one-line paragraphs + heading: 第2章 on page 2, 第3章 on page 3.
+  for (int c = 1; c <= 3; ++c) {
+    const Anchor& a = l.pages.anchors.at(fmt::format("heading-{}", c + 1));
+    std::string expected = fmt::format("{}. 第{}章{}", c, c, page_number_text(pages[a.page].number, pages[a.page].style));
+    EXPECT_NE(toc.find(expected), std::string::npos) << expected << " in " << toc;
+  }
+  EXPECT_NE(toc.find("前言I"), std::string::npos);
+  // One link per entry, each to an anchor that exists.
+  ASSERT_EQ(pages[2].links.size(), 4u);
+  for (const auto& link : pages[2].links) EXPECT_TRUE(l.pages.anchors.count(link.target)) << link.target;
+  // The leaders are round dots.
+  size_t dotted = 0;
+  for (const auto& r : pages[2].rules) dotted += r.dot_pitch > 0;
+  EXPECT_EQ(dotted, 4u);
+}
+
+TEST(PageFlow, NoWidowsNorOrphans) {
+  // 28 one-line paragraphs, then a 4-line paragraph: 2 lines fit; they go,
+  // and 2 follow (never 1 + 3, nor 3 + 1).
+  std::string body;
+  for (int i = 0; i < 28; ++i) body += "段落。\n\n";
+  std::string para;
+  for (int i = 0; i < 140; ++i) para += "国";
+  Laid l = lay_out({{"report.md", "---\ntitle: 报告\n---\n\n" + body + para + "\n\n" + para + "\n"}});
+  ASSERT_GE(l.pages.pages.size(), 3u);
+  const std::string page1 = text_of(l.pages.pages[1]), page2 = text_of(l.pages.pages[2]);
+  // Each line holds 36 or 37 国: page 1 ends with two lines of the first long paragraph.
+  size_t first_on_page1 = count(page1, "国");
+  EXPECT_GE(first_on_page1, 70u);
+  EXPECT_LE(first_on_page1, 76u);
+}
+
+TEST(PageFlow, FullPagesEndOnTheSameBaseline) {
+  std::string body;
+  for (int s = 0; s < 12; ++s) {
+    body += fmt::format("## 小节{}\n\n", s);
+    for (int i = 0; i < 7; ++i) body += "正文段落正文段落正文段落。\n\n";
+  }
+  Laid l = lay_out({{"report.md", "---\ntitle: 报告\n---\n\n# 章\n\n" + body}});
+  ASSERT_GE(l.pages.pages.size(), 4u);
+  // The lowest body baseline (page number excluded) of each full page.
+  auto last_baseline = [&](const Page& p) {
+    double y = 1e9;
+    for (const auto& r : p.runs)
+      if (r.y > spec().margin_bottom - 1) y = std::min(y, r.y);
+    return y;
+  };
+  double a = last_baseline(l.pages.pages[1]), b = last_baseline(l.pages.pages[2]);
+  EXPECT_NEAR(a, b, 0.01);
+  // The body grid's 30th line.
+  EXPECT_NEAR(a, spec().page_height - spec().margin_top - 29 * 22 - baseline_in_box(22, 12), 0.01);
+}
+
+}  // namespace
+}  // namespace paiban::layout
