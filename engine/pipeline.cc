@@ -118,6 +118,7 @@ BuildResult build_report(const BuildOptions& options, DiagnosticSink& sink, cons
   info.subject = document.meta.subject;
   info.keywords = document.meta.keywords;
   info.creation_time = options.creation_time;
+  info.pdfa = options.pdfa;
   result.pdf = pdf::write_pdf(pages, fonts, info, sink);
   return result;
 }

@@ -25,6 +25,7 @@ struct BuildOptions {
   /// CreationDate, seconds since 1970 UTC; < 0: none (reproducible output).
   /// The CLI sets it from SOURCE_DATE_EPOCH.
   long long creation_time = -1;
+  bool pdfa = false;  ///< --pdfa: PDF/A-1b
 };
 
 /// What a build produced.

@@ -34,6 +34,7 @@ int run(int argc, char** argv) {
   build->add_option("-o,--output", build_options.output, "PDF file (default: output/<DIR name>.pdf)");
   build->add_option("--layout", build_options.layout, "layout name in layouts/ or a path (default: report)");
   bool strict = false;
+  build->add_flag("--pdfa", build_options.pdfa, "write PDF/A-1b (XMP metadata, sRGB output intent)");
   build->add_flag("--strict", strict, "treat warnings (overfull lines, broken line-breaking rules, …) as errors");
 
   paiban::BuildOptions check_options;

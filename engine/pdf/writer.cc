@@ -20,6 +20,7 @@
 #include <hpdf_encrypt.h>
 
 #include <cmath>
+#include <cstdio>
 #include <ctime>
 #include <map>
 #include <set>
@@ -93,6 +94,7 @@ class Writer {
   ~Writer() { HPDF_Free(pdf_); }
 
   std::string write(const layout::Pages& pages, const DocumentInfo& info) {
+    pdfa_ = info.pdfa;
     set_info(info);
     collect_font_usage(pages);
     for (auto& [face, usage] : usage_) usage.type0 = new_indirect_dict();
@@ -102,6 +104,7 @@ class Writer {
     write_page_labels(pages);
     for (auto& [face, usage] : usage_) embed_font(face, usage);
     write_catalog_and_id(info);
+    if (info.pdfa) write_pdfa(info);
     check(HPDF_SaveToStream(pdf_), "HPDF_SaveToStream");
     HPDF_UINT32 size = HPDF_GetStreamSize(pdf_);
     std::string bytes(size, '\0');
@@ -151,6 +154,86 @@ class Writer {
     digest_.update(info.title + "\n" + info.author + "\n" + info.subject + "\n" + std::to_string(info.creation_time));
   }
 
+  static std::string xml_escape(const std::string& s) {
+    std::string out;
+    for (char c : s) {
+      switch (c) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        case '\'': out += "&apos;"; break;
+        default: out += c;
+      }
+    }
+    return out;
+  }
+
+  /// PDF/A-1b: version 1.4, XMP metadata matching the Info dictionary, and an
+  /// sRGB OutputIntent (the text and rules are device colours).
+  void write_pdfa(const DocumentInfo& info) {
+    pdf_->pdf_version = HPDF_VER_14;
+    std::string date;
+    if (info.creation_time >= 0) {
+      time_t t = static_cast<time_t>(info.creation_time);
+      struct tm utc;
+      gmtime_r(&t, &utc);
+      char buf[32];
+      std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &utc);
+      date = buf;
+    }
+    std::string xmp = "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+                      "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
+                      "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
+                      "<rdf:Description rdf:about=\"\" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">\n"
+                      "<pdfaid:part>1</pdfaid:part>\n<pdfaid:conformance>B</pdfaid:conformance>\n</rdf:Description>\n";
+    xmp += "<rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n<dc:format>application/pdf</dc:format>\n";
+    if (!info.title.empty())
+      xmp += "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">" + xml_escape(info.title) + "</rdf:li></rdf:Alt></dc:title>\n";
+    if (!info.author.empty())
+      xmp += "<dc:creator><rdf:Seq><rdf:li>" + xml_escape(info.author) + "</rdf:li></rdf:Seq></dc:creator>\n";
+    if (!info.subject.empty())
+      xmp += "<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">" + xml_escape(info.subject) +
+             "</rdf:li></rdf:Alt></dc:description>\n";
+    xmp += "</rdf:Description>\n";
+    xmp += "<rdf:Description rdf:about=\"\" xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n<pdf:Producer>" +
+           xml_escape(info.creator) + "</pdf:Producer>\n";
+    if (!info.keywords.empty()) xmp += "<pdf:Keywords>" + xml_escape(info.keywords) + "</pdf:Keywords>\n";
+    xmp += "</rdf:Description>\n";
+    xmp += "<rdf:Description rdf:about=\"\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\">\n<xmp:CreatorTool>" +
+           xml_escape(info.creator) + "</xmp:CreatorTool>\n";
+    if (!date.empty()) xmp += "<xmp:CreateDate>" + date + "</xmp:CreateDate>\n<xmp:ModifyDate>" + date + "</xmp:ModifyDate>\n";
+    xmp += "</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>";
+    HPDF_Dict metadata = new_stream(xmp, false);
+    check(HPDF_Dict_AddName(metadata, "Type", "Metadata"), "/Metadata");
+    check(HPDF_Dict_AddName(metadata, "Subtype", "XML"), "/Metadata");
+    check(HPDF_Dict_Add(pdf_->catalog, "Metadata", metadata), "/Metadata");
+
+    std::string icc = read_binary(info.icc_profile);
+    if (icc.empty()) throw HaruFailure(fmt::format("cannot read the sRGB profile {} (apt-get install icc-profiles-free)", info.icc_profile));
+    HPDF_Dict profile = new_stream(icc, true);
+    check(HPDF_Dict_AddNumber(profile, "N", 3), "ICC profile");
+    HPDF_Dict intent = new_indirect_dict();
+    check(HPDF_Dict_AddName(intent, "Type", "OutputIntent"), "/OutputIntent");
+    check(HPDF_Dict_AddName(intent, "S", "GTS_PDFA1"), "/OutputIntent");
+    check(HPDF_Dict_Add(intent, "OutputConditionIdentifier", HPDF_String_New(pdf_->mmgr, "sRGB IEC61966-2.1", nullptr)), "/OutputIntent");
+    check(HPDF_Dict_Add(intent, "Info", HPDF_String_New(pdf_->mmgr, "sRGB IEC61966-2.1", nullptr)), "/OutputIntent");
+    check(HPDF_Dict_Add(intent, "DestOutputProfile", profile), "/OutputIntent");
+    HPDF_Array intents = checked(HPDF_Array_New(pdf_->mmgr), "HPDF_Array_New");
+    check(HPDF_Array_Add(intents, intent), "/OutputIntents");
+    check(HPDF_Dict_Add(pdf_->catalog, "OutputIntents", intents), "/OutputIntents");
+  }
+
+  static std::string read_binary(const std::string& path) {
+    FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f) return {};
+    std::string out;
+    char buf[65536];
+    for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) out.append(buf, n);
+    std::fclose(f);
+    return out;
+  }
+
   /// /Lang, and a document /ID derived from the content (the same input
   /// gives the same ID; libharu writes none without encryption).
   void write_catalog_and_id(const DocumentInfo& info) {
@@ -161,6 +244,16 @@ class Writer {
     check(HPDF_Array_Add(ids, HPDF_Binary_New(pdf_->mmgr, id, 16)), "/ID");
     check(HPDF_Array_Add(ids, HPDF_Binary_New(pdf_->mmgr, id, 16)), "/ID");
     check(HPDF_Dict_Add(pdf_->trailer, "ID", ids), "/ID");
+  }
+
+  /// [page /FitH top] as a direct array: libharu makes destinations indirect
+  /// objects, which PDFBox (and so PDF/A validation) cannot read as /Dest.
+  HPDF_Array direct_destination(const layout::Anchor& a) {
+    HPDF_Array d = checked(HPDF_Array_New(pdf_->mmgr), "HPDF_Array_New");
+    check(HPDF_Array_Add(d, haru_pages_[a.page]), "/Dest");
+    check(HPDF_Array_AddName(d, "FitH"), "/Dest");
+    check(HPDF_Array_AddReal(d, real(a.y + 12)), "/Dest");
+    return d;
   }
 
   HPDF_Destination destination(const layout::Anchor& a) {
@@ -178,6 +271,7 @@ class Writer {
       HPDF_Annotation a = checked(HPDF_Page_CreateLinkAnnot(haru_pages_[index], rect, destination(it->second)),
                                   "HPDF_Page_CreateLinkAnnot");
       check(HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0), "HPDF_LinkAnnot_SetBorderStyle");
+      check(HPDF_Dict_Add(a, "Dest", direct_destination(it->second)), "annotation /Dest");
       check(HPDF_Dict_AddNumber(a, "F", 4), "annotation /F");  // Print (PDF/A wants it)
     }
   }
@@ -194,7 +288,7 @@ class Writer {
       HPDF_Outline parent = parents[level - 1];  // nullptr: the outline root
       HPDF_Outline o = checked(HPDF_CreateOutline(pdf_, parent, a.title.c_str(), utf8), "HPDF_CreateOutline");
       check(HPDF_Outline_SetOpened(o, level == 1 ? HPDF_TRUE : HPDF_FALSE), "HPDF_Outline_SetOpened");
-      check(HPDF_Outline_SetDestination(o, destination(a)), "HPDF_Outline_SetDestination");
+      check(HPDF_Dict_Add(o, "Dest", direct_destination(a)), "outline /Dest");
       parents.resize(level);
       parents.push_back(o);
     }
@@ -445,6 +539,13 @@ class Writer {
     check(HPDF_Dict_AddNumber(descriptor, "Descent", static_cast<HPDF_INT32>(std::lround(m.descender * k))), "FontDescriptor");
     check(HPDF_Dict_AddNumber(descriptor, "CapHeight", static_cast<HPDF_INT32>(std::lround(m.cap_height * k))), "FontDescriptor");
     check(HPDF_Dict_AddNumber(descriptor, "StemV", 80), "FontDescriptor");
+    if (pdfa_) {
+      // PDF/A-1: a CIDSet names the CIDs the subset holds, one bit each, high bit first.
+      std::string bits((*usage.gids.rbegin() + 1 + 7) / 8 + 1, '\0');
+      bits[0] |= static_cast<char>(0x80);  // CID 0, .notdef, is always in the subset
+      for (unsigned g : usage.gids) bits[g / 8] |= static_cast<char>(0x80 >> (g % 8));
+      check(HPDF_Dict_Add(descriptor, "CIDSet", new_stream(bits, true)), "CIDSet");
+    }
     HPDF_Dict file = new_stream(subset.program, true);
     if (subset.cff) {
       check(HPDF_Dict_AddName(file, "Subtype", "CIDFontType0C"), "FontFile3");
@@ -507,6 +608,7 @@ class Writer {
   DiagnosticSink& sink_;
   Digest digest_;
   std::vector<HPDF_Page> haru_pages_;
+  bool pdfa_ = false;
   HaruError error_;
   HPDF_Doc pdf_ = nullptr;
   std::map<fonts::FaceId, FontUsage> usage_;

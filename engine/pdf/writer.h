@@ -20,6 +20,10 @@ struct DocumentInfo {
   /// Seconds since 1970 (UTC) for CreationDate and ModDate; < 0: none, so
   /// that the same input gives the same bytes (set from SOURCE_DATE_EPOCH).
   long long creation_time = -1;
+  /// PDF/A-1b: XMP metadata, an sRGB OutputIntent, CIDSets, PDF 1.4.
+  bool pdfa = false;
+  /// The sRGB ICC profile embedded for PDF/A (Debian: icc-profiles-free).
+  std::string icc_profile = "/usr/share/color/icc/sRGB.icc";
 };
 
 /// Serialises PAGES with libharu. Text is written as glyph IDs of Type0
