@@ -279,6 +279,7 @@ struct Sums {
 /// The measurements of a line holding units [s, e].
 struct Measure {
   double natural = 0, stretch = 0, shrink = 0;
+  bool ragged = false;  ///< unjustified text: lines end where they end
   double trim_start = 0, trim_end = 0;
 };
 
@@ -302,6 +303,9 @@ double adjustment_ratio(const Measure& m, double width, bool last_line) {
   double d = width - m.natural;
   if (d >= 0) {
     if (last_line) return 0;  // \parfillskip: the last line stretches for free
+    // Unjustified (ragged) text: the line end stretches like TeX's
+    // \rightskip 0pt plus ½ measure, so short lines cost in proportion.
+    if (m.ragged) return d / (width / 2);
     return m.stretch > 0 ? d / m.stretch : (d < 1e-6 ? 0 : kInfinity);
   }
   return m.shrink > 0 ? d / m.shrink : -kInfinity;
@@ -357,7 +361,7 @@ std::vector<Range> break_optimal(const Paragraph& p, const ComposeSettings& s) {
       const double indent = start == 0 ? s.first_indent_pt : 0;
       // Ends before e_lo cannot stretch enough: natural + r_max × stretch < width.
       size_t e_lo = start;
-      if (r_max < kInfinity) {
+      if (r_max < kInfinity && s.justify == Justify::Yes) {
         size_t lo = start, hi = n - 1;
         while (lo < hi) {
           size_t mid = (lo + hi) / 2;
@@ -382,6 +386,7 @@ std::vector<Range> break_optimal(const Paragraph& p, const ComposeSettings& s) {
             p.chars_after[e] < s.min_last_line_chars)
           allowed = false;
         Measure m = measure_line(p, sums, start, e, indent);
+        m.ragged = s.justify == Justify::No;
         const bool too_long = m.natural - m.shrink > s.width_pt + 1e-6;
         if (too_long && (pass < 3 || overfull_taken)) break;
         // An overfull line ends at the first break the rules allow.

@@ -27,6 +27,7 @@ FontSet::FontSet() { FT_Init_FreeType(&ft_); }
 
 FontSet::~FontSet() {
   for (auto& f : faces_) {
+    if (f->synthetic_bold) continue;  // shares its base's HarfBuzz objects
     hb_font_destroy(f->hb_font);
     hb_face_destroy(f->hb_face);
   }
@@ -46,9 +47,19 @@ std::vector<std::string> FontSet::role_names() const {
 }
 
 std::optional<FaceId> FontSet::load_face(const std::string& path, unsigned index,
-                                         const std::string& family) {
+                                         const std::string& family, bool synthetic_bold) {
   for (size_t i = 0; i < faces_.size(); ++i)
-    if (faces_[i]->path == path && faces_[i]->index == index) return static_cast<FaceId>(i);
+    if (faces_[i]->path == path && faces_[i]->index == index && faces_[i]->synthetic_bold == synthetic_bold)
+      return static_cast<FaceId>(i);
+  if (synthetic_bold) {
+    auto base = load_face(path, index, family, false);
+    if (!base) return std::nullopt;
+    auto face = std::make_unique<Face>(*faces_[*base]);
+    face->synthetic_bold = true;
+    face->base = *base;
+    faces_.push_back(std::move(face));
+    return static_cast<FaceId>(faces_.size() - 1);
+  }
 
   hb_blob_t*& blob = blobs_[path];
   if (!blob) blob = hb_blob_create_from_file_or_fail(path.c_str());
@@ -89,6 +100,7 @@ std::optional<FaceId> FontSet::load_face(const std::string& path, unsigned index
   face->postscript_name = ps ? ps : "Unnamed";
   FT_Done_Face(ft_face);
 
+  face->base = static_cast<int>(faces_.size());
   faces_.push_back(std::move(face));
   return static_cast<FaceId>(faces_.size() - 1);
 }
@@ -166,12 +178,17 @@ std::unique_ptr<FontSet> load_font_set(const std::string& fonts_dir, DiagnosticS
       sink.error(yaml_span(path, entry.second.Mark()), fmt::format("role \"{}\" must map cjk and latin to lists of fonts", role.name));
       continue;
     }
+    role.span = yaml_span(path, entry.first.Mark());
     for (const auto& chain : entry.second) {
       std::string chain_name = chain.first.Scalar();
+      if (chain_name == "substitute-for") {
+        role.substitute_for = chain.second.IsScalar() ? chain.second.Scalar() : "";
+        continue;
+      }
       std::vector<FaceId>* target = chain_name == "cjk" ? &role.cjk : chain_name == "latin" ? &role.latin : nullptr;
       if (!target) {
         sink.error(yaml_span(path, chain.first.Mark()), fmt::format("unknown chain \"{}\" in role \"{}\"", chain_name, role.name),
-                   {"a role has two chains: cjk and latin"});
+                   {"a role has two chains, cjk and latin, and may say substitute-for"});
         continue;
       }
       if (!chain.second.IsSequence()) {
@@ -181,6 +198,7 @@ std::unique_ptr<FontSet> load_font_set(const std::string& fonts_dir, DiagnosticS
       for (const auto& item : chain.second) {
         std::string request = item.Scalar();
         Span span = yaml_span(path, item.Mark());
+        bool synthetic = false;
         std::optional<std::pair<std::string, unsigned>> where;
         if (is_font_file(request)) {
           std::string name = request.substr(0, request.find('#'));
@@ -194,6 +212,12 @@ std::unique_ptr<FontSet> load_font_set(const std::string& fonts_dir, DiagnosticS
           where = std::make_pair(file_path, index);
         } else {
           where = find_installed_font(request);
+          // A family without a bold face: its regular face, emboldened.
+          size_t style_at = request.find(":style=");
+          if (!where && style_at != std::string::npos && request.find("Bold", style_at) != std::string::npos) {
+            where = find_installed_font(request.substr(0, style_at));
+            if (where) synthetic = true;
+          }
           if (!where) {
             sink.error(span, fmt::format("font \"{}\" is not installed", request),
                        {"install it (the defaults come with: apt-get install fonts-noto-cjk fonts-liberation2), "
@@ -201,13 +225,13 @@ std::unique_ptr<FontSet> load_font_set(const std::string& fonts_dir, DiagnosticS
             continue;
           }
         }
-        auto id = set->load_face(where->first, where->second, request);
+        auto id = set->load_face(where->first, where->second, request, synthetic);
         if (!id) {
           sink.error(span, fmt::format("cannot load font \"{}\" from {} (face {})", request, where->first, where->second));
           continue;
         }
         target->push_back(*id);
-        set->add_resolution({role.name, chain_name, request, where->first, where->second});
+        set->add_resolution({role.name, chain_name, request, where->first, where->second, synthetic, *id});
       }
     }
     if (role.cjk.empty() && role.latin.empty() && !sink.has_errors())

@@ -44,6 +44,11 @@ struct Face {
   FaceMetrics metrics;
   hb_face_t* hb_face = nullptr;
   hb_font_t* hb_font = nullptr;  ///< scaled to units_per_em
+  /// Drawn emboldened (fill plus stroke, like ctex's AutoFakeBold) because
+  /// the family has no bold face; shares its outlines with `base`.
+  bool synthetic_bold = false;
+  /// The face whose font program this one uses (itself unless synthetic).
+  int base = -1;
 
   /// The nominal glyph for a code point, or 0 when the face lacks it.
   unsigned glyph_for(char32_t cp) const;
@@ -52,6 +57,10 @@ struct Face {
 /// A role's fallback chains.
 struct Role {
   std::string name;
+  /// Set when the role's fonts only stand in for the style it names (a
+  /// free 楷 for 仿宋): building with it warns, naming the substitution.
+  std::string substitute_for;
+  Span span;  ///< where the role is defined in fonts.yaml
   std::vector<FaceId> cjk;    ///< Han, CJK punctuation, everything not Latin
   std::vector<FaceId> latin;  ///< Latin letters, digits, ASCII punctuation
 };
@@ -60,6 +69,8 @@ struct Role {
 struct Resolution {
   std::string role, chain, request, path;
   unsigned index = 0;
+  bool synthetic_bold = false;
+  FaceId face = 0;
 };
 
 class FontSet {
@@ -76,7 +87,8 @@ class FontSet {
   const std::vector<Resolution>& resolutions() const { return resolutions_; }
 
   /// Loads (once) the face at PATH/INDEX; nullopt if it cannot be read.
-  std::optional<FaceId> load_face(const std::string& path, unsigned index, const std::string& family);
+  std::optional<FaceId> load_face(const std::string& path, unsigned index, const std::string& family,
+                                  bool synthetic_bold = false);
   void add_role(Role role) { roles_[role.name] = std::move(role); }
   void add_resolution(Resolution r) { resolutions_.push_back(std::move(r)); }
 

@@ -386,8 +386,13 @@ class Paginator {
     const doc::Table& table = *t.table;
     ensure_page();
     space(p.space_before);
-    // The caption never stays alone at a page foot: it goes with the header and a row.
-    double start = t.caption.height() + t.header_height() + (t.body_heights.empty() ? 0 : t.body_heights[0]);
+    // The caption never stays alone at a page foot: it goes with the header
+    // and two rows; a short table (up to 6 rows) that fits a page is kept whole.
+    double whole = t.caption.height() + t.header_height();
+    for (double h : t.body_heights) whole += h;
+    double start = t.caption.height() + t.header_height();
+    for (int r = 0; r < std::min(2, table.body_rows); ++r) start += t.body_heights[r];
+    if (table.body_rows <= 6 && whole <= spec_.type_height()) start = whole;
     if (!fits(start) && cursor_ > kEpsilon) new_page(true);
     anchor(table.id, fmt::format("{} {}", table.label, table.caption), 0);
     const double x0 = spec_.margin_left + (spec_.type_width() - t.width()) / 2;
@@ -408,9 +413,11 @@ class Paginator {
       for (size_t i = 0; i < table.header.size(); ++i)
         draw_cell(table.header[i], t.header_text[i], header_y, 0, table.header_rows, x0, t);
       cursor_ = header_y.back();
-      // Body rows while they fit (at least one on a page).
+      // Body rows while they fit (at least one on a page), leaving no single
+      // row alone on the continuation.
       int first = row;
       while (row < table.body_rows && (fits(t.body_heights[row]) || row == first)) cursor_ += t.body_heights[row++];
+      if (row == table.body_rows - 1 && row - first > 2) cursor_ -= t.body_heights[--row];
       std::vector<double> body_y(row - first + 1, header_y.back());
       for (int r = first; r < row; ++r) body_y[r - first + 1] = body_y[r - first] + t.body_heights[r];
       for (size_t i = 0; i < table.body.size(); ++i) {

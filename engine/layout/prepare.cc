@@ -60,23 +60,31 @@ struct CellWidths {
 };
 
 CellWidths measure_cell(const std::string& text, const TextStyle& style, const fonts::FontSet& fonts, double padding,
-                        DiagnosticSink& sink) {
+                        double cjk_minimum_em, bool keep_short, const compose::ComposeSettings& settings) {
   CellWidths w;
   DiagnosticSink quiet;  // characters without a font are reported when the cell is composed
   auto shaped = text::shape_paragraph({{text, style.role, style.size, {}}}, fonts, quiet);
+  // The natural width as the composer sets it on one line (Han–Latin gaps
+  // and punctuation included).
+  compose::ComposeSettings one_line = settings;
+  one_line.width_pt = 1e6;
+  one_line.em_pt = style.size;
+  one_line.justify = compose::Justify::No;
+  for (const auto& line : compose::compose_paragraph(shaped, fonts, one_line)) w.natural = std::max(w.natural, line.width_pt);
   double longest_word = 0, word = 0;
   for (const auto& g : shaped.glyphs) {
-    w.natural += g.advance;
     char c = shaped.text[g.cluster];
     bool latin = static_cast<unsigned char>(c) < 0x80 && c != ' ';
     word = latin ? word + g.advance : 0;
     longest_word = std::max(longest_word, latin ? word : g.advance);
   }
-  // Chinese may wrap anywhere, but a column narrower than 4 em reads badly.
-  w.minimum = std::min(w.natural, std::max(longest_word, 4 * style.size));
-  w.natural += 2 * padding;
-  w.minimum += 2 * padding;
-  (void)sink;
+  // Chinese may wrap anywhere, but a column narrower than a few em reads
+  // badly; a short label (up to 3½ em: 2021年, 区教育局) does not wrap at all.
+  w.minimum = keep_short && w.natural <= 3.5 * style.size
+                  ? w.natural
+                  : std::min(w.natural, std::max(longest_word, cjk_minimum_em * style.size));
+  w.natural += 2 * padding + 0.01;  // a hair over, so that rounding never wraps a cell that fits
+  w.minimum += 2 * padding + 0.01;
   return w;
 }
 
@@ -88,11 +96,15 @@ TableLayout prepare_table(const doc::Table& table, const LayoutSpec& spec, const
   TableLayout t;
   t.table = &table;
   const int n = table.columns;
+  const double available = spec.type_width();
   std::vector<double> natural(n, 0), minimum(n, 0);
+  double cjk_minimum_em = 4;
+  bool keep_short_header = true, keep_short_body = true;
   // Single-column cells first, then spanning cells widen what they span.
-  auto visit = [&](const doc::TableCell& c, const TextStyle& style, bool spans) {
+  auto visit = [&](const doc::TableCell& c, const TextStyle& style, bool spans, bool header) {
     if ((c.colspan > 1) != spans) return;
-    CellWidths w = measure_cell(c.text, style, fonts, st.padding_x, sink);
+    CellWidths w = measure_cell(c.text, style, fonts, st.padding_x, cjk_minimum_em,
+                                header ? keep_short_header : keep_short_body, spec.compose);
     if (!spans) {
       natural[c.column] = std::max(natural[c.column], w.natural);
       minimum[c.column] = std::max(minimum[c.column], w.minimum);
@@ -105,22 +117,48 @@ TableLayout prepare_table(const doc::Table& table, const LayoutSpec& spec, const
       if (w.minimum > min) minimum[k] += (w.minimum - min) / c.colspan;
     }
   };
-  for (bool spans : {false, true}) {
-    for (const auto& c : table.header) visit(c, st.header, spans);
-    for (const auto& c : table.body) visit(c, st.text, spans);
-  }
-  const double available = spec.type_width();
+  // A wide table lets Chinese wrap in narrower columns (4, then 3, then 2 em),
+  // header labels before body labels, before any column is squeezed below
+  // its minimum.
   double sum_natural = 0, sum_min = 0;
+  struct Level {
+    double em;
+    bool header, body;
+  };
+  for (Level level : {Level{4, true, true}, Level{3, false, true}, Level{2, false, true}, Level{2, false, false}}) {
+    cjk_minimum_em = level.em;
+    keep_short_header = level.header;
+    keep_short_body = level.body;
+    std::fill(natural.begin(), natural.end(), 0);
+    std::fill(minimum.begin(), minimum.end(), 0);
+    for (bool spans : {false, true}) {
+      for (const auto& c : table.header) visit(c, st.header, spans, true);
+      for (const auto& c : table.body) visit(c, st.text, spans, false);
+    }
+    sum_natural = sum_min = 0;
+    for (int c = 0; c < n; ++c) {
+      minimum[c] = std::min(minimum[c], natural[c]);
+      sum_natural += natural[c];
+      sum_min += minimum[c];
+    }
+    if (sum_min <= available) break;
+  }
+  // Short columns first get their whole text on one line (up to 10 em), so
+  // that a long notes column does not take the width a name needs; what is
+  // left goes to the long columns in proportion to what they still lack.
+  std::vector<double> target(n);
+  double sum_target = 0;
   for (int c = 0; c < n; ++c) {
-    minimum[c] = std::min(minimum[c], natural[c]);
-    sum_natural += natural[c];
-    sum_min += minimum[c];
+    target[c] = std::max(minimum[c], std::min(natural[c], 10 * st.text.size + 2 * st.padding_x));
+    sum_target += target[c];
   }
   std::vector<double> widths(n);
   for (int c = 0; c < n; ++c) {
     if (sum_natural <= available) widths[c] = natural[c] + (available - sum_natural) * natural[c] / sum_natural;
+    else if (sum_target <= available)
+      widths[c] = target[c] + (available - sum_target) * (natural[c] - target[c]) / std::max(1e-9, sum_natural - sum_target);
     else if (sum_min <= available)
-      widths[c] = minimum[c] + (available - sum_min) * (natural[c] - minimum[c]) / std::max(1e-9, sum_natural - sum_min);
+      widths[c] = minimum[c] + (available - sum_min) * (target[c] - minimum[c]) / std::max(1e-9, sum_target - sum_min);
     else widths[c] = minimum[c] * available / sum_min;
   }
   t.column_x.assign(n + 1, 0);

@@ -326,7 +326,7 @@ class Writer {
   void collect_font_usage(const layout::Pages& pages) {
     for (const auto& page : pages.pages)
       for (const auto& run : page.runs) {
-        FontUsage& u = usage_[run.face];
+        FontUsage& u = usage_[fonts_.face(run.face).base];
         for (const auto& g : run.glyphs) {
           u.gids.insert(g.gid);
           if (!g.text.empty()) u.text.emplace(g.gid, g.text);
@@ -360,7 +360,7 @@ class Writer {
     // Fonts used on this page go into its /Resources /Font dictionary.
     auto* attr = static_cast<HPDF_PageAttr>(p->attr);
     std::set<fonts::FaceId> used;
-    for (const auto& run : page.runs) used.insert(run.face);
+    for (const auto& run : page.runs) used.insert(fonts_.face(run.face).base);
     if (!used.empty()) {
       HPDF_Dict resources = checked(static_cast<HPDF_Dict>(HPDF_Dict_GetItem(p, "Resources", HPDF_OCLASS_DICT)),
                                     "HPDF_Page resources");
@@ -379,9 +379,12 @@ class Writer {
     std::string content;
     for (const auto& run : page.runs) {
       const fonts::Face& face = fonts_.face(run.face);
-      const FontUsage& usage = usage_[run.face];
-      content += fmt::format("BT\n/{} {} Tf\n1 0 0 1 {} {} Tm\n[", usage.resource_name, num(run.size), num(run.x),
+      const FontUsage& usage = usage_[face.base];
+      content += fmt::format("BT\n/{} {} Tf\n1 0 0 1 {} {} Tm\n", usage.resource_name, num(run.size), num(run.x),
                              num(run.y));
+      // Synthetic bold: fill and stroke the outlines (text render mode 2).
+      if (face.synthetic_bold) content += fmt::format("2 Tr {} w\n", num(run.size * 0.03));
+      content += "[";
       for (size_t i = 0; i < run.glyphs.size(); ++i) {
         const auto& g = run.glyphs[i];
         // A glyph that several code points share reads back as the one
@@ -396,7 +399,9 @@ class Writer {
         double adjust = (natural - g.advance) * 1000.0 / run.size;  // TJ: positive moves left
         if (i + 1 < run.glyphs.size() && std::abs(adjust) >= 0.0005) content += num(adjust);
       }
-      content += "] TJ\nET\n";
+      content += "] TJ\n";
+      if (face.synthetic_bold) content += "0 Tr\n";
+      content += "ET\n";
     }
     check(HPDF_Stream_Write(attr->stream, reinterpret_cast<const HPDF_BYTE*>(content.data()),
                             static_cast<HPDF_UINT>(content.size())),

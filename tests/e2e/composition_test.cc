@@ -72,9 +72,15 @@ class DefaultReportLines : public ::testing::Test {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     for (auto& line : read_lines(pdf)) {
       if (line.y0 < kTop - 2 || line.y1 > kBottom + 2) continue;  // running header, page number
-      bool body = true;
-      for (const auto& w : line.words) body &= w.y1 - w.y0 < 17.5;  // 12 pt; headings are taller
-      if (body) body_.push_back(line);
+      // Body text is 12 pt: its Chinese words' boxes are 17.2 pt tall;
+      // headings are taller, tables (10.5 pt) and Latin-only words shorter.
+      double tallest = 0;
+      for (const auto& w : line.words) tallest = std::max(tallest, w.y1 - w.y0);
+      // Level-3 headings are 12 pt too: they start with their number (or 挑战).
+      static const std::regex number(R"re(^\d+(\.\d+)*\.?$)re");
+      bool heading = !line.words.empty() && (std::regex_match(line.words[0].text, number) ||
+                                             line.words[0].text.starts_with("挑战"));
+      if (tallest > 16.5 && tallest < 17.5 && !heading) body_.push_back(line);
       all_.push_back(line);
     }
   }
@@ -99,7 +105,14 @@ TEST_F(DefaultReportLines, EveryLineButAParagraphsLastIsFlushRight) {
     // The paragraph goes on when the next body line starts at the margin
     // (not indented) right below, or at the top of the next page.
     bool below = next.page == line.page && std::abs(next.y0 - line.y0 - 22) < 0.5;
-    bool next_page = next.page == line.page + 1;
+    // … or heads the next page, with nothing (a title, a table) above it.
+    bool next_page = false;
+    if (next.page == line.page + 1)
+      for (const auto& l : all_)
+        if (l.page == next.page) {
+          next_page = l.y0 == next.y0 && l.x0 == next.x0;
+          break;
+        }
     bool continues = std::abs(next.x0 - kLeft) < 0.5 && (below || next_page);
     if (!continues) continue;
     // A full-width mark at the line end keeps its 1 em box in pdftotext's

@@ -38,8 +38,17 @@ TEST(FontSet, DefaultRolesLoadCffAndTrueTypeFaces) {
   EXPECT_EQ(latin.metrics.units_per_em, 2048);
   EXPECT_EQ(latin.glyph_for(U'A'), 36u);
   EXPECT_EQ(latin.glyph_for(U'中'), 0u);
-  // Faces are loaded once however many roles name them.
-  EXPECT_EQ(set->face_count(), 8u);
+  // Faces are loaded once however many roles name them: 4 Noto CJK, 4
+  // Liberation, UKai, UKai emboldened, WenKai Light.
+  EXPECT_EQ(set->face_count(), 11u);
+  const Role* kai_bold = set->role("kai-bold");
+  ASSERT_TRUE(kai_bold);
+  const Face& synthetic = set->face(kai_bold->cjk[0]);
+  EXPECT_TRUE(synthetic.synthetic_bold);
+  EXPECT_EQ(synthetic.path, "/usr/share/fonts/truetype/arphic/ukai.ttc");
+  EXPECT_EQ(set->face(synthetic.base).path, synthetic.path);
+  EXPECT_FALSE(set->face(synthetic.base).synthetic_bold);
+  EXPECT_EQ(set->role("fangsong")->substitute_for, "仿宋");
 }
 
 TEST(FontSet, FontThatIsNotInstalledIsAnErrorAtItsEntry) {
