@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <regex>
 
+#include "pdf_inspect.h"
 #include "support/test_support.h"
 
 namespace paiban {
@@ -96,28 +97,11 @@ TEST_F(ExamplePdf, PageLabelsEqualThePrintedNumbers) {
 }
 
 TEST_F(ExamplePdf, EveryContentsEntryLinksToThePageItNames) {
-  int links = 0;
-  for (size_t i = 0; i < json_["pages"].size(); ++i) {
-    std::string object = json_["pages"][i]["object"];
-    const json& page = json_["qpdf"][1]["obj:" + object]["value"];
-    if (!page.contains("/Annots")) continue;
-    for (const auto& ref : page["/Annots"]) {
-      const json& a = json_["qpdf"][1]["obj:" + ref.get<std::string>()]["value"];
-      ASSERT_EQ(a["/Subtype"], "/Link");
-      int target = page_index(a["/Dest"][0]);
-      ASSERT_GE(target, 0);
-      // The entry's text ends with the target's label.
-      const auto& rect = a["/Rect"];
-      std::string entry = text_in(i, rect[0].get<double>(), rect[1].get<double>(), rect[2].get<double>(), rect[3].get<double>());
-      std::string l = label(target);
-      EXPECT_TRUE(entry.size() >= l.size() && entry.compare(entry.size() - l.size(), l.size(), l) == 0)
-          << entry << " should end with " << l;
-      EXPECT_EQ(a.value("/F", 0), 4);
-      ++links;
-    }
-  }
+  testing::PdfInspector inspector(pdf_);
+  std::vector<std::string> failures;
   // 目录: 前言, 1., 1.1, 1.2; 表目录: 2 tables; 案例目录: 1 case.
-  EXPECT_EQ(links, 7);
+  EXPECT_EQ(inspector.check_links(failures), 7);
+  EXPECT_EQ(failures, std::vector<std::string>{});
 }
 
 TEST_F(ExamplePdf, MetadataAndReproducibleDates) {
