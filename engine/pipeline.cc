@@ -5,6 +5,8 @@
 
 #include <filesystem>
 
+#include <fmt/ranges.h>
+
 #include <fmt/format.h>
 
 #include "base/text_file.h"
@@ -53,6 +55,25 @@ std::string layout_path(const std::string& root, const std::string& name) {
   return (fs::path(root) / "layouts" / (name + ".yaml")).string();
 }
 
+/// Every role the layout names exists; a role whose fonts only stand in
+/// for a style (a free 楷 for 仿宋) is a warning that names the substitution.
+void check_roles(const layout::LayoutSpec& spec, const fonts::FontSet& fonts, DiagnosticSink& sink) {
+  for (const auto& name : layout::roles_used(spec)) {
+    const fonts::Role* role = fonts.role(name);
+    if (!role) {
+      sink.error({spec.path, 0, 0}, fmt::format("the layout uses font role \"{}\", which fonts.yaml does not define", name),
+                 {fmt::format("roles defined: {}", fmt::join(fonts.role_names(), ", "))});
+      continue;
+    }
+    if (!role->substitute_for.empty() && !role->cjk.empty())
+      sink.warning(role->span,
+                   fmt::format("font role \"{}\" sets {} with {}, a substitute", name, role->substitute_for,
+                               fonts.face(role->cjk.front()).family),
+                   {fmt::format("drop a licensed {} font into fonts/ and name it first in the role's cjk chain",
+                                role->substitute_for)});
+  }
+}
+
 /// source → syntax tree; layout file; fonts. Nullopt after an error.
 std::optional<Inputs> read_inputs(const BuildOptions& options, DiagnosticSink& sink, bool load_fonts) {
   std::string root = options.root.empty() ? resource_root() : options.root;
@@ -88,6 +109,7 @@ std::optional<Inputs> read_inputs(const BuildOptions& options, DiagnosticSink& s
   if (load_fonts) {
     inputs.owned_fonts = fonts::load_font_set((fs::path(root) / "fonts").string(), sink);
     if (!inputs.owned_fonts || sink.has_errors()) return std::nullopt;
+    check_roles(inputs.layout, *inputs.owned_fonts, sink);
   }
   return inputs;
 }

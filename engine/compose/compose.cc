@@ -42,6 +42,7 @@ struct Unit {
   double blank_right = 0;   ///< removable blank on the right (½ em on a closing, pause or stop mark)
   double removed_left = 0;  ///< removed by the punctuation scheme
   double removed_right = 0;
+  double shift = 0;         ///< pt the glyphs move right inside the unit (a narrow mark in its grid cell)
   double width() const { return advance - removed_left - removed_right; }
 };
 
@@ -128,7 +129,21 @@ Paragraph build_units(const text::ShapedParagraph& para, const fonts::FontSet& f
     u.last = last_code_point(text);
     u.cls = classify(first);
     for (size_t k = i; k < j; ++k) u.advance += glyphs[k].advance;
-    measure_blanks(u, para, fonts, em);
+    if (s.grid_pitch_pt > 0) {
+      // GB/T 9704: one grid cell per full-width character, marks included. A
+      // mark narrower than its cell (a proportional “) sits against the text
+      // it belongs to: an opening mark at the cell's right, a closing one at its left.
+      bool wide = u.cls != CharClass::Latin && u.cls != CharClass::Other && u.cls != CharClass::Space;
+      if (wide || std::abs(u.advance - glyphs[i].size) < 0.05 * glyphs[i].size) {
+        double slack = s.grid_pitch_pt - u.advance;
+        if (u.cls == CharClass::Opening) u.shift = slack;
+        else if (u.cls != CharClass::Closing && u.cls != CharClass::Comma && u.cls != CharClass::Stop)
+          u.shift = std::max(0.0, slack / 2);
+        u.advance = s.grid_pitch_pt;
+      }
+    } else {
+      measure_blanks(u, para, fonts, em);
+    }
     if (!p.units.empty()) {
       Gap g;
       if (space_begin != SIZE_MAX && space_begin >= p.units.back().glyph_end) {
@@ -279,16 +294,28 @@ struct Sums {
 /// The measurements of a line holding units [s, e].
 struct Measure {
   double natural = 0, stretch = 0, shrink = 0;
+  double hang = 0;      ///< a mark that may hang past the line end, if the line needs it to
   bool ragged = false;  ///< unjustified text: lines end where they end
   double trim_start = 0, trim_end = 0;
 };
 
-Measure measure_line(const Paragraph& p, const Sums& sums, size_t s, size_t e, double indent) {
+/// On a character grid, a mark that may not start a line hangs past the
+/// line's end rather than push the character before it down.
+bool hangs(const Unit& u, bool grid) {
+  return grid && (u.cls == CharClass::Closing || u.cls == CharClass::Comma || u.cls == CharClass::Stop);
+}
+
+Measure measure_line(const Paragraph& p, const Sums& sums, size_t s, size_t e, double indent, bool grid) {
   Measure m;
   const Unit& first = p.units[s];
   const Unit& last = p.units[e];
   // GB/T 15834 §5.1.10: a mark ending a line takes ½ em (its ink meets the margin).
   if (last.cls != CharClass::Opening) m.trim_end = last.blank_right;
+  // Up to two marks may hang together (”。 ），).
+  if (hangs(last, grid) && e > s) {
+    m.hang = last.width();
+    if (e > s + 1 && hangs(p.units[e - 1], grid)) m.hang += p.units[e - 1].width();
+  }
   // clreq §3.1.6: an opening bracket starting a line loses its blank half.
   if (first.cls == CharClass::Opening) m.trim_start = first.blank_left;
   m.natural = indent + sums.width[e + 1] - sums.width[s] + sums.gap_natural[e] - sums.gap_natural[s] - m.trim_end -
@@ -385,7 +412,7 @@ std::vector<Range> break_optimal(const Paragraph& p, const ComposeSettings& s) {
         if (allowed && !last && !mandatory && pass < 3 && p.chars_after[e] > 0 &&
             p.chars_after[e] < s.min_last_line_chars)
           allowed = false;
-        Measure m = measure_line(p, sums, start, e, indent);
+        Measure m = measure_line(p, sums, start, e, indent, s.grid_pitch_pt > 0);
         m.ragged = s.justify == Justify::No;
         const bool too_long = m.natural - m.shrink > s.width_pt + 1e-6;
         if (too_long && (pass < 3 || overfull_taken)) break;
@@ -444,20 +471,36 @@ std::vector<Range> break_first_fit(const Paragraph& p, const ComposeSettings& s)
     for (size_t e = start; e < n; ++e) {
       bool last = e + 1 == n;
       if (!last && !p.gaps[e].breakable) continue;
-      Measure m = measure_line(p, sums, start, e, indent);
-      if (m.natural > s.width_pt + 1e-6 && best != SIZE_MAX) break;
+      Measure m = measure_line(p, sums, start, e, indent, s.grid_pitch_pt > 0);
+      const double fitting = m.natural - m.hang;  // a hanging mark needs no room
+      if (fitting > s.width_pt + 1e-6 && best != SIZE_MAX) break;
       best = e;
-      if (m.natural > s.width_pt + 1e-6 || last || p.gaps[e].mandatory) break;
+      if (fitting > s.width_pt + 1e-6 || last || p.gaps[e].mandatory) break;
     }
     if (best == SIZE_MAX) {  // no allowed break at all: break where it overflows
       best = start;
-      while (best + 1 < n && measure_line(p, sums, start, best + 1, indent).natural <= s.width_pt) ++best;
+      while (best + 1 < n && measure_line(p, sums, start, best + 1, indent, s.grid_pitch_pt > 0).natural <= s.width_pt) ++best;
       forced = best + 1 < n;
     }
     ranges.push_back({start, best, forced});
     start = best + 1;
   }
   return ranges;
+}
+
+/// clreq: no lone character on a paragraph's last line. On the grid the line
+/// before gives up its last character(s) at an allowed break.
+void keep_two_on_last_line(const Paragraph& p, std::vector<Range>& ranges, const ComposeSettings& s) {
+  if (ranges.size() < 2) return;
+  Range& last = ranges.back();
+  Range& before = ranges[ranges.size() - 2];
+  if (p.chars_after[before.end] >= s.min_last_line_chars) return;
+  for (size_t e = before.end; e-- > before.start + 1;)
+    if (p.gaps[e].breakable && p.chars_after[e] >= s.min_last_line_chars) {
+      before.end = e;
+      last.start = e + 1;
+      return;
+    }
 }
 
 /// Spreads AMOUNT over items with capacities CAPS (proportionally, each at
@@ -482,11 +525,20 @@ Line set_line(const text::ShapedParagraph& para, const Paragraph& p, const Range
   const Unit& last = p.units[b];
   if (first.cls == CharClass::Opening) cut_left[0] = first.blank_left;
   if (last.cls != CharClass::Opening) cut_right[b - a] += last.blank_right;
+  bool hang = false;
 
   double natural = indent;
   for (size_t i = a; i <= b; ++i) natural += p.units[i].width();
   for (size_t i = a; i < b; ++i) natural += p.gaps[i].natural;
   natural -= cut_left[0] + cut_right[b - a];
+  // Marks hang past the line end only when the line would not fit otherwise.
+  const bool grid = s.grid_pitch_pt > 0;
+  for (size_t k = 0; k < 2 && b > a + k && hangs(p.units[b - k], grid) && natural > s.width_pt + 1e-6; ++k) {
+    cut_right[b - a - k] = p.units[b - k].width();
+    natural -= p.units[b - k].width();
+    hang = true;
+  }
+  (void)hang;
   line.natural_pt = natural;
 
   bool hard = b < p.gaps.size() && p.gaps[b].mandatory;
@@ -563,7 +615,7 @@ Line set_line(const text::ShapedParagraph& para, const Paragraph& p, const Range
   for (size_t i = a; i <= b; ++i) {
     const Unit& u = p.units[i];
     double left = u.removed_left + cut_left[i - a];
-    double x = pen - left;
+    double x = pen - left + u.shift;
     for (size_t g = u.glyph_begin; g < u.glyph_end; ++g) {
       line.x[g - line.glyph_begin] = x;
       x += para.glyphs[g].advance;
@@ -588,8 +640,11 @@ std::vector<Line> compose_paragraph(const text::ShapedParagraph& para, const fon
   Paragraph p = build_units(para, fonts, settings);
   if (p.units.empty()) return {};
   compress_punctuation(p, settings.punctuation);
-  std::vector<Range> ranges = settings.strategy == BreakStrategy::Optimal ? break_optimal(p, settings)
-                                                                          : break_first_fit(p, settings);
+  // On a character grid every line is filled in turn, as the grid wants
+  // (GB/T 9704); elsewhere the total fit.
+  const bool first_fit = settings.strategy == BreakStrategy::FirstFit || settings.grid_pitch_pt > 0;
+  std::vector<Range> ranges = first_fit ? break_first_fit(p, settings) : break_optimal(p, settings);
+  if (settings.grid_pitch_pt > 0) keep_two_on_last_line(p, ranges, settings);
   std::vector<Line> lines;
   lines.reserve(ranges.size());
   for (size_t i = 0; i < ranges.size(); ++i)

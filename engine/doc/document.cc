@@ -176,6 +176,7 @@ class Builder {
         chapter_tables_ = 0;
       }
       h.number = number;
+      h.counters.assign(counters_.begin(), counters_.begin() + b.level);
       last_level_ = b.level;
     }
     h.id = b.id.empty() ? fmt::format("heading-{}", ++heading_count_) : b.id;

@@ -69,6 +69,7 @@ struct Block {
   std::string id;               ///< Heading: the anchor for references and contents links
   int level = 0;                ///< Heading: 1–6
   std::string number;           ///< Heading: "1.", "1.1", "1.1.1"; empty when unnumbered
+  std::vector<int> counters;    ///< Heading: the number per level ({1, 1} for 1.1); empty when unnumbered
   bool in_contents = true;      ///< Heading: listed in 目录
   std::vector<InlineRun> runs;  ///< Heading, Paragraph: the text, values bound and references resolved
   int list_depth = 0;           ///< Paragraph: 0 in body text, n inside n nested lists

@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <functional>
@@ -15,6 +16,13 @@
 namespace paiban::layout {
 
 std::optional<double> parse_length(const std::string& text) {
+  // Chinese type sizes (号): GB/T 9704 and every bureau's style sheet use them.
+  static const std::pair<const char*, double> hao[] = {
+      {"初号", 42},  {"小初", 36}, {"一号", 26}, {"小一", 24}, {"二号", 22}, {"小二", 18},
+      {"三号", 16},  {"小三", 15}, {"四号", 14}, {"小四", 12}, {"五号", 10.5}, {"小五", 9},
+      {"六号", 7.5}, {"小六", 6.5}, {"七号", 5.5}, {"八号", 5}};
+  for (const auto& [name, pt] : hao)
+    if (text == name) return pt;
   double value = 0;
   const char* begin = text.data();
   const char* end = begin + text.size();
@@ -26,6 +34,40 @@ std::optional<double> parse_length(const std::string& text) {
   if (unit == "cm") return value * 72.0 / 2.54;
   if (unit == "in") return value * 72.0;
   return std::nullopt;
+}
+
+std::string heading_number(const std::vector<int>& counters, HeadingNumbering scheme) {
+  if (counters.empty()) return {};
+  if (scheme == HeadingNumbering::Decimal) {
+    std::string n;
+    for (size_t i = 0; i < counters.size(); ++i) n += fmt::format("{}{}", i ? "." : "", counters[i]);
+    return counters.size() == 1 ? n + "." : n;
+  }
+  static const char* const digits[] = {"", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
+  auto chinese = [](int v) {
+    if (v <= 0 || v >= 100) return std::to_string(v);
+    std::string s;
+    if (v >= 10) s += std::string(v >= 20 ? digits[v / 10] : "") + "十";
+    return s + digits[v % 10];
+  };
+  int v = counters.back();
+  switch (counters.size()) {
+    case 1: return chinese(v) + "、";
+    case 2: return "（" + chinese(v) + "）";
+    case 3: return std::to_string(v) + ".";
+    default: return "（" + std::to_string(v) + "）";
+  }
+}
+
+std::vector<std::string> roles_used(const LayoutSpec& spec) {
+  std::vector<std::string> roles = {spec.body.role, spec.strong_role, spec.emphasis_role, spec.title.role,
+                                    spec.header.role, spec.footer.role, spec.table.text.role, spec.table.header.role,
+                                    spec.table.caption.role, spec.case_box.title.role, spec.contents.title.role,
+                                    spec.contents.entry.role, spec.cover.title.role, spec.cover.line.role};
+  for (const auto& h : spec.headings) roles.push_back(h.text.role);
+  std::sort(roles.begin(), roles.end());
+  roles.erase(std::unique(roles.begin(), roles.end()), roles.end());
+  return roles;
 }
 
 namespace {
@@ -60,7 +102,7 @@ class MapReader {
       auto v = n.IsScalar() ? parse_length(n.Scalar()) : std::nullopt;
       if (!v) {
         sink_.error(yaml_span(path_, n.Mark()), fmt::format("expected a length, got \"{}\"", n.IsScalar() ? n.Scalar() : "…"),
-                    {"write a number with a unit: 12pt, 25mm, 1.5cm, 1in"});
+                    {"write a number with a unit (12pt, 25mm, 1.5cm, 1in) or a 号 size (三号, 小四)"});
         return;
       }
       out = *v;
@@ -146,7 +188,7 @@ std::optional<LayoutSpec> load_layout(const std::string& path, DiagnosticSink& s
     return [&r, &h, level](const YAML::Node& n) {
       std::string where = fmt::format("headings.{}", level);
       r.read(n, where, {{"role", r.text(h.text.role)}, {"size", r.length(h.text.size)},
-                        {"line-height", r.length(h.text.line_height)},
+                        {"line-height", r.length(h.text.line_height)}, {"indent", r.number(h.indent_em)},
                         {"space-before", r.length(h.space_before)}, {"space-after", r.length(h.space_after)}});
     };
   };
@@ -182,10 +224,20 @@ std::optional<LayoutSpec> load_layout(const std::string& path, DiagnosticSink& s
         }},
         {"tolerance", r.number(spec.compose.tolerance)},
         {"han-latin-gap", r.number(spec.compose.han_latin_gap)},
+        {"grid", [&](const YAML::Node& v) {
+          r.read(v, "composition.grid", {{"chars", r.whole(spec.grid_chars)}, {"lines", r.whole(spec.grid_lines)}});
+        }},
       });
     }},
     {"headings", [&](const YAML::Node& n) {
-      r.read(n, "headings", {{"1", heading(1)}, {"2", heading(2)}, {"3", heading(3)}, {"4", heading(4)}});
+      r.read(n, "headings", {{"1", heading(1)}, {"2", heading(2)}, {"3", heading(3)}, {"4", heading(4)},
+                             {"numbering", [&](const YAML::Node& v) {
+                               std::string name = v.IsScalar() ? v.Scalar() : "";
+                               if (name == "decimal") spec.heading_numbering = HeadingNumbering::Decimal;
+                               else if (name == "chinese") spec.heading_numbering = HeadingNumbering::Chinese;
+                               else sink.error(yaml_span(path, v.Mark()), fmt::format("unknown heading numbering \"{}\"", name),
+                                               {"decimal (1. / 1.1 / 1.1.1) or chinese (一、 / （一） / 1. / （1）)"});
+                             }}});
     }},
     {"tables", [&](const YAML::Node& n) {
       auto& t = spec.table;
@@ -226,14 +278,23 @@ std::optional<LayoutSpec> load_layout(const std::string& path, DiagnosticSink& s
     }},
     {"header", [&](const YAML::Node& n) {
       r.read(n, "header", {{"role", r.text(spec.header.role)}, {"size", r.length(spec.header.size)},
-                           {"offset", r.length(spec.header_offset)}});
+                           {"offset", r.length(spec.header_offset)}, {"enabled", r.flag(spec.header_enabled)}});
     }},
     {"footer", [&](const YAML::Node& n) {
       r.read(n, "footer", {{"role", r.text(spec.footer.role)}, {"size", r.length(spec.footer.size)},
-                           {"offset", r.length(spec.footer_offset)}});
+                           {"offset", r.length(spec.footer_offset)}, {"format", r.text(spec.footer_format)},
+                           {"position", [&](const YAML::Node& v) {
+                             std::string name = v.IsScalar() ? v.Scalar() : "";
+                             if (name == "center") spec.footer_position = NumberPosition::Center;
+                             else if (name == "outside") spec.footer_position = NumberPosition::Outside;
+                             else sink.error(yaml_span(path, v.Mark()), fmt::format("unknown page-number position \"{}\"", name),
+                                             {"center, or outside (odd pages right, even pages left)"});
+                           }}});
     }},
   });
   // Defaults that follow from other values.
+  if (spec.grid_lines > 0) spec.body.line_height = spec.type_height() / spec.grid_lines;
+  if (spec.grid_chars > 0) spec.grid_pitch = spec.type_width() / spec.grid_chars;
   if (spec.body.line_height <= 0) spec.body.line_height = spec.body.size * 1.6;
   if (spec.strong_role.empty()) spec.strong_role = spec.body.role;
   if (spec.emphasis_role.empty()) spec.emphasis_role = spec.body.role;

@@ -1,6 +1,7 @@
 #pragma once
 // The look of a report, read from layouts/NAME.yaml. Lengths are in points.
 #include <array>
+#include <vector>
 #include <optional>
 #include <string>
 
@@ -22,7 +23,20 @@ struct HeadingStyle {
   TextStyle text;
   double space_before = 0;  ///< pt above the heading's first line
   double space_after = 0;   ///< pt below its last line
+  double indent_em = 0;     ///< first-line indent, em of the body size
 };
+
+/// How headings are numbered.
+enum class HeadingNumbering {
+  Decimal,  ///< 1. / 1.1 / 1.1.1 (the reference report)
+  Chinese,  ///< 一、 / （一） / 1. / （1） (GB/T 9704 structure numbers)
+};
+
+/// The printed heading number for COUNTERS (1-based, one per level) in SCHEME.
+std::string heading_number(const std::vector<int>& counters, HeadingNumbering scheme);
+
+/// Where the page number goes.
+enum class NumberPosition { Center, Outside };
 
 /// Tables: 表N captions, grid, header rows.
 struct TableStyle {
@@ -83,6 +97,12 @@ struct LayoutSpec {
   TextStyle footer;                 ///< page number
   double header_offset = 0;         ///< pt from the type area's top edge up to the header baseline
   double footer_offset = 0;         ///< pt from the type area's bottom edge down to the footer baseline
+  std::string footer_format = "{}"; ///< the page number in its decoration: "— {} —"
+  NumberPosition footer_position = NumberPosition::Center;  ///< Outside: odd pages right, even left, one character in
+  bool header_enabled = true;       ///< the running header (report title and rule)
+  HeadingNumbering heading_numbering = HeadingNumbering::Decimal;
+  int grid_chars = 0, grid_lines = 0;  ///< > 0: the body on a character grid (GB/T 9704: 28 × 22)
+  double grid_pitch = 0;            ///< pt per grid character (type width ÷ chars); body-size text only
   compose::ComposeSettings compose; ///< punctuation scheme, line-breaking strategy and tunables
   TableStyle table;
   CaseStyle case_box;
@@ -94,6 +114,9 @@ struct LayoutSpec {
   double type_width() const { return page_width - margin_left - margin_right; }
   double type_height() const { return page_height - margin_top - margin_bottom; }
 };
+
+/// The font roles the layout names (body, headings, tables, …), each once.
+std::vector<std::string> roles_used(const LayoutSpec& spec);
 
 /// Reads a layout file. Unknown keys and bad values are errors at their
 /// position in the file.

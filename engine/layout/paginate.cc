@@ -92,10 +92,24 @@ class Paginator {
     return t;
   }
 
+  /// Composition settings for text of SIZE: body-size text sits on the grid when the layout has one.
+  compose::ComposeSettings settings_for(double size) const {
+    compose::ComposeSettings s = spec_.compose;
+    if (spec_.grid_pitch > 0 && std::abs(size - spec_.body.size) < 0.01) {
+      s.grid_pitch_pt = spec_.grid_pitch;
+      s.han_latin_gap = s.han_latin_min = s.han_latin_max = 0;  // the grid has no room for Han–Latin gaps
+    }
+    return s;
+  }
+
+  /// The printed number of a heading in the layout's scheme.
+  std::string heading_label(const doc::Block& b) const { return heading_number(b.counters, spec_.heading_numbering); }
+
   TextBlock body_paragraph(const doc::Block& b, double width) {
     const double em = spec_.body.size;
-    double left = b.list_depth * spec_.list_indent_em * em;
-    double indent = b.list_depth == 0 && !b.continuation ? spec_.paragraph_indent_em * em : 0;
+    const double cell = spec_.grid_pitch > 0 ? spec_.grid_pitch : em;  // one character
+    double left = b.list_depth * spec_.list_indent_em * cell;
+    double indent = b.list_depth == 0 && !b.continuation ? spec_.paragraph_indent_em * cell : 0;
     auto t = styled(b.runs, spec_.body.role, spec_.strong_role, spec_.emphasis_role, em);
     if (!b.marker.empty()) {
       // The marker hangs in the indent: it is part of the first line, placed
@@ -107,7 +121,7 @@ class Paginator {
       for (const auto& g : m.glyphs) w += g.advance;
       indent = -w;
     }
-    TextBlock tb = compose_text(t, fonts_, spec_.compose, width - left, indent, spec_.body.line_height, em,
+    TextBlock tb = compose_text(t, fonts_, settings_for(em), width - left, indent, spec_.body.line_height, em,
                                 compose::Justify::Yes, doc::Align::Left, sink_);
     tb.left = left;
     return tb;
@@ -121,11 +135,16 @@ class Paginator {
         case doc::BlockKind::Heading: {
           const HeadingStyle& h = spec_.headings[std::clamp(b.level, 1, 4) - 1];
           std::vector<text::StyledText> t;
-          if (!b.number.empty()) t.push_back({b.number + " ", h.text.role, h.text.size, b.span});
+          // Decimal numbers are followed by a space; 一、 and （一） are not (clreq).
+          if (!b.counters.empty())
+            t.push_back({heading_label(b) + (spec_.heading_numbering == HeadingNumbering::Decimal ? " " : ""),
+                         h.text.role, h.text.size, b.span});
           for (auto& s : styled(b.runs, h.text.role, h.text.role, h.text.role, h.text.size)) t.push_back(s);
           bool centered = b.level == 1 && b.number.empty();
-          p.texts.push_back(compose_text(t, fonts_, spec_.compose, spec_.type_width(), 0, h.text.line_height,
-                                         h.text.size, compose::Justify::No,
+          double cell = spec_.grid_pitch > 0 ? spec_.grid_pitch : spec_.body.size;
+          double line_height = spec_.grid_lines > 0 ? spec_.body.line_height : h.text.line_height;
+          p.texts.push_back(compose_text(t, fonts_, settings_for(h.text.size), spec_.type_width(), h.indent_em * cell,
+                                         line_height, h.text.size, compose::Justify::No,
                                          centered ? doc::Align::Center : doc::Align::Left, sink_));
           p.space_before = h.space_before;
           p.space_after = h.space_after;
@@ -326,7 +345,7 @@ class Paginator {
       if (b.level == 1 && b.number.empty() && cursor_ > kEpsilon && style_ == NumberStyle::Roman) new_page(false);
       space(h->space_before);
       if (!fits(h->texts[0].height())) new_page(true);
-      std::string title = b.number.empty() ? doc::plain_text(b.runs) : b.number + " " + doc::plain_text(b.runs);
+      std::string title = b.counters.empty() ? doc::plain_text(b.runs) : heading_label(b) + " " + doc::plain_text(b.runs);
       anchor(b.id, title, b.level);
       place_lines(h->texts[0], spec_.margin_left, 0, {});
       cursor_ += h->space_after;
@@ -527,7 +546,7 @@ class Paginator {
       if (kind == doc::ContentsKind::Headings && b.kind == doc::BlockKind::Heading && b.in_contents &&
           b.level <= spec_.contents.levels) {
         std::string title = doc::plain_text(b.runs);
-        out.push_back({b.number.empty() ? title : b.number + " " + title, b.id, b.level});
+        out.push_back({b.counters.empty() ? title : heading_label(b) + " " + title, b.id, b.level});
       } else if (kind == doc::ContentsKind::Tables && b.kind == doc::BlockKind::Table) {
         out.push_back({b.table->label + " " + b.table->caption, b.id, 1});
       } else if (kind == doc::ContentsKind::Cases && b.kind == doc::BlockKind::Case) {
@@ -705,7 +724,7 @@ class Paginator {
   void decorate(Page& page) {
     if (page.style == NumberStyle::None) return;
     double top = page_top();
-    if (!doc_.meta.title.empty()) {
+    if (spec_.header_enabled && !doc_.meta.title.empty()) {
       TextBlock t = compose_text({{doc_.meta.title, spec_.header.role, spec_.header.size, {}}}, fonts_, spec_.compose,
                                  spec_.type_width(), 0, spec_.header.size, spec_.header.size, compose::Justify::No,
                                  doc::Align::Center, sink_);
@@ -714,10 +733,23 @@ class Paginator {
       page.rules.push_back({spec_.margin_left, y - 4, spec_.page_width - spec_.margin_right, y - 4, 0.5});
     }
     std::string number = page_number_text(page.number, page.style);
-    TextBlock n = compose_text({{number, spec_.footer.role, spec_.footer.size, {}}}, fonts_, spec_.compose,
-                               spec_.type_width(), 0, spec_.footer.size, spec_.footer.size, compose::Justify::No,
-                               doc::Align::Center, sink_);
-    if (!n.lines.empty()) draw_line(page, n, 0, spec_.margin_left, spec_.margin_bottom - spec_.footer_offset);
+    std::string text = spec_.footer_format;
+    if (size_t at = text.find("{}"); at != std::string::npos) text.replace(at, 2, number);
+    // GB/T 9704 §7.5: odd pages right, even pages left, one character in from the type area's edge.
+    doc::Align align = doc::Align::Center;
+    double x = spec_.margin_left, width = spec_.type_width();
+    if (spec_.footer_position == NumberPosition::Outside) {
+      double one = spec_.grid_pitch > 0 ? spec_.grid_pitch : spec_.body.size;
+      width -= one;
+      if (page.number % 2 == 1) align = doc::Align::Right;
+      else {
+        align = doc::Align::Left;
+        x += one;
+      }
+    }
+    TextBlock n = compose_text({{text, spec_.footer.role, spec_.footer.size, {}}}, fonts_, spec_.compose, width, 0,
+                               spec_.footer.size, spec_.footer.size, compose::Justify::No, align, sink_);
+    if (!n.lines.empty()) draw_line(page, n, 0, x, spec_.margin_bottom - spec_.footer_offset);
   }
 
  public:

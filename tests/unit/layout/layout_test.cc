@@ -20,6 +20,17 @@ TEST(ParseLength, Units) {
   EXPECT_FALSE(parse_length("pt"));
 }
 
+TEST(ParseLength, ChineseTypeSizes) {
+  struct Case {
+    const char* name;
+    double pt;
+  } cases[] = {{"初号", 42}, {"小初", 36}, {"一号", 26}, {"小一", 24}, {"二号", 22}, {"小二", 18},
+               {"三号", 16}, {"小三", 15}, {"四号", 14}, {"小四", 12}, {"五号", 10.5}, {"小五", 9},
+               {"六号", 7.5}, {"小六", 6.5}, {"七号", 5.5}, {"八号", 5}};
+  for (const auto& c : cases) EXPECT_EQ(parse_length(c.name), std::optional<double>(c.pt)) << c.name;
+  EXPECT_FALSE(parse_length("九号"));
+}
+
 TEST(LoadLayout, DefaultLayoutIsA4WithTheReportsMargins) {
   DiagnosticSink sink;
   auto spec = load_layout(testing::source_dir() + "/layouts/report.yaml", sink);
@@ -43,7 +54,7 @@ TEST(LoadLayout, UnknownKeyAndBadLengthAreErrorsAtTheirPosition) {
             path + ":2:3: error: page: unknown key \"widht\"\n"
                    "  hint: known keys: height, margin-bottom, margin-left, margin-right, margin-top, width\n" +
                 path + ":5:9: error: expected a length, got \"12\"\n"
-                       "  hint: write a number with a unit: 12pt, 25mm, 1.5cm, 1in\n");
+                       "  hint: write a number with a unit (12pt, 25mm, 1.5cm, 1in) or a 号 size (三号, 小四)\n");
 }
 
 class Paginate : public ::testing::Test {
