@@ -3,7 +3,10 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <map>
+#include <set>
 
 #include <fmt/ranges.h>
 
@@ -167,6 +170,72 @@ void check_report(const BuildOptions& options, DiagnosticSink& sink) {
   doc::Document document = doc::build_document(inputs->tree, inputs->data, sink, {inputs->layout.table.numbering});
   (void)document;
   data::run_checks(inputs->data, sink);
+}
+
+std::vector<MissingGlyphs> font_coverage(const BuildOptions& options, DiagnosticSink& sink) {
+  std::vector<MissingGlyphs> out;
+  auto inputs = read_inputs(options, sink, true);
+  if (!inputs) return out;
+  doc::Document document = doc::build_document(inputs->tree, inputs->data, sink, {inputs->layout.table.numbering});
+  const layout::LayoutSpec& spec = inputs->layout;
+  // Which role sets which text.
+  std::map<std::string, std::string> text_of;
+  auto add = [&](const std::string& role, const std::string& text) { text_of[role] += text; };
+  auto add_runs = [&](const std::vector<doc::InlineRun>& runs, const std::string& role) {
+    for (const auto& r : runs) {
+      std::string rl = source::has(r.style, source::InlineStyle::Strong)     ? spec.strong_role
+                       : source::has(r.style, source::InlineStyle::Emphasis) ? spec.emphasis_role
+                                                                             : role;
+      add(rl, r.text);
+    }
+  };
+  add(spec.cover.title.role, document.meta.title);
+  add(spec.header.role, document.meta.title);
+  add(spec.cover.line.role, document.meta.issuer + document.meta.date);
+  add(spec.footer.role, "0123456789IVXLC" + spec.footer_format);
+  for (const auto& b : document.blocks) {
+    switch (b.kind) {
+      case doc::BlockKind::Heading: {
+        const auto& h = spec.headings[std::clamp(b.level, 1, 4) - 1];
+        add_runs(b.runs, h.text.role);
+        add(h.text.role, layout::heading_number(b.counters, spec.heading_numbering));
+        add(spec.contents.entry.role, doc::plain_text(b.runs));
+        break;
+      }
+      case doc::BlockKind::Paragraph: add_runs(b.runs, spec.body.role); break;
+      case doc::BlockKind::Table:
+        for (const auto& c : b.table->header) add(spec.table.header.role, c.text);
+        for (const auto& c : b.table->body) add(spec.table.text.role, c.text);
+        add(spec.table.caption.role, b.table->label + b.table->caption + b.table->unit + "续（单位：）");
+        add(spec.contents.entry.role, b.table->label + b.table->caption);
+        break;
+      case doc::BlockKind::Case:
+        add(spec.case_box.title.role, "【】（续）" + spec.case_box.label + b.case_box->title);
+        for (const auto& p : b.case_box->blocks) add_runs(p.runs, spec.body.role);
+        break;
+      case doc::BlockKind::Contents:
+        add(spec.contents.title.role, spec.contents.toc_title + spec.contents.tables_title + spec.contents.cases_title);
+        break;
+      default:
+        break;
+    }
+  }
+  const fonts::FontSet& fonts = *inputs->owned_fonts;
+  for (const auto& [role_name, text] : text_of) {
+    const fonts::Role* role = fonts.role(role_name);
+    MissingGlyphs m{role_name, {}};
+    std::set<char32_t> seen;
+    for (size_t i = 0; i < text.size();) {
+      char32_t cp = next_code_point(text, i);
+      if (cp < 0x20 || cp == ' ' || !seen.insert(cp).second) continue;
+      bool found = false;
+      for (const auto* chain : {&role->cjk, &role->latin})
+        for (fonts::FaceId id : *chain) found = found || fonts.face(id).glyph_for(cp) != 0;
+      if (!found) m.code_points.push_back(cp);
+    }
+    out.push_back(std::move(m));
+  }
+  return out;
 }
 
 }  // namespace paiban

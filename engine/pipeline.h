@@ -48,6 +48,16 @@ BuildResult write_report(const BuildOptions& options, DiagnosticSink& sink);
 /// PDF output.
 void check_report(const BuildOptions& options, DiagnosticSink& sink);
 
+/// Characters of a report that no font of the role setting them has.
+struct MissingGlyphs {
+  std::string role;
+  std::vector<char32_t> code_points;  ///< in order of first use
+};
+
+/// For `paiban fonts DIR`: which roles set which of the report's text, and
+/// what of it they cannot set.
+std::vector<MissingGlyphs> font_coverage(const BuildOptions& options, DiagnosticSink& sink);
+
 /// The report's default output path: output/<folder name>.pdf under the
 /// current directory.
 std::string default_output_path(const std::string& report_dir);

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "base/text_file.h"
 #include "fonts/font_set.h"
 #include "pipeline.h"
 
@@ -43,7 +44,11 @@ int run(int argc, char** argv) {
   check->add_option("--layout", check_options.layout, "layout name in layouts/ or a path");
   check->add_flag("--strict", strict, "treat warnings as errors");
 
-  auto* fonts_cmd = app.add_subcommand("fonts", "list, per font role, the file and face index that will be used");
+  auto* fonts_cmd = app.add_subcommand("fonts", "list, per font role, the file and face index that will be used; "
+                                                "given a report, whether every character of it is covered");
+  paiban::BuildOptions fonts_options;
+  fonts_cmd->add_option("DIR", fonts_options.report_dir, "report folder whose characters to check");
+  fonts_cmd->add_option("--layout", fonts_options.layout, "layout name in layouts/ or a path");
 
   try {
     app.parse(argc, argv);
@@ -79,7 +84,22 @@ int run(int argc, char** argv) {
     auto set = paiban::fonts::load_font_set(root + "/fonts", sink);
     if (set)
       for (const auto& r : set->resolutions())
-        std::printf("%s\t%s\t%s\t%s#%u\n", r.role.c_str(), r.chain.c_str(), r.request.c_str(), r.path.c_str(), r.index);
+        std::printf("%s\t%s\t%s\t%s#%u%s\n", r.role.c_str(), r.chain.c_str(), r.request.c_str(), r.path.c_str(), r.index,
+                    r.synthetic_bold ? "\tsynthetic bold" : "");
+    if (!fonts_options.report_dir.empty()) {
+      int missing = 0;
+      for (const auto& m : paiban::font_coverage(fonts_options, sink)) {
+        std::string list;
+        for (char32_t cp : m.code_points) {
+          std::string ch;
+          paiban::append_utf8(ch, cp);
+          list += fmt::format(" U+{:04X} {}", static_cast<uint32_t>(cp), ch);
+        }
+        std::printf("%s\t%s\n", m.role.c_str(), m.code_points.empty() ? "covers every character" : ("missing:" + list).c_str());
+        missing += static_cast<int>(m.code_points.size());
+      }
+      if (missing > 0) return kExitInput;
+    }
     return report(sink);
   }
   return kExitUsage;

@@ -296,3 +296,43 @@ TEST(Cli, OverfullLineIsAWarningAndWithStrictAnError) {
 
 }  // namespace
 }  // namespace paiban
+
+namespace paiban {
+namespace {
+
+TEST(Cli, FontsWithAReportNamesWhatNoFontOfTheRoleCovers) {
+  TempDir dir;
+  dir.write("r/report.md", "---\ntitle: 报告\n---\n\n正文\U0001F600。**粗体**\n");
+  auto r = run_command(kPaiban + " fonts " + (dir.path() / "r").string());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("song\tmissing: U+1F600 \U0001F600\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("song-bold\tcovers every character\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("kai-bold\tcjk\tAR PL UKai CN:style=Bold\t/usr/share/fonts/truetype/arphic/ukai.ttc#0\tsynthetic bold\n"),
+            std::string::npos);
+}
+
+TEST(Cli, SyntheticBoldIsFillPlusStrokeOfTheRegularFace) {
+  TempDir dir;
+  dir.write("r/report.md", "---\ntitle: 报告\n---\n\n**楷体加粗**与楷体。\n");
+  std::string layout = testing::read_file(testing::source_dir() + "/layouts/report.yaml");
+  layout.replace(layout.find("strong-role: song-bold"), 22, "strong-role: kai-bold");
+  layout.replace(layout.find("role: song\n"), 11, "role: kai\n");
+  dir.write("bold.yaml", layout);
+  std::string pdf = (dir.path() / "b.pdf").string();
+  auto r = run_command(kPaiban + " build " + (dir.path() / "r").string() + " --layout " + (dir.path() / "bold.yaml").string() +
+                       " -o " + pdf);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // One embedded UKai: the emboldened text uses the same font program …
+  auto fonts = run_command("pdffonts " + pdf).out;
+  size_t ukai = 0;
+  for (size_t p = fonts.find("+UKaiCN"); p != std::string::npos; p = fonts.find("+UKaiCN", p + 1)) ++ukai;
+  EXPECT_EQ(ukai, 1u) << fonts;
+  // … drawn in text render mode 2 (fill, then stroke) with a 0.36 pt line (0.03 em at 12 pt).
+  auto content = run_command("qpdf --qdf --object-streams=disable " + pdf + " - | grep -a -c '^2 Tr 0.36 w$'");
+  EXPECT_EQ(content.out, "1\n");
+  auto text = run_command("pdftotext -f 2 " + pdf + " -").out;
+  EXPECT_NE(text.find("楷体加粗与楷体。"), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace paiban
