@@ -4,6 +4,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -119,21 +122,40 @@ std::optional<Inputs> read_inputs(const BuildOptions& options, DiagnosticSink& s
 
 }  // namespace
 
+/// PAIBAN_TIMINGS=1: each stage's wall time on stderr (for profiling; not a diagnostic).
+class StageTimer {
+ public:
+  StageTimer() : on_(std::getenv("PAIBAN_TIMINGS") != nullptr), last_(std::chrono::steady_clock::now()) {}
+  void mark(const char* stage) {
+    auto now = std::chrono::steady_clock::now();
+    if (on_) std::fprintf(stderr, "paiban: %-28s %7.2f ms\n", stage, std::chrono::duration<double, std::milli>(now - last_).count());
+    last_ = now;
+  }
+
+ private:
+  bool on_;
+  std::chrono::steady_clock::time_point last_;
+};
+
 BuildResult build_report(const BuildOptions& options, DiagnosticSink& sink, const fonts::FontSet* shared_fonts) {
+  StageTimer timer;
   BuildResult result;
   result.output_path = options.output.empty() ? default_output_path(options.report_dir) : options.output;
   auto inputs = read_inputs(options, sink, shared_fonts == nullptr);
   if (!inputs) return result;
   const fonts::FontSet& fonts = shared_fonts ? *shared_fonts : *inputs->owned_fonts;
+  timer.mark("source, data, layout, fonts");
 
   // 5. doc: data bound, headings, tables and cases numbered, references resolved
   doc::Document document = doc::build_document(inputs->tree, inputs->data, sink, {inputs->layout.table.numbering});
   if (sink.has_errors()) return result;
   // 6. data checks: reported as warnings (errors with --strict)
   data::run_checks(inputs->data, sink);
+  timer.mark("document, checks");
   // 7. text, compose, layout: shape each paragraph, break it into lines, place lines on pages
   layout::Pages pages = layout::paginate(document, inputs->layout, fonts, sink);
   if (sink.has_errors()) return result;
+  timer.mark("shape, compose, paginate");
   // 8. pdf: subset fonts, write objects
   result.page_count = static_cast<int>(pages.pages.size());
   pdf::DocumentInfo info;
@@ -145,6 +167,7 @@ BuildResult build_report(const BuildOptions& options, DiagnosticSink& sink, cons
   info.creation_time = options.creation_time;
   info.pdfa = options.pdfa;
   result.pdf = pdf::write_pdf(pages, fonts, info, sink);
+  timer.mark("pdf: subset, write");
   return result;
 }
 
