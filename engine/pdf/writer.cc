@@ -19,10 +19,7 @@
 #include <hpdf_doc.h>
 #include <hpdf_encrypt.h>
 
-#include <zlib.h>
-
 #include <atomic>
-#include <chrono>
 #include <cmath>
 #include <thread>
 #include <cstdio>
@@ -65,8 +62,6 @@ struct FontUsage {
   std::string resource_name;               ///< "F1", "F2", …
   HPDF_Dict type0 = nullptr;
   FontSubset subset;                       ///< made by prepare_fonts
-  std::string program_deflated;            ///< the subset's font program, deflated
-  std::string cid_to_gid_deflated;         ///< TrueType: the CIDToGIDMap, deflated
 };
 
 std::string hex_utf16be(std::string_view utf8) {
@@ -351,17 +346,6 @@ class Writer {
     return d;
   }
 
-  /// A stream whose bytes are already deflated (fonts are subset and
-  /// compressed in parallel before any libharu object exists).
-  HPDF_Dict new_deflated_stream(std::string_view deflated) {
-    HPDF_Dict s = checked(HPDF_DictStream_New(pdf_->mmgr, pdf_->xref), "HPDF_DictStream_New");
-    check(HPDF_Dict_AddName(s, "Filter", "FlateDecode"), "/Filter");
-    check(HPDF_Stream_Write(s->stream, reinterpret_cast<const HPDF_BYTE*>(deflated.data()),
-                            static_cast<HPDF_UINT>(deflated.size())),
-          "HPDF_Stream_Write");
-    return s;
-  }
-
   HPDF_Dict new_stream(std::string_view data, bool compress) {
     HPDF_Dict s = checked(HPDF_DictStream_New(pdf_->mmgr, pdf_->xref), "HPDF_DictStream_New");
     if (compress) s->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
@@ -510,8 +494,8 @@ class Writer {
     return std::round(w * 1000.0) / 1000.0;
   }
 
-  /// Subsets and deflates every used face, on as many threads as there are
-  /// cores: the largest fixed cost of a document. Each face's bytes depend on
+  /// Subsets every used face, on as many threads as there are cores: the
+  /// largest fixed cost of a document. Each face's bytes depend on
   /// that face alone, so the output is the same on any number of threads.
   void prepare_fonts() {
     std::vector<std::pair<fonts::FaceId, FontUsage*>> work;
@@ -520,25 +504,7 @@ class Writer {
     auto worker = [&] {
       for (size_t i; (i = next++) < work.size();) {
         FontUsage& usage = *work[i].second;
-        auto t0 = std::chrono::steady_clock::now();
         usage.subset = subset_face(fonts_.face(work[i].first), usage.gids);
-        auto t1 = std::chrono::steady_clock::now();
-        usage.program_deflated = deflate(usage.subset.program);
-        auto t2 = std::chrono::steady_clock::now();
-        if (std::getenv("PAIBAN_TIMINGS"))
-          std::fprintf(stderr, "  %s: %zu glyphs, subset %.1f ms (%zu bytes), deflate %.1f ms (%zu bytes)\n",
-                       fonts_.face(work[i].first).postscript_name.c_str(), usage.gids.size(),
-                       std::chrono::duration<double, std::milli>(t1 - t0).count(), usage.subset.program.size(),
-                       std::chrono::duration<double, std::milli>(t2 - t1).count(), usage.program_deflated.size());
-        if (!usage.subset.cff) {
-          std::string map;
-          map.reserve(usage.subset.cid_to_gid.size() * 2);
-          for (uint16_t g : usage.subset.cid_to_gid) {
-            map.push_back(static_cast<char>(g >> 8));
-            map.push_back(static_cast<char>(g & 0xFF));
-          }
-          usage.cid_to_gid_deflated = deflate(map);
-        }
       }
     };
     unsigned threads = std::min<unsigned>(std::max(1u, std::thread::hardware_concurrency()), work.size());
@@ -546,16 +512,6 @@ class Writer {
     for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
     worker();
     for (auto& t : pool) t.join();
-  }
-
-  static std::string deflate(const std::string& data) {
-    uLongf size = compressBound(data.size());
-    std::string out(size, '\0');
-    if (compress2(reinterpret_cast<Bytef*>(out.data()), &size, reinterpret_cast<const Bytef*>(data.data()), data.size(),
-                  Z_DEFAULT_COMPRESSION) != Z_OK)
-      throw HaruFailure("zlib compress2 failed");
-    out.resize(size);
-    return out;
   }
 
   void embed_font(fonts::FaceId id, FontUsage& usage) {
@@ -586,7 +542,15 @@ class Writer {
     check(HPDF_Dict_AddNumber(system_info, "Supplement", 0), "CIDSystemInfo");
     check(HPDF_Dict_Add(cid, "CIDSystemInfo", system_info), "CIDFont");
     check(HPDF_Dict_Add(cid, "W", widths(face, usage.gids)), "CIDFont /W");
-    if (!subset.cff) check(HPDF_Dict_Add(cid, "CIDToGIDMap", new_deflated_stream(usage.cid_to_gid_deflated)), "CIDToGIDMap");
+    if (!subset.cff) {
+      std::string map;
+      map.reserve(subset.cid_to_gid.size() * 2);
+      for (uint16_t g : subset.cid_to_gid) {
+        map.push_back(static_cast<char>(g >> 8));
+        map.push_back(static_cast<char>(g & 0xFF));
+      }
+      check(HPDF_Dict_Add(cid, "CIDToGIDMap", new_stream(map, true)), "CIDToGIDMap");
+    }
 
     HPDF_Dict descriptor = new_indirect_dict();
     check(HPDF_Dict_Add(cid, "FontDescriptor", descriptor), "CIDFont");
@@ -611,7 +575,7 @@ class Writer {
       for (unsigned g : usage.gids) bits[g / 8] |= static_cast<char>(0x80 >> (g % 8));
       check(HPDF_Dict_Add(descriptor, "CIDSet", new_stream(bits, true)), "CIDSet");
     }
-    HPDF_Dict file = new_deflated_stream(usage.program_deflated);
+    HPDF_Dict file = new_stream(subset.program, true);
     if (subset.cff) {
       check(HPDF_Dict_AddName(file, "Subtype", "CIDFontType0C"), "FontFile3");
       check(HPDF_Dict_Add(descriptor, "FontFile3", file), "FontDescriptor");
