@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <future>
 #include <map>
 #include <set>
 
@@ -113,7 +114,7 @@ std::optional<Inputs> read_inputs(const BuildOptions& options, DiagnosticSink& s
   Inputs inputs{std::move(*tree), std::move(*spec), std::move(data_set), nullptr};
   // 4. fonts: every role resolved to installed faces
   if (load_fonts) {
-    inputs.owned_fonts = fonts::load_font_set((fs::path(root) / "fonts").string(), sink);
+    inputs.owned_fonts = fonts::load_font_set((fs::path(root) / "fonts").string(), sink, layout::roles_used(inputs.layout));
     if (!inputs.owned_fonts || sink.has_errors()) return std::nullopt;
     check_roles(inputs.layout, *inputs.owned_fonts, sink);
   }
@@ -152,8 +153,14 @@ BuildResult build_report(const BuildOptions& options, DiagnosticSink& sink, cons
   // 6. data checks: reported as warnings (errors with --strict)
   data::run_checks(inputs->data, sink);
   timer.mark("document, checks");
-  // 7. text, compose, layout: shape each paragraph, break it into lines, place lines on pages
-  layout::Pages pages = layout::paginate(document, inputs->layout, fonts, sink);
+  // 7. text, compose, layout: shape each paragraph, break it into lines, place lines on pages;
+  //    the fonts are subset on other threads as soon as every glyph is known
+  std::future<pdf::PreparedFonts> subsets;
+  layout::Pages pages = layout::paginate(document, inputs->layout, fonts, sink, [&](const layout::GlyphSets& glyphs) {
+    subsets = std::async(std::launch::async, [glyphs, &fonts] { return pdf::subset_fonts(glyphs, fonts); });
+  });
+  std::optional<pdf::PreparedFonts> prepared;
+  if (subsets.valid()) prepared = subsets.get();
   if (sink.has_errors()) return result;
   timer.mark("shape, compose, paginate");
   // 8. pdf: subset fonts, write objects
@@ -166,7 +173,7 @@ BuildResult build_report(const BuildOptions& options, DiagnosticSink& sink, cons
   info.keywords = document.meta.keywords;
   info.creation_time = options.creation_time;
   info.pdfa = options.pdfa;
-  result.pdf = pdf::write_pdf(pages, fonts, info, sink);
+  result.pdf = pdf::write_pdf(pages, fonts, info, sink, prepared ? &*prepared : nullptr);
   timer.mark("pdf: subset, write");
   return result;
 }

@@ -154,7 +154,8 @@ bool is_font_file(const std::string& name) {
 
 }  // namespace
 
-std::unique_ptr<FontSet> load_font_set(const std::string& fonts_dir, DiagnosticSink& sink) {
+std::unique_ptr<FontSet> load_font_set(const std::string& fonts_dir, DiagnosticSink& sink,
+                                       const std::vector<std::string>& only) {
   std::string path = (std::filesystem::path(fonts_dir) / "fonts.yaml").string();
   auto file = read_text_file(path, sink);
   if (!file) return nullptr;
@@ -174,6 +175,7 @@ std::unique_ptr<FontSet> load_font_set(const std::string& fonts_dir, DiagnosticS
   for (const auto& entry : roles) {
     Role role;
     role.name = entry.first.Scalar();
+    if (!only.empty() && std::find(only.begin(), only.end(), role.name) == only.end()) continue;
     if (!entry.second.IsMap()) {
       sink.error(yaml_span(path, entry.second.Mark()), fmt::format("role \"{}\" must map cjk and latin to lists of fonts", role.name));
       continue;

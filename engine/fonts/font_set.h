@@ -103,7 +103,10 @@ class FontSet {
 /// Reads fonts.yaml (FONTS_DIR/fonts.yaml) and resolves every role.
 /// Errors (a family that is not installed, a missing file, a YAML error) are
 /// reported at their position in fonts.yaml.
-std::unique_ptr<FontSet> load_font_set(const std::string& fonts_dir, DiagnosticSink& sink);
+/// ONLY, when not empty, names the roles to resolve and load (the ones a
+/// layout uses); the others are left out.
+std::unique_ptr<FontSet> load_font_set(const std::string& fonts_dir, DiagnosticSink& sink,
+                                       const std::vector<std::string>& only = {});
 
 /// Finds an installed family with fontconfig. REQUEST is a fontconfig
 /// pattern ("Noto Sans CJK SC:style=Bold"). Returns the file and face index

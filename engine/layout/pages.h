@@ -2,6 +2,7 @@
 // Pages of positioned glyphs, rules and boxes: what the PDF writer draws.
 // Coordinates are PDF points with the origin at the page's bottom left.
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -84,6 +85,9 @@ struct Pages {
   std::map<std::string, Anchor> anchors;  ///< id → where it is
   std::vector<std::string> outline;       ///< anchor ids of the headings, in order
 };
+
+/// Glyph IDs per face (its base face: a synthetic bold shares its base's font program).
+using GlyphSets = std::map<fonts::FaceId, std::set<unsigned>>;
 
 /// The printed form of a page number: "IV" or "12".
 std::string page_number_text(int number, NumberStyle style);

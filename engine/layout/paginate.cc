@@ -51,8 +51,9 @@ class Paginator {
   Paginator(const doc::Document& doc, const LayoutSpec& spec, const fonts::FontSet& fonts, DiagnosticSink& sink)
       : doc_(doc), spec_(spec), fonts_(fonts), sink_(sink) {}
 
-  Pages run() {
+  Pages run(const std::function<void(const GlyphSets&)>& on_shaped) {
     prepare();
+    if (on_shaped) on_shaped(expected_glyphs());
     std::map<std::string, std::string> previous;
     Pages pages;
     DiagnosticSink pass_sink;
@@ -178,6 +179,40 @@ class Paginator {
       }
       prepared_.push_back(std::move(p));
     }
+  }
+
+  /// Every glyph the pages can use: the prepared text, and what is shaped
+  /// while placing (contents entries, page numbers in any style, the running
+  /// header, the cover).
+  GlyphSets expected_glyphs() const {
+    GlyphSets sets;
+    auto add = [&](const text::ShapedParagraph& p) {
+      for (const auto& g : p.glyphs) sets[fonts_.face(g.face).base].insert(g.gid);
+    };
+    auto shape = [&](const std::string& t, const std::string& role, double size) {
+      DiagnosticSink quiet;
+      add(text::shape_paragraph({{t, role, size, {}}}, fonts_, quiet));
+    };
+    for (const auto& p : prepared_) {
+      for (const auto& t : p.texts) add(t.shaped);
+      if (p.table) {
+        add(p.table->caption.shaped);
+        add(p.table->continued_caption.shaped);
+        for (const auto& t : p.table->header_text) add(t.shaped);
+        for (const auto& t : p.table->body_text) add(t.shaped);
+      }
+    }
+    const ContentsStyle& cs = spec_.contents;
+    for (auto kind : {doc::ContentsKind::Headings, doc::ContentsKind::Tables, doc::ContentsKind::Cases})
+      for (const auto& e : entries(kind)) shape(e.text, cs.entry.role, cs.entry.size);
+    const std::string numbers = "0123456789IVXLCDM";
+    shape(cs.toc_title + cs.tables_title + cs.cases_title, cs.title.role, cs.title.size);
+    shape(numbers, cs.entry.role, cs.entry.size);
+    shape(spec_.footer_format + numbers, spec_.footer.role, spec_.footer.size);
+    shape(doc_.meta.title, spec_.header.role, spec_.header.size);
+    shape(doc_.meta.title, spec_.cover.title.role, spec_.cover.title.size);
+    shape(doc_.meta.issuer + doc_.meta.date, spec_.cover.line.role, spec_.cover.line.size);
+    return sets;
   }
 
   // --- the page-number loop ----------------------------------------------------
@@ -782,9 +817,10 @@ class Paginator {
 
 }  // namespace
 
-Pages paginate(const doc::Document& doc, const LayoutSpec& spec, const fonts::FontSet& fonts, DiagnosticSink& sink) {
+Pages paginate(const doc::Document& doc, const LayoutSpec& spec, const fonts::FontSet& fonts, DiagnosticSink& sink,
+               const std::function<void(const GlyphSets&)>& on_shaped) {
   Paginator p(doc, spec, fonts, sink);
-  return p.run();
+  return p.run(on_shaped);
 }
 
 }  // namespace paiban::layout

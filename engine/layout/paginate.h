@@ -9,13 +9,18 @@
 //              their header repeated, case boxes with open frames at a break,
 //              contents lists with dotted leaders
 //          → vertical justification of full pages, running header, page numbers
+#include <functional>
+
 #include "doc/document.h"
 #include "layout/layout_spec.h"
 #include "layout/pages.h"
 
 namespace paiban::layout {
 
-/// Lays out DOC on pages as SPEC describes, with faces from FONTS.
-Pages paginate(const doc::Document& doc, const LayoutSpec& spec, const fonts::FontSet& fonts, DiagnosticSink& sink);
+/// Lays out DOC on pages as SPEC describes, with faces from FONTS. Once all
+/// text is shaped (before the first page is placed), ON_SHAPED receives the
+/// glyphs the pages will use, so that fonts can be subset meanwhile.
+Pages paginate(const doc::Document& doc, const LayoutSpec& spec, const fonts::FontSet& fonts, DiagnosticSink& sink,
+               const std::function<void(const GlyphSets&)>& on_shaped = {});
 
 }  // namespace paiban::layout

@@ -1,6 +1,7 @@
 #include "pdf/subset.h"
 
 #include <hb-subset.h>
+#include <zlib.h>
 
 namespace paiban::pdf {
 
@@ -18,6 +19,16 @@ std::string subset_tag(const std::string& postscript_name, const std::set<unsign
     h /= 26;
   }
   return tag;
+}
+
+std::string deflate(std::string_view data) {
+  uLongf size = compressBound(data.size());
+  std::string out(size, '\0');
+  if (compress2(reinterpret_cast<Bytef*>(out.data()), &size, reinterpret_cast<const Bytef*>(data.data()), data.size(),
+                Z_BEST_SPEED) != Z_OK)
+    return {};
+  out.resize(size);
+  return out;
 }
 
 FontSubset subset_face(const fonts::Face& face, const std::set<unsigned>& gids) {
@@ -71,6 +82,17 @@ FontSubset subset_face(const fonts::Face& face, const std::set<unsigned>& gids) 
     hb_face_destroy(subset);
   }
   hb_subset_plan_destroy(plan);
+  // Deflated here, on the subsetting thread, rather than by libharu when it saves.
+  out.program_deflated = deflate(out.program);
+  if (!out.cff) {
+    std::string map;
+    map.reserve(out.cid_to_gid.size() * 2);
+    for (uint16_t g : out.cid_to_gid) {
+      map.push_back(static_cast<char>(g >> 8));
+      map.push_back(static_cast<char>(g & 0xFF));
+    }
+    out.cid_to_gid_deflated = deflate(map);
+  }
   return out;
 }
 

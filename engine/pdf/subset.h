@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "fonts/font_set.h"
@@ -15,7 +16,12 @@ struct FontSubset {
   std::string program;            ///< the font program bytes
   std::vector<uint16_t> cid_to_gid;  ///< TrueType: new glyph ID for each original glyph ID (CID); empty for CFF
   std::string tag;                ///< six capital letters derived from the glyph set ("ABCDEF")
+  std::string program_deflated;   ///< `program`, zlib-deflated (for /FlateDecode)
+  std::string cid_to_gid_deflated;  ///< TrueType: the CIDToGIDMap stream's bytes, deflated
 };
+
+/// DATA deflated with zlib (RFC 1950), as /FlateDecode reads it.
+std::string deflate(std::string_view data);
 
 /// Subsets FACE to GIDS (original glyph IDs; .notdef is always kept) without
 /// hinting or layout tables. CFF faces are desubroutinized; CID-keyed CFF keeps

@@ -20,6 +20,8 @@
 #include <hpdf_encrypt.h>
 
 #include <atomic>
+#include <chrono>
+#include <algorithm>
 #include <cmath>
 #include <thread>
 #include <cstdio>
@@ -62,6 +64,7 @@ struct FontUsage {
   std::string resource_name;               ///< "F1", "F2", …
   HPDF_Dict type0 = nullptr;
   FontSubset subset;                       ///< made by prepare_fonts
+  std::set<unsigned> subset_gids;          ///< the glyphs the subset holds (a superset of gids)
 };
 
 std::string hex_utf16be(std::string_view utf8) {
@@ -89,7 +92,8 @@ std::string num(double v) {
 
 class Writer {
  public:
-  Writer(const fonts::FontSet& fonts, DiagnosticSink& sink) : fonts_(fonts), sink_(sink) {
+  Writer(const fonts::FontSet& fonts, DiagnosticSink& sink, const PreparedFonts* prepared)
+      : fonts_(fonts), sink_(sink), prepared_(prepared) {
     pdf_ = HPDF_New(record_error, &error_);
     if (!pdf_) throw HaruFailure("HPDF_New");
     check(HPDF_SetCompressionMode(pdf_, HPDF_COMP_ALL), "HPDF_SetCompressionMode");
@@ -109,7 +113,11 @@ class Writer {
     for (auto& [face, usage] : usage_) embed_font(face, usage);
     write_catalog_and_id(info);
     if (info.pdfa) write_pdfa(info);
+    auto t0 = std::chrono::steady_clock::now();
     check(HPDF_SaveToStream(pdf_), "HPDF_SaveToStream");
+    if (std::getenv("PAIBAN_TIMINGS"))
+      std::fprintf(stderr, "paiban:   libharu save %.2f ms\n",
+                   std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
     HPDF_UINT32 size = HPDF_GetStreamSize(pdf_);
     std::string bytes(size, '\0');
     HPDF_UINT32 read = size;
@@ -346,6 +354,23 @@ class Writer {
     return d;
   }
 
+  /// libharu writes /Filter only for the filters it applies itself; a stream
+  /// deflated beforehand (on a subsetting thread) says so from its write_fn,
+  /// which libharu calls after the dictionary's keys.
+  static HPDF_STATUS write_flate_filter(HPDF_Dict, HPDF_Stream out) {
+    return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
+  }
+
+  HPDF_Dict new_deflated_stream(std::string_view deflated) {
+    if (deflated.empty()) throw HaruFailure("zlib failed to deflate a stream");
+    HPDF_Dict s = checked(HPDF_DictStream_New(pdf_->mmgr, pdf_->xref), "HPDF_DictStream_New");
+    s->write_fn = write_flate_filter;
+    check(HPDF_Stream_Write(s->stream, reinterpret_cast<const HPDF_BYTE*>(deflated.data()),
+                            static_cast<HPDF_UINT>(deflated.size())),
+          "HPDF_Stream_Write");
+    return s;
+  }
+
   HPDF_Dict new_stream(std::string_view data, bool compress) {
     HPDF_Dict s = checked(HPDF_DictStream_New(pdf_->mmgr, pdf_->xref), "HPDF_DictStream_New");
     if (compress) s->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
@@ -494,24 +519,27 @@ class Writer {
     return std::round(w * 1000.0) / 1000.0;
   }
 
-  /// Subsets every used face, on as many threads as there are cores: the
-  /// largest fixed cost of a document. Each face's bytes depend on
-  /// that face alone, so the output is the same on any number of threads.
+  /// Takes each face's subset from the prepared ones when it holds every
+  /// glyph used, and makes the rest (in parallel).
   void prepare_fonts() {
-    std::vector<std::pair<fonts::FaceId, FontUsage*>> work;
-    for (auto& [face, usage] : usage_) work.push_back({face, &usage});
-    std::atomic<size_t> next{0};
-    auto worker = [&] {
-      for (size_t i; (i = next++) < work.size();) {
-        FontUsage& usage = *work[i].second;
-        usage.subset = subset_face(fonts_.face(work[i].first), usage.gids);
+    layout::GlyphSets missing;
+    for (auto& [face, usage] : usage_) {
+      bool covered = false;
+      if (prepared_ && prepared_->subsets.count(face)) {
+        const auto& have = prepared_->glyphs.at(face);
+        covered = std::includes(have.begin(), have.end(), usage.gids.begin(), usage.gids.end());
+        if (covered) {
+          usage.subset = prepared_->subsets.at(face);
+          usage.subset_gids = have;
+        }
       }
-    };
-    unsigned threads = std::min<unsigned>(std::max(1u, std::thread::hardware_concurrency()), work.size());
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
-    worker();
-    for (auto& t : pool) t.join();
+      if (!covered) missing[face] = usage.gids;
+    }
+    PreparedFonts made = subset_fonts(missing, fonts_);
+    for (auto& [face, subset] : made.subsets) {
+      usage_[face].subset = std::move(subset);
+      usage_[face].subset_gids = usage_[face].gids;
+    }
   }
 
   void embed_font(fonts::FaceId id, FontUsage& usage) {
@@ -542,15 +570,7 @@ class Writer {
     check(HPDF_Dict_AddNumber(system_info, "Supplement", 0), "CIDSystemInfo");
     check(HPDF_Dict_Add(cid, "CIDSystemInfo", system_info), "CIDFont");
     check(HPDF_Dict_Add(cid, "W", widths(face, usage.gids)), "CIDFont /W");
-    if (!subset.cff) {
-      std::string map;
-      map.reserve(subset.cid_to_gid.size() * 2);
-      for (uint16_t g : subset.cid_to_gid) {
-        map.push_back(static_cast<char>(g >> 8));
-        map.push_back(static_cast<char>(g & 0xFF));
-      }
-      check(HPDF_Dict_Add(cid, "CIDToGIDMap", new_stream(map, true)), "CIDToGIDMap");
-    }
+    if (!subset.cff) check(HPDF_Dict_Add(cid, "CIDToGIDMap", new_deflated_stream(subset.cid_to_gid_deflated)), "CIDToGIDMap");
 
     HPDF_Dict descriptor = new_indirect_dict();
     check(HPDF_Dict_Add(cid, "FontDescriptor", descriptor), "CIDFont");
@@ -570,12 +590,12 @@ class Writer {
     check(HPDF_Dict_AddNumber(descriptor, "StemV", 80), "FontDescriptor");
     if (pdfa_) {
       // PDF/A-1: a CIDSet names the CIDs the subset holds, one bit each, high bit first.
-      std::string bits((*usage.gids.rbegin() + 1 + 7) / 8 + 1, '\0');
+      std::string bits((*usage.subset_gids.rbegin() + 1 + 7) / 8 + 1, '\0');
       bits[0] |= static_cast<char>(0x80);  // CID 0, .notdef, is always in the subset
-      for (unsigned g : usage.gids) bits[g / 8] |= static_cast<char>(0x80 >> (g % 8));
+      for (unsigned g : usage.subset_gids) bits[g / 8] |= static_cast<char>(0x80 >> (g % 8));
       check(HPDF_Dict_Add(descriptor, "CIDSet", new_stream(bits, true)), "CIDSet");
     }
-    HPDF_Dict file = new_stream(subset.program, true);
+    HPDF_Dict file = new_deflated_stream(subset.program_deflated);
     if (subset.cff) {
       check(HPDF_Dict_AddName(file, "Subtype", "CIDFontType0C"), "FontFile3");
       check(HPDF_Dict_Add(descriptor, "FontFile3", file), "FontDescriptor");
@@ -635,6 +655,7 @@ class Writer {
 
   const fonts::FontSet& fonts_;
   DiagnosticSink& sink_;
+  const PreparedFonts* prepared_ = nullptr;
   Digest digest_;
   std::vector<HPDF_Page> haru_pages_;
   bool pdfa_ = false;
@@ -645,10 +666,31 @@ class Writer {
 
 }  // namespace
 
+PreparedFonts subset_fonts(const layout::GlyphSets& glyphs, const fonts::FontSet& fonts) {
+  PreparedFonts out;
+  std::vector<std::pair<fonts::FaceId, const std::set<unsigned>*>> work;
+  for (const auto& [face, gids] : glyphs) {
+    work.push_back({face, &gids});
+    out.glyphs[face] = gids;
+    out.subsets[face];  // the map does not change shape while the workers fill it
+  }
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t i; (i = next++) < work.size();)
+      out.subsets[work[i].first] = subset_face(fonts.face(work[i].first), *work[i].second);
+  };
+  unsigned threads = std::min<unsigned>(std::max(1u, std::thread::hardware_concurrency()), work.size());
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+  return out;
+}
+
 std::optional<std::string> write_pdf(const layout::Pages& pages, const fonts::FontSet& fonts,
-                                     const DocumentInfo& info, DiagnosticSink& sink) {
+                                     const DocumentInfo& info, DiagnosticSink& sink, const PreparedFonts* prepared) {
   try {
-    Writer writer(fonts, sink);
+    Writer writer(fonts, sink, prepared);
     return writer.write(pages, info);
   } catch (const HaruFailure& e) {
     sink.error({"<pdf>", 0, 0}, fmt::format("writing the PDF: {}", e.what()));

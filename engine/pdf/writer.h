@@ -1,11 +1,14 @@
 #pragma once
 // Pages → PDF bytes. The only part of paiban that includes <hpdf.h>.
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "base/diagnostic.h"
 #include "fonts/font_set.h"
 #include "layout/pages.h"
+#include "pdf/subset.h"
 
 namespace paiban::pdf {
 
@@ -26,11 +29,23 @@ struct DocumentInfo {
   std::string icc_profile = "/usr/share/color/icc/sRGB.icc";
 };
 
+/// Font subsets made ahead of writing (while pages are laid out).
+struct PreparedFonts {
+  std::map<fonts::FaceId, std::set<unsigned>> glyphs;  ///< per base face: the glyphs each subset holds
+  std::map<fonts::FaceId, FontSubset> subsets;
+};
+
+/// Subsets each face of GLYPHS with hb-subset, on as many threads as there are cores.
+PreparedFonts subset_fonts(const layout::GlyphSets& glyphs, const fonts::FontSet& fonts);
+
 /// Serialises PAGES with libharu. Text is written as glyph IDs of Type0
 /// fonts (Identity-H) whose descendant CIDFonts embed hb-subset subsets,
 /// with /W widths and a ToUnicode CMap from the shaping clusters.
 /// Returns the PDF's bytes, or nullopt after reporting what failed.
+/// PREPARED: subsets made ahead; a face whose prepared subset lacks a glyph
+/// the pages use is subset again.
 std::optional<std::string> write_pdf(const layout::Pages& pages, const fonts::FontSet& fonts,
-                                     const DocumentInfo& info, DiagnosticSink& sink);
+                                     const DocumentInfo& info, DiagnosticSink& sink,
+                                     const PreparedFonts* prepared = nullptr);
 
 }  // namespace paiban::pdf
