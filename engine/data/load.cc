@@ -10,6 +10,7 @@
 // 1 (what an editor shows), so every mark goes through the file's line index.
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -53,9 +54,35 @@ class DataLoader {
   /// Loads one YAML data file; false when nothing of it could be read.
   bool load_file(const std::string& relative_path);
 
+  /// Evaluates the `{expr: …}` values, in the order they were written, now
+  /// that every file is loaded (an expression may use data of any file).
+  void resolve_derived() {
+    for (auto& d : derived_) {
+      auto v = evaluate(d.expression, set_, d.span, sink_);
+      if (v) {
+        v->span = d.span;
+        (*d.owner)[d.key] = std::move(*v);
+      }
+    }
+  }
+
   DataSet take() { return std::move(set_); }
 
  private:
+  /// A value computed from other data once all of it is loaded.
+  struct Derived {
+    std::shared_ptr<Record> owner;
+    std::string key;
+    std::string expression;
+    Span span;
+  };
+  static constexpr const char* kDerivedMarker = "\x01expr";
+  static bool is_derived(const Value& v) { return v.kind == Value::Kind::Null && v.literal == kDerivedMarker; }
+  void remember(const std::shared_ptr<Record>& owner, const std::string& key, const Value& marker) {
+    derived_.push_back({owner, key, marker.text, marker.span});
+  }
+  std::optional<Value> load_yaml_dir(const YAML::Node& map);
+  std::vector<Derived> derived_;
   std::optional<std::string> resolve_path(const std::string& relative_path, const Span& written_at);
   Span span_of(const YAML::Mark& mark) const;
   Span span_of_expression(const YAML::Node& node) const;
@@ -169,6 +196,15 @@ std::optional<Value> DataLoader::convert(const YAML::Node& node, const Span& own
     }
     case YAML::NodeType::Map: {
       if (node["csv"]) return load_table(node);
+      if (node["yaml_dir"]) return load_yaml_dir(node);
+      if (node["expr"] && node.size() == 1) {
+        // `{expr: "sum(schools.enrolment)"}`: computed once everything is loaded.
+        Value marker;
+        marker.literal = kDerivedMarker;
+        marker.text = node["expr"].IsScalar() ? node["expr"].Scalar() : "";
+        marker.span = span_of_expression(node["expr"]);
+        return marker;
+      }
       Value v;
       v.kind = Value::Kind::Record;
       v.record = std::make_shared<Record>();
@@ -180,8 +216,10 @@ std::optional<Value> DataLoader::convert(const YAML::Node& node, const Span& own
         }
         const std::string& key = item.first.Scalar();
         if (v.record->count(key)) continue;  // a duplicate, reported already
-        if (auto converted = convert(item.second, span_of(item.first.Mark())))
+        if (auto converted = convert(item.second, span_of(item.first.Mark()))) {
+          if (is_derived(*converted)) remember(v.record, key, *converted);
           (*v.record)[key] = std::move(*converted);
+        }
       }
       return v;
     }
@@ -212,6 +250,55 @@ std::optional<Value> DataLoader::load_table(const YAML::Node& map) {
   auto file = read_text_file(*path, sink_);
   if (!file) return std::nullopt;
   return read_csv_table(*file, sink_);
+}
+
+/// `{yaml_dir: schools}` → one record per YAML file of that folder, in file
+/// name order, each with `_file`, its name without `.yaml`: the school files
+/// a district report sums over.
+std::optional<Value> DataLoader::load_yaml_dir(const YAML::Node& map) {
+  const YAML::Node path_node = map["yaml_dir"];
+  if (map.size() != 1 || !path_node.IsScalar()) {
+    sink_.error(span_of(map.Mark()), "\"yaml_dir\" names a folder of YAML files", {"yaml_dir: schools"});
+    return std::nullopt;
+  }
+  auto dir = resolve_path(path_node.Scalar(), span_of(path_node.Mark()));
+  if (!dir) return std::nullopt;
+  std::error_code ec;
+  std::vector<std::string> files;
+  for (const auto& entry : fs::directory_iterator(*dir, ec))
+    if (entry.path().extension() == ".yaml") files.push_back(entry.path().string());
+  if (ec) {
+    sink_.error(span_of(path_node.Mark()), fmt::format("cannot read folder {}: {}", *dir, ec.message()));
+    return std::nullopt;
+  }
+  std::sort(files.begin(), files.end());
+  Value list;
+  list.kind = Value::Kind::List;
+  list.list = std::make_shared<List>();
+  list.span = span_of(path_node.Mark());
+  const TextFile* outer = file_;
+  for (const auto& path : files) {
+    auto file = read_text_file(path, sink_);
+    if (!file) continue;
+    file_ = &*file;
+    YAML::Node root;
+    try {
+      root = YAML::Load(file->text());
+    } catch (const YAML::Exception& e) {
+      sink_.error(span_of(e.mark), fmt::format("malformed YAML: {}", e.msg));
+      file_ = outer;
+      continue;
+    }
+    report_duplicate_keys(root);
+    if (root.IsMap()) {
+      if (auto v = convert(root, span_of(root.Mark())); v && v->kind == Value::Kind::Record) {
+        (*v->record)["_file"] = Value::of_text(fs::path(path).stem().string(), {path, 1, 1});
+        list.list->push_back(std::move(*v));
+      }
+    }
+    file_ = outer;
+  }
+  return list;
 }
 
 void DataLoader::read_checks(const YAML::Node& node) {
@@ -337,7 +424,10 @@ bool DataLoader::load_file(const std::string& relative_path) {
       continue;
     }
     defined_.emplace(key, key_span);
-    if (auto value = convert(item.second, key_span)) record[key] = std::move(*value);
+    if (auto value = convert(item.second, key_span)) {
+      if (is_derived(*value)) remember(set_.root.record, key, *value);
+      record[key] = std::move(*value);
+    }
   }
   file_ = nullptr;
   return true;
@@ -351,6 +441,7 @@ std::optional<DataSet> load_data_set(const std::string& report_dir, const std::v
   bool loaded_any = files.empty();  // no data files: an empty set, not a failure
   for (const auto& file : files) loaded_any = loader.load_file(file) || loaded_any;
   if (!loaded_any) return std::nullopt;
+  loader.resolve_derived();
   return loader.take();
 }
 

@@ -12,6 +12,7 @@
 
 #include "base/text_file.h"
 #include "base/yaml_util.h"
+#include "source/parse.h"
 
 namespace paiban::doc {
 namespace {
@@ -85,6 +86,9 @@ class Builder {
       }
     }
   }
+
+  /// Binds the values of RUNS (front-matter text).
+  std::vector<InlineRun> bind(const std::vector<InlineRun>& runs) { return bind_values(runs); }
 
   /// Second pass: [@id] → its label, linked.
   void resolve_references(std::vector<Block>& blocks) {
@@ -523,8 +527,13 @@ class Builder {
 Document build_document(const source::SyntaxTree& tree, const data::DataSet& data, DiagnosticSink& sink,
                         const DocumentSettings& settings) {
   Document d;
-  d.meta = {tree.front.title, tree.front.issuer, tree.front.date, tree.front.subject, tree.front.keywords};
   Builder builder(data, sink, settings);
+  // Front-matter values may hold {{ … }} too (a school's name in a template).
+  auto bind = [&](const std::string& text) {
+    return plain_text(builder.bind(source::parse_values(text, tree.front.span, sink)));
+  };
+  d.meta = {bind(tree.front.title),   bind(tree.front.issuer),   bind(tree.front.date),
+            bind(tree.front.subject), bind(tree.front.keywords), bind(tree.front.note)};
   for (const auto& b : tree.blocks) builder.add(b, 0, {}, d.blocks);
   builder.resolve_references(d.blocks);
   return d;

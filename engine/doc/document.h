@@ -87,6 +87,7 @@ struct Metadata {
   std::string date;
   std::string subject;
   std::string keywords;
+  std::string note;  ///< printed on the cover under the date
 };
 
 struct Document {

@@ -211,7 +211,7 @@ class Paginator {
     shape(spec_.footer_format + numbers, spec_.footer.role, spec_.footer.size);
     shape(doc_.meta.title, spec_.header.role, spec_.header.size);
     shape(doc_.meta.title, spec_.cover.title.role, spec_.cover.title.size);
-    shape(doc_.meta.issuer + doc_.meta.date, spec_.cover.line.role, spec_.cover.line.size);
+    shape(doc_.meta.issuer + doc_.meta.date + doc_.meta.note, spec_.cover.line.role, spec_.cover.line.size);
     return sets;
   }
 
@@ -706,7 +706,7 @@ class Paginator {
       cursor_ += title.line_height;
     }
     cursor_ = spec_.type_height() * 0.72;
-    for (const std::string& line : {doc_.meta.issuer, doc_.meta.date}) {
+    for (const std::string& line : {doc_.meta.issuer, doc_.meta.date, doc_.meta.note}) {
       if (line.empty()) continue;
       TextBlock t = compose_text({{line, cs.line.role, cs.line.size, {}}}, fonts_, spec_.compose, spec_.type_width(), 0,
                                  cs.line.line_height, cs.line.size, compose::Justify::No, doc::Align::Center, sink_);

@@ -70,7 +70,7 @@ void parse_front_matter(const TextFile& file, const FrontMatterText& fm, FrontMa
     sink.error({file.path(), fm.first_line, 1}, "front matter: expected key: value pairs");
     return;
   }
-  static const char* const known[] = {"title", "issuer", "date", "subject", "keywords", "layout", "data"};
+  static const char* const known[] = {"title", "issuer", "date", "note", "subject", "keywords", "layout", "data"};
   for (const auto& item : root) {
     std::string key = item.first.Scalar();
     Span span = yaml_span(file, fm.first_line, item.first.Mark());
@@ -96,6 +96,7 @@ void parse_front_matter(const TextFile& file, const FrontMatterText& fm, FrontMa
     else if (key == "date") field = &out.date;
     else if (key == "layout") field = &out.layout;
     else if (key == "subject") field = &out.subject;
+    else if (key == "note") field = &out.note;
     else if (key == "keywords") field = &out.keywords;
     if (!field) {
       sink.error(span, fmt::format("front matter: unknown key \"{}\"", key),
@@ -124,6 +125,73 @@ char32_t last_code_point(std::string_view s) {
   --i;
   return next_code_point(s, i);
 }
+
+std::string trim_spaces(std::string s) {
+  size_t a = s.find_first_not_of(" \t"), e = s.find_last_not_of(" \t");
+  return a == std::string::npos ? std::string() : s.substr(a, e - a + 1);
+}
+
+/// `[@id]` becomes a Reference run, `{{ expr | format }}` a Value run.
+void split_inline_markup(std::vector<InlineRun>& runs, DiagnosticSink& sink_) {
+  std::vector<InlineRun> out;
+  for (auto& run : runs) {
+    const std::string& t = run.text;
+    size_t pos = 0, literal_start = 0;
+    auto span_at = [&](size_t byte) {
+      Span s = run.span;
+      if (s.col > 0 && t.find('\n') == std::string::npos) {
+        int cps = 0;
+        for (size_t i = 0; i < byte;) {
+          next_code_point(t, i);
+          ++cps;
+        }
+        s.col += cps;
+      }
+      return s;
+    };
+    auto flush = [&](size_t until) {
+      if (until > literal_start) out.push_back({t.substr(literal_start, until - literal_start), run.style, span_at(literal_start)});
+    };
+    while (pos < t.size()) {
+      if (t.compare(pos, 2, "{{") == 0) {
+        size_t close = t.find("}}", pos + 2);
+        if (close == std::string::npos) {
+          sink_.error(span_at(pos), "\"{{\" is not closed", {"write a value as {{ students.total }}"});
+          break;
+        }
+        flush(pos);
+        std::string inner = t.substr(pos + 2, close - pos - 2);
+        std::string format;
+        size_t bar = inner.rfind('|');
+        if (bar != std::string::npos && inner.find('"', bar) == std::string::npos) {
+          format = trim_spaces(inner.substr(bar + 1));
+          inner = inner.substr(0, bar);
+        }
+        size_t lead = inner.find_first_not_of(' ');
+        InlineRun v{trim_spaces(inner), run.style, span_at(pos + 2 + (lead == std::string::npos ? 0 : lead)), InlineKind::Value, format};
+        if (v.text.empty()) sink_.error(span_at(pos), "empty {{ }}", {"write a value as {{ students.total }}"});
+        out.push_back(std::move(v));
+        pos = literal_start = close + 2;
+      } else if (t.compare(pos, 2, "[@") == 0) {
+        size_t close = t.find(']', pos + 2);
+        std::string id = close == std::string::npos ? "" : t.substr(pos + 2, close - pos - 2);
+        bool valid = !id.empty() && id.find_first_of(" []") == std::string::npos;
+        if (!valid) {
+          ++pos;
+          continue;
+        }
+        flush(pos);
+        out.push_back({id, run.style, span_at(pos), InlineKind::Reference, {}});
+        pos = literal_start = close + 1;
+      } else {
+        ++pos;
+      }
+    }
+    flush(t.size());
+  }
+  runs = std::move(out);
+}
+
 
 class Converter {
  public:
@@ -345,69 +413,8 @@ class Converter {
     }
     if (parent == block) {
       resolve_soft_breaks(runs);
-      split_references_and_values(runs);
+      split_inline_markup(runs, sink_);
     }
-  }
-
-  /// `[@id]` becomes a Reference run, `{{ expr | format }}` a Value run.
-  void split_references_and_values(std::vector<InlineRun>& runs) {
-    std::vector<InlineRun> out;
-    for (auto& run : runs) {
-      const std::string& t = run.text;
-      size_t pos = 0, literal_start = 0;
-      auto span_at = [&](size_t byte) {
-        Span s = run.span;
-        if (s.col > 0 && t.find('\n') == std::string::npos) {
-          int cps = 0;
-          for (size_t i = 0; i < byte;) {
-            next_code_point(t, i);
-            ++cps;
-          }
-          s.col += cps;
-        }
-        return s;
-      };
-      auto flush = [&](size_t until) {
-        if (until > literal_start) out.push_back({t.substr(literal_start, until - literal_start), run.style, span_at(literal_start)});
-      };
-      while (pos < t.size()) {
-        if (t.compare(pos, 2, "{{") == 0) {
-          size_t close = t.find("}}", pos + 2);
-          if (close == std::string::npos) {
-            sink_.error(span_at(pos), "\"{{\" is not closed", {"write a value as {{ students.total }}"});
-            break;
-          }
-          flush(pos);
-          std::string inner = t.substr(pos + 2, close - pos - 2);
-          std::string format;
-          size_t bar = inner.rfind('|');
-          if (bar != std::string::npos && inner.find('"', bar) == std::string::npos) {
-            format = trim(inner.substr(bar + 1));
-            inner = inner.substr(0, bar);
-          }
-          size_t lead = inner.find_first_not_of(' ');
-          InlineRun v{trim(inner), run.style, span_at(pos + 2 + (lead == std::string::npos ? 0 : lead)), InlineKind::Value, format};
-          if (v.text.empty()) sink_.error(span_at(pos), "empty {{ }}", {"write a value as {{ students.total }}"});
-          out.push_back(std::move(v));
-          pos = literal_start = close + 2;
-        } else if (t.compare(pos, 2, "[@") == 0) {
-          size_t close = t.find(']', pos + 2);
-          std::string id = close == std::string::npos ? "" : t.substr(pos + 2, close - pos - 2);
-          bool valid = !id.empty() && id.find_first_of(" []") == std::string::npos;
-          if (!valid) {
-            ++pos;
-            continue;
-          }
-          flush(pos);
-          out.push_back({id, run.style, span_at(pos), InlineKind::Reference, {}});
-          pos = literal_start = close + 1;
-        } else {
-          ++pos;
-        }
-      }
-      flush(t.size());
-    }
-    runs = std::move(out);
   }
 
   static void resolve_soft_breaks(std::vector<InlineRun>& runs) {
@@ -465,6 +472,12 @@ std::optional<SyntaxTree> parse_source(const TextFile& file, DiagnosticSink& sin
   Converter converter(file, 0, sink);
   tree.blocks = converter.parse_blocks(body, body_line);
   return tree;
+}
+
+std::vector<InlineRun> parse_values(const std::string& text, const Span& span, DiagnosticSink& sink) {
+  std::vector<InlineRun> runs{{text, InlineStyle::Regular, span}};
+  split_inline_markup(runs, sink);
+  return runs;
 }
 
 }  // namespace paiban::source

@@ -12,4 +12,8 @@ namespace paiban::source {
 /// nullopt is returned only when nothing useful could be parsed.
 std::optional<SyntaxTree> parse_source(const TextFile& file, DiagnosticSink& sink);
 
+/// TEXT (a front-matter value, say) split into Text, Value ({{ … }}) and
+/// Reference ([@id]) runs; SPAN is where TEXT starts.
+std::vector<InlineRun> parse_values(const std::string& text, const Span& span, DiagnosticSink& sink);
+
 }  // namespace paiban::source

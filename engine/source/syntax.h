@@ -67,6 +67,7 @@ struct FrontMatter {
   std::string title;   ///< the report's title (required)
   std::string issuer;  ///< who publishes it
   std::string date;    ///< as written, e.g. 2023-01
+  std::string note;      ///< a line on the cover under the date (e.g. 样例数据)
   std::string subject;   ///< the PDF's Subject
   std::string keywords;  ///< the PDF's Keywords
   std::string layout;  ///< layout name, overrides the default

@@ -85,7 +85,7 @@ TEST(Parse, YamlErrorInFrontMatterPointsIntoTheFile) {
 TEST(Parse, UnknownFrontMatterKey) {
   EXPECT_EQ(parse_errors("---\ntitle: t\nauthr: x\n---\n"),
             "r.md:3:1: error: front matter: unknown key \"authr\"\n"
-            "  hint: known keys: title, issuer, date, subject, keywords, layout, data\n");
+            "  hint: known keys: title, issuer, date, note, subject, keywords, layout, data\n");
 }
 
 TEST(Parse, MissingOrUnclosedFrontMatter) {
