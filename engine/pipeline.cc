@@ -9,6 +9,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <future>
+#include <mutex>
+#include <thread>
+#include <atomic>
 #include <map>
 #include <set>
 
@@ -82,7 +85,8 @@ void check_roles(const layout::LayoutSpec& spec, const fonts::FontSet& fonts, Di
 }
 
 /// source → syntax tree; layout file; fonts. Nullopt after an error.
-std::optional<Inputs> read_inputs(const BuildOptions& options, DiagnosticSink& sink, bool load_fonts) {
+std::optional<Inputs> read_inputs(const BuildOptions& options, DiagnosticSink& sink, bool load_fonts,
+                                  bool load_data = true) {
   std::string root = options.root.empty() ? resource_root() : options.root;
   std::string source_path = (fs::path(options.report_dir) / "report.md").string();
   if (!fs::is_directory(options.report_dir)) {
@@ -106,7 +110,7 @@ std::optional<Inputs> read_inputs(const BuildOptions& options, DiagnosticSink& s
   data::DataSet data_set;
   data_set.root.kind = data::Value::Kind::Record;
   data_set.root.record = std::make_shared<data::Record>();
-  if (!tree->front.data.empty()) {
+  if (load_data && !tree->front.data.empty()) {
     auto loaded = data::load_data_set(options.report_dir, tree->front.data, sink);
     if (!loaded || sink.has_errors()) return std::nullopt;
     data_set = std::move(*loaded);
@@ -138,32 +142,27 @@ class StageTimer {
   std::chrono::steady_clock::time_point last_;
 };
 
-BuildResult build_report(const BuildOptions& options, DiagnosticSink& sink, const fonts::FontSet* shared_fonts) {
-  StageTimer timer;
+/// Stages 5–8 for a parsed source and its data: document, checks, pages, PDF.
+BuildResult render(const source::SyntaxTree& tree, const data::DataSet& data, const layout::LayoutSpec& layout,
+                   const fonts::FontSet& fonts, const BuildOptions& options, DiagnosticSink& sink, StageTimer& timer) {
   BuildResult result;
-  result.output_path = options.output.empty() ? default_output_path(options.report_dir) : options.output;
-  auto inputs = read_inputs(options, sink, shared_fonts == nullptr);
-  if (!inputs) return result;
-  const fonts::FontSet& fonts = shared_fonts ? *shared_fonts : *inputs->owned_fonts;
-  timer.mark("source, data, layout, fonts");
-
   // 5. doc: data bound, headings, tables and cases numbered, references resolved
-  doc::Document document = doc::build_document(inputs->tree, inputs->data, sink, {inputs->layout.table.numbering});
+  doc::Document document = doc::build_document(tree, data, sink, {layout.table.numbering});
   if (sink.has_errors()) return result;
   // 6. data checks: reported as warnings (errors with --strict)
-  data::run_checks(inputs->data, sink);
+  data::run_checks(data, sink);
   timer.mark("document, checks");
   // 7. text, compose, layout: shape each paragraph, break it into lines, place lines on pages;
   //    the fonts are subset on other threads as soon as every glyph is known
   std::future<pdf::PreparedFonts> subsets;
-  layout::Pages pages = layout::paginate(document, inputs->layout, fonts, sink, [&](const layout::GlyphSets& glyphs) {
+  layout::Pages pages = layout::paginate(document, layout, fonts, sink, [&](const layout::GlyphSets& glyphs) {
     subsets = std::async(std::launch::async, [glyphs, &fonts] { return pdf::subset_fonts(glyphs, fonts); });
   });
   std::optional<pdf::PreparedFonts> prepared;
   if (subsets.valid()) prepared = subsets.get();
   if (sink.has_errors()) return result;
   timer.mark("shape, compose, paginate");
-  // 8. pdf: subset fonts, write objects
+  // 8. pdf: write the objects, embed the subsets
   result.page_count = static_cast<int>(pages.pages.size());
   pdf::DocumentInfo info;
   info.title = document.meta.title;
@@ -175,6 +174,19 @@ BuildResult build_report(const BuildOptions& options, DiagnosticSink& sink, cons
   info.pdfa = options.pdfa;
   result.pdf = pdf::write_pdf(pages, fonts, info, sink, prepared ? &*prepared : nullptr);
   timer.mark("pdf: subset, write");
+  return result;
+}
+
+BuildResult build_report(const BuildOptions& options, DiagnosticSink& sink, const fonts::FontSet* shared_fonts) {
+  StageTimer timer;
+  auto inputs = read_inputs(options, sink, shared_fonts == nullptr);
+  BuildResult result;
+  if (inputs) {
+    const fonts::FontSet& fonts = shared_fonts ? *shared_fonts : *inputs->owned_fonts;
+    timer.mark("source, data, layout, fonts");
+    result = render(inputs->tree, inputs->data, inputs->layout, fonts, options, sink, timer);
+  }
+  result.output_path = options.output.empty() ? default_output_path(options.report_dir) : options.output;
   return result;
 }
 
@@ -200,6 +212,76 @@ void check_report(const BuildOptions& options, DiagnosticSink& sink) {
   doc::Document document = doc::build_document(inputs->tree, inputs->data, sink, {inputs->layout.table.numbering});
   (void)document;
   data::run_checks(inputs->data, sink);
+}
+
+BatchResult run_batch(const BatchOptions& options, DiagnosticSink& sink,
+                      const std::function<void(const BatchProgress&)>& progress) {
+  BatchResult batch;
+  auto start = std::chrono::steady_clock::now();
+  auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+  // The template, its layout and the fonts: read once, shared by every school.
+  BuildOptions template_options;
+  template_options.report_dir = options.template_dir;
+  template_options.layout = options.layout;
+  template_options.root = options.root;
+  auto inputs = read_inputs(template_options, sink, true, /*load_data=*/false);
+  if (!inputs) return batch;
+  std::vector<fs::path> files;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(options.data_dir, ec))
+    if (entry.path().extension() == ".yaml") files.push_back(entry.path());
+  if (ec) {
+    sink.error({options.data_dir, 0, 0}, fmt::format("cannot read the data folder: {}", ec.message()));
+    return batch;
+  }
+  std::sort(files.begin(), files.end());
+  if (files.empty()) {
+    sink.error({options.data_dir, 0, 0}, "no .yaml data files", {"one YAML file per school, e.g. data/schools/04-liangzhou.yaml"});
+    return batch;
+  }
+  std::string out_dir = options.out_dir.empty()
+                            ? (fs::path("output") / fs::path(options.template_dir).lexically_normal().filename()).string()
+                            : options.out_dir;
+  fs::create_directories(out_dir, ec);
+  batch.reports.resize(files.size());
+  std::mutex mutex;  // guards `done` and the progress callback
+  size_t done = 0;
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t i; (i = next++) < files.size();) {
+      BatchReport& report = batch.reports[i];
+      report.data_file = files[i].string();
+      report.output = (fs::path(out_dir) / (files[i].stem().string() + ".pdf")).string();
+      DiagnosticSink school;
+      school.set_warnings_as_errors(options.strict);
+      auto data = data::load_data_set(files[i].parent_path().string(), {files[i].filename().string()}, school);
+      if (data && !school.has_errors()) {
+        StageTimer quiet;
+        BuildOptions build;
+        build.report_dir = options.template_dir;
+        build.creation_time = options.creation_time;
+        build.pdfa = options.pdfa;
+        BuildResult result = render(inputs->tree, *data, inputs->layout, *inputs->owned_fonts, build, school, quiet);
+        if (result.pdf && !school.has_errors()) {
+          if (std::string err = write_file_atomically(report.output, *result.pdf); !err.empty())
+            school.error({report.output, 0, 0}, err);
+          report.pages = result.page_count;
+        }
+      }
+      report.ok = !school.has_errors();
+      report.diagnostics = school.all();
+      std::lock_guard lock(mutex);
+      ++done;
+      if (progress) progress({done, files.size(), files[i].stem().string(), seconds()});
+    }
+  };
+  unsigned jobs = options.jobs > 0 ? static_cast<unsigned>(options.jobs) : std::max(1u, std::thread::hardware_concurrency());
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < std::min<size_t>(jobs, files.size()); ++t) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+  batch.seconds = seconds();
+  return batch;
 }
 
 std::vector<MissingGlyphs> font_coverage(const BuildOptions& options, DiagnosticSink& sink) {

@@ -1,6 +1,8 @@
 #pragma once
 // The pipeline: a report folder → a PDF, one stage after another.
+#include <functional>
 #include <memory>
+#include <vector>
 #include <optional>
 #include <string>
 
@@ -47,6 +49,45 @@ BuildResult write_report(const BuildOptions& options, DiagnosticSink& sink);
 /// Parses and validates a report (source, layout, fonts) without layout or
 /// PDF output.
 void check_report(const BuildOptions& options, DiagnosticSink& sink);
+
+struct BatchOptions {
+  std::string template_dir;  ///< the template report (its report.md; its own data files are not read)
+  std::string data_dir;      ///< one .yaml data file per report
+  std::string out_dir;       ///< empty: output/<template folder name>
+  std::string layout;        ///< layout name or path; empty: the template's
+  std::string root;          ///< resource root; empty: resource_root()
+  int jobs = 0;              ///< threads; 0: one per core
+  bool strict = false;       ///< warnings are errors
+  bool pdfa = false;
+  long long creation_time = -1;
+};
+
+/// One report of a batch.
+struct BatchReport {
+  std::string data_file;
+  std::string output;
+  bool ok = false;
+  int pages = 0;
+  std::vector<Diagnostic> diagnostics;  ///< its own, in order
+};
+
+struct BatchResult {
+  std::vector<BatchReport> reports;  ///< in data file name order
+  double seconds = 0;
+};
+
+struct BatchProgress {
+  size_t done = 0, total = 0;
+  std::string current;  ///< the data file just finished (its name without .yaml)
+  double seconds = 0;
+};
+
+/// Renders the template once per data file, on JOBS threads, sharing the
+/// parsed template, layout and fonts. A report that fails leaves its
+/// previous PDF as it was and does not stop the others. Output is the same
+/// bytes whatever the number of threads.
+BatchResult run_batch(const BatchOptions& options, DiagnosticSink& sink,
+                      const std::function<void(const BatchProgress&)>& progress = {});
 
 /// Characters of a report that no font of the role setting them has.
 struct MissingGlyphs {

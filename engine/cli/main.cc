@@ -50,6 +50,16 @@ int run(int argc, char** argv) {
   fonts_cmd->add_option("DIR", fonts_options.report_dir, "report folder whose characters to check");
   fonts_cmd->add_option("--layout", fonts_options.layout, "layout name in layouts/ or a path");
 
+  paiban::BatchOptions batch_options;
+  auto* batch = app.add_subcommand("batch", "render one report per data file of DATA_DIR from the template in TEMPLATE_DIR");
+  batch->add_option("TEMPLATE_DIR", batch_options.template_dir, "template report folder (holds report.md)")->required();
+  batch->add_option("DATA_DIR", batch_options.data_dir, "folder of .yaml data files, one per report")->required();
+  batch->add_option("-o,--output", batch_options.out_dir, "folder for the PDFs (default: output/<template name>)");
+  batch->add_option("-j,--jobs", batch_options.jobs, "threads (default: one per core)")->check(CLI::Range(1, 256));
+  batch->add_option("--layout", batch_options.layout, "layout name in layouts/ or a path");
+  batch->add_flag("--strict", batch_options.strict, "treat warnings as errors");
+  batch->add_flag("--pdfa", batch_options.pdfa, "write PDF/A-1b");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -74,6 +84,39 @@ int run(int argc, char** argv) {
     int code = report(sink);
     if (code == 0) std::printf("%s: %d pages\n", result.output_path.c_str(), result.page_count);
     return code;
+  }
+  if (*batch) {
+    batch_options.creation_time = build_options.creation_time;
+    const bool terminal = isatty(STDERR_FILENO);
+    auto progress = [&](const paiban::BatchProgress& p) {
+      if (terminal) std::fprintf(stderr, "\r\033[K[%zu/%zu] %s  %.1f s", p.done, p.total, p.current.c_str(), p.seconds);
+    };
+    auto result = paiban::run_batch(batch_options, sink, progress);
+    if (terminal && !result.reports.empty()) std::fputs("\r\033[K", stderr);
+    int code = report(sink);
+    if (code != 0) return code;
+    size_t failed = 0;
+    for (const auto& r : result.reports) {
+      if (r.ok) {
+        // Warnings of a report that was written.
+        for (const auto& d : r.diagnostics) std::fputs(d.format().c_str(), stderr);
+        std::printf("%s: %d pages\n", r.output.c_str(), r.pages);
+      } else {
+        ++failed;
+      }
+    }
+    std::fprintf(stderr, "paiban batch: %zu rendered, %zu failed, %.2f s\n", result.reports.size() - failed, failed,
+                 result.seconds);
+    for (const auto& r : result.reports)
+      if (!r.ok) {
+        std::fprintf(stderr, "  failed: %s\n", r.data_file.c_str());
+        for (const auto& d : r.diagnostics)
+          if (d.severity == paiban::Severity::Error) {
+            std::fprintf(stderr, "    %s", d.format().c_str());
+            break;
+          }
+      }
+    return failed ? kExitInput : 0;
   }
   if (*check) {
     paiban::check_report(check_options, sink);

@@ -385,7 +385,7 @@ class Parser {
 /// Functions by name, in the order hints list them.
 const std::vector<std::string>& function_names() {
   static const std::vector<std::string> names = {"sum",   "count", "min", "max",    "avg",
-                                                 "round", "abs",   "pct", "growth", "where"};
+                                                 "round", "abs",   "pct", "growth", "where", "join"};
   return names;
 }
 
@@ -509,7 +509,8 @@ class Evaluator {
         {"min", "min(majors.students)"},     {"max", "max(majors.students)"},
         {"avg", "avg(majors.students)"},     {"round", "round(x, 2)"},
         {"abs", "abs(x)"},                   {"pct", "pct(part, whole)"},
-        {"growth", "growth(new, old)"},      {"where", "where(schools, \"type\", \"公办\")"}};
+        {"growth", "growth(new, old)"},      {"where", "where(schools, \"type\", \"公办\")"},
+        {"join", "join(school.honours, \"；\")"}};
     auto it = examples.find(name);
     return it == examples.end() ? name : it->second;
   }
@@ -582,6 +583,23 @@ class Evaluator {
       return number(name == "pct" ? a / b : (a - b) / b);
     }
     if (name == "where") return where(n);
+    if (name == "join") {
+      // join(list, "；"): a list of texts as one text (honours in a table cell).
+      expect_arguments(n, 2, 2, "a list and a separator");
+      Evaluation list = eval(*n.children[0]);
+      Evaluation separator = eval(*n.children[1]);
+      if (list.value.kind != Value::Kind::List)
+        fail(n.children[0]->start_column, fmt::format("expected a list, got {}", describe_value(list.value, list.from_data)));
+      if (separator.value.kind != Value::Kind::Text)
+        fail(n.children[1]->start_column, "expected a separator in quotes", {"join(school.honours, \"；\")"});
+      std::string text;
+      for (const Value& item : *list.value.list) {
+        if (item.kind == Value::Kind::Null) continue;
+        if (!text.empty()) text += separator.value.text;
+        text += item.kind == Value::Kind::Text ? item.text : format_number(item, "").value_or("");
+      }
+      return computed(Value::of_text(text, span_));
+    }
 
     std::vector<std::string> hints;
     if (auto near = closest_key(name, function_names())) hints.push_back(fmt::format("did you mean \"{}\"?", *near));

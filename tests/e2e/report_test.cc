@@ -100,12 +100,13 @@ TEST(Regeneration, ACorrectionInOneDataFileReachesEveryDependentFigure) {
   testing::TempDir dir;
   fs::path report = dir.path() / "liangzhou-2023";
   fs::copy(testing::source_dir() + "/data/liangzhou-2023", report, fs::copy_options::recursive);
-  std::string data = testing::read_file((report / "data.yaml").string());
-  // 1.1.2's 全日制在校学生 10266 becomes 10300.
-  size_t at = data.find("total_2022: 10266");
+  // 1.1.2's 全日制在校学生 10266, the sum of the school files, becomes 10300:
+  // 凉州区职业中专 5238 → 5272.
+  std::string school = testing::read_file((report / "schools/04-liangzhou-zhizhuan.yaml").string());
+  size_t at = school.find("enrolment: 5238");
   ASSERT_NE(at, std::string::npos);
-  data.replace(at, 17, "total_2022: 10300");
-  dir.write("liangzhou-2023/data.yaml", data);
+  school.replace(at, 15, "enrolment: 5272");
+  dir.write("liangzhou-2023/schools/04-liangzhou-zhizhuan.yaml", school);
   std::string pdf = (dir.path() / "r.pdf").string();
   auto r = run_command(kPaiban + " build " + report.string() + " -o " + pdf);
   ASSERT_EQ(r.exit_code, 0) << r.err;

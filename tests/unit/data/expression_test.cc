@@ -160,7 +160,7 @@ TEST_F(ExpressionTest, Errors) {
                                 "  hint: did you mean \"sum\"?\n"},
       {"median(majors.students)",
        "report.md:12:10: error: unknown function \"median\"\n"
-       "  hint: functions: sum, count, min, max, avg, round, abs, pct, growth, where\n"},
+       "  hint: functions: sum, count, min, max, avg, round, abs, pct, growth, where, join\n"},
       {"abs(1, 2)", "report.md:12:10: error: abs() takes 1 number, got 2\n  hint: abs(x)\n"},
       {"min(where(schools, \"type\", \"x\").students)", "report.md:12:10: error: min() of a list with no numbers\n"},
       {"round(1, 0.5)", "report.md:12:19: error: round() takes a whole number of decimals between -15 and 15\n"},
