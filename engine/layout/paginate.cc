@@ -474,12 +474,14 @@ class Paginator {
       if (row == table.body_rows - 1 && row - first > 2) cursor_ -= t.body_heights[--row];
       std::vector<double> body_y(row - first + 1, header_y.back());
       for (int r = first; r < row; ++r) body_y[r - first + 1] = body_y[r - first] + t.body_heights[r];
-      for (size_t i = 0; i < table.body.size(); ++i) {
-        const doc::TableCell& c = table.body[i];
-        if (c.row + c.rowspan <= first || c.row >= row) continue;
-        draw_cell(c, t.body_text[i], body_y, first, row, x0, t);
-      }
-      draw_grid(t, x0, header_y, body_y, first, row);
+      // The cells of rows [first, row): those starting there, and the
+      // row-spanning ones that started above and reach into them.
+      std::vector<size_t> cells;
+      for (size_t i : t.spanning_cells)
+        if (table.body[i].row < first && table.body[i].row + table.body[i].rowspan > first) cells.push_back(i);
+      for (int r = first; r < row; ++r) cells.insert(cells.end(), t.body_cells_at[r].begin(), t.body_cells_at[r].end());
+      for (size_t i : cells) draw_cell(table.body[i], t.body_text[i], body_y, first, row, x0, t);
+      draw_grid(t, x0, header_y, body_y, first, row, cells);
       if (row >= table.body_rows) break;
       new_page(true);
       continued = true;
@@ -501,7 +503,7 @@ class Paginator {
   }
 
   void draw_grid(const TableLayout& t, double x0, const std::vector<double>& header_y, const std::vector<double>& body_y,
-                 int first, int last) {
+                 int first, int last, const std::vector<size_t>& cells) {
     const TableStyle& st = spec_.table;
     const doc::Table& table = *t.table;
     const double top = header_y.front(), bottom = body_y.back();
@@ -523,7 +525,7 @@ class Paginator {
       if (c1 < bottom - kEpsilon) hline(c1, t.column_x[c.column], t.column_x[c.column + c.colspan], st.rule);
     };
     for (const auto& c : table.header) cell_edges(c, header_y, 0, table.header_rows);
-    for (const auto& c : table.body) cell_edges(c, body_y, first, last);
+    for (size_t i : cells) cell_edges(table.body[i], body_y, first, last);
   }
 
   // --- case boxes --------------------------------------------------------------

@@ -189,6 +189,11 @@ TableLayout prepare_table(const doc::Table& table, const LayoutSpec& spec, const
     }
     return h;
   };
+  t.body_cells_at.assign(table.body_rows, {});
+  for (size_t i = 0; i < table.body.size(); ++i) {
+    t.body_cells_at[table.body[i].row].push_back(i);
+    if (table.body[i].rowspan > 1) t.spanning_cells.push_back(i);
+  }
   t.header_heights = row_heights(table.header, t.header_text, table.header_rows, st.header);
   t.body_heights = row_heights(table.body, t.body_text, table.body_rows, st.text);
 

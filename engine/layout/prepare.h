@@ -48,6 +48,8 @@ struct TableLayout {
   std::vector<TextBlock> header_text;  ///< per doc::Table::header cell
   std::vector<TextBlock> body_text;    ///< per doc::Table::body cell
   TextBlock caption, continued_caption;
+  std::vector<std::vector<size_t>> body_cells_at;  ///< per body row: the indices of the cells starting in it
+  std::vector<size_t> spanning_cells;              ///< indices of the body cells spanning several rows
   double width() const { return column_x.back(); }
   double header_height() const;
 };
