@@ -1,7 +1,12 @@
 // report folder → PDF. Reads like a table of contents: one call per stage.
 #include "pipeline.h"
 
+#include <poll.h>
+#include <sys/inotify.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <algorithm>
 #include <chrono>
@@ -26,6 +31,7 @@
 #include "layout/paginate.h"
 #include "pdf/writer.h"
 #include "source/parse.h"
+#include "text/shape.h"
 
 #ifndef PAIBAN_SOURCE_DIR
 #define PAIBAN_SOURCE_DIR "."
@@ -144,7 +150,8 @@ class StageTimer {
 
 /// Stages 5–8 for a parsed source and its data: document, checks, pages, PDF.
 BuildResult render(const source::SyntaxTree& tree, const data::DataSet& data, const layout::LayoutSpec& layout,
-                   const fonts::FontSet& fonts, const BuildOptions& options, DiagnosticSink& sink, StageTimer& timer) {
+                   const fonts::FontSet& fonts, const BuildOptions& options, DiagnosticSink& sink, StageTimer& timer,
+                   pdf::SubsetCache* subset_cache = nullptr) {
   BuildResult result;
   // 5. doc: data bound, headings, tables and cases numbered, references resolved
   doc::Document document = doc::build_document(tree, data, sink, {layout.table.numbering});
@@ -156,7 +163,8 @@ BuildResult render(const source::SyntaxTree& tree, const data::DataSet& data, co
   //    the fonts are subset on other threads as soon as every glyph is known
   std::future<pdf::PreparedFonts> subsets;
   layout::Pages pages = layout::paginate(document, layout, fonts, sink, [&](const layout::GlyphSets& glyphs) {
-    subsets = std::async(std::launch::async, [glyphs, &fonts] { return pdf::subset_fonts(glyphs, fonts); });
+    subsets = std::async(std::launch::async,
+                         [glyphs, &fonts, subset_cache] { return pdf::subset_fonts(glyphs, fonts, subset_cache); });
   });
   std::optional<pdf::PreparedFonts> prepared;
   if (subsets.valid()) prepared = subsets.get();
@@ -177,21 +185,32 @@ BuildResult render(const source::SyntaxTree& tree, const data::DataSet& data, co
   return result;
 }
 
-BuildResult build_report(const BuildOptions& options, DiagnosticSink& sink, const fonts::FontSet* shared_fonts) {
+struct BuildCaches {
+  std::unique_ptr<fonts::FontSet> fonts;  ///< loaded once; reloaded when fonts/ changes
+  text::ShapeCache shapes;
+  pdf::SubsetCache subsets;
+};
+
+BuildResult build_report(const BuildOptions& options, DiagnosticSink& sink, const fonts::FontSet* shared_fonts,
+                         BuildCaches* caches) {
   StageTimer timer;
+  if (caches && caches->fonts) shared_fonts = caches->fonts.get();
   auto inputs = read_inputs(options, sink, shared_fonts == nullptr);
   BuildResult result;
   if (inputs) {
-    const fonts::FontSet& fonts = shared_fonts ? *shared_fonts : *inputs->owned_fonts;
+    if (caches && !caches->fonts && inputs->owned_fonts) caches->fonts = std::move(inputs->owned_fonts);
+    const fonts::FontSet& fonts = shared_fonts ? *shared_fonts : caches && caches->fonts ? *caches->fonts : *inputs->owned_fonts;
     timer.mark("source, data, layout, fonts");
-    result = render(inputs->tree, inputs->data, inputs->layout, fonts, options, sink, timer);
+    text::ShapeCache::Scope shapes(caches ? &caches->shapes : nullptr);
+    result = render(inputs->tree, inputs->data, inputs->layout, fonts, options, sink, timer,
+                    caches ? &caches->subsets : nullptr);
   }
   result.output_path = options.output.empty() ? default_output_path(options.report_dir) : options.output;
   return result;
 }
 
-BuildResult write_report(const BuildOptions& options, DiagnosticSink& sink) {
-  BuildResult result = build_report(options, sink);
+BuildResult write_report(const BuildOptions& options, DiagnosticSink& sink, BuildCaches* caches) {
+  BuildResult result = build_report(options, sink, nullptr, caches);
   if (!result.pdf || sink.has_errors()) {
     result.pdf.reset();
     return result;
@@ -282,6 +301,76 @@ BatchResult run_batch(const BatchOptions& options, DiagnosticSink& sink,
   for (auto& t : pool) t.join();
   batch.seconds = seconds();
   return batch;
+}
+
+void watch_report(const WatchOptions& options, DiagnosticSink& sink,
+                  const std::function<void(const WatchEvent&)>& on_build) {
+  const std::string root = options.build.root.empty() ? resource_root() : options.build.root;
+  int fd = inotify_init1(IN_CLOEXEC);
+  if (fd < 0) {
+    sink.error({options.build.report_dir, 0, 0}, fmt::format("cannot watch files: {}", std::strerror(errno)));
+    return;
+  }
+  // The report folder and its sub-folders (tables/, schools/), the layouts and the fonts.
+  std::map<int, fs::path> watched;
+  auto watch = [&](const fs::path& dir) {
+    int wd = inotify_add_watch(fd, dir.c_str(), IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE);
+    if (wd >= 0) watched[wd] = dir;
+  };
+  std::error_code ec;
+  watch(options.build.report_dir);
+  for (const auto& e : fs::recursive_directory_iterator(options.build.report_dir, ec))
+    if (e.is_directory()) watch(e.path());
+  watch(fs::path(root) / "layouts");
+  watch(fs::path(root) / "fonts");
+
+  BuildCaches caches;
+  auto build = [&](std::chrono::steady_clock::time_point since, const std::string& changed) {
+    DiagnosticSink build_sink;
+    build_sink.set_warnings_as_errors(false);
+    WatchEvent event;
+    event.result = write_report(options.build, build_sink, &caches);
+    event.milliseconds = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - since).count();
+    event.diagnostics = build_sink.all();
+    event.changed = changed;
+    on_build(event);
+  };
+  build(std::chrono::steady_clock::now(), "");
+  int rebuilds = 0;
+  alignas(inotify_event) char buffer[16384];
+  while (options.exit_after <= 0 || rebuilds < options.exit_after) {
+    ssize_t n = read(fd, buffer, sizeof buffer);
+    if (n <= 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    auto since = std::chrono::steady_clock::now();
+    std::string changed;
+    bool fonts_changed = false;
+    auto take = [&](ssize_t count) {
+      for (char* p = buffer; p < buffer + count;) {
+        auto* e = reinterpret_cast<inotify_event*>(p);
+        fs::path dir = watched.count(e->wd) ? watched[e->wd] : fs::path();
+        std::string name = e->len ? e->name : "";
+        // Editors' temporary files are not the report's.
+        if (!name.empty() && name[0] != '.' && name.back() != '~') {
+          changed = (dir / name).string();
+          if (dir == fs::path(root) / "fonts") fonts_changed = true;
+          if ((e->mask & IN_CREATE) && fs::is_directory(dir / name)) watch(dir / name);
+        }
+        p += sizeof(inotify_event) + e->len;
+      }
+    };
+    take(n);
+    // An editor saves in several steps: gather what follows within 2 ms.
+    pollfd pfd{fd, POLLIN, 0};
+    while (poll(&pfd, 1, 2) > 0 && (n = read(fd, buffer, sizeof buffer)) > 0) take(n);
+    if (changed.empty()) continue;
+    if (fonts_changed) caches = BuildCaches();
+    build(since, changed);
+    ++rebuilds;
+  }
+  close(fd);
 }
 
 std::vector<MissingGlyphs> font_coverage(const BuildOptions& options, DiagnosticSink& sink) {

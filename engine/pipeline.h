@@ -37,14 +37,39 @@ struct BuildResult {
   std::string output_path;         ///< where write_report puts it
 };
 
+/// What `paiban watch` keeps between builds.
+struct BuildCaches;
+
 /// Runs every stage and returns the PDF's bytes without writing them.
 /// FONTS may be passed in to reuse loaded faces; otherwise they are loaded.
 BuildResult build_report(const BuildOptions& options, DiagnosticSink& sink,
-                         const fonts::FontSet* fonts = nullptr);
+                         const fonts::FontSet* fonts = nullptr, BuildCaches* caches = nullptr);
+
+struct WatchOptions {
+  BuildOptions build;
+  int exit_after = 0;  ///< > 0: stop after this many rebuilds (for scripts and tests)
+};
+
+/// What a rebuild did.
+struct WatchEvent {
+  BuildResult result;
+  std::vector<Diagnostic> diagnostics;
+  double milliseconds = 0;  ///< from the file change to the new PDF on disk
+  std::string changed;      ///< the file whose change triggered it ("" for the first build)
+};
+
+/// Builds the report, then rebuilds it whenever a file of the report, its
+/// layouts or its fonts changes (inotify), keeping the fonts, the shaping of
+/// unchanged paragraphs and unchanged font subsets. Each PDF is written
+/// atomically. Returns when EXIT_AFTER rebuilds are done (or on an error
+/// setting up the watch, reported to SINK).
+void watch_report(const WatchOptions& options, DiagnosticSink& sink,
+                  const std::function<void(const WatchEvent&)>& on_build);
 
 /// build_report, then the PDF written atomically to its output path. The
 /// previous file stays as it was when anything fails.
-BuildResult write_report(const BuildOptions& options, DiagnosticSink& sink);
+/// CACHES (paiban watch) keep fonts, shaping and subsets between builds.
+BuildResult write_report(const BuildOptions& options, DiagnosticSink& sink, BuildCaches* caches = nullptr);
 
 /// Parses and validates a report (source, layout, fonts) without layout or
 /// PDF output.

@@ -50,6 +50,13 @@ int run(int argc, char** argv) {
   fonts_cmd->add_option("DIR", fonts_options.report_dir, "report folder whose characters to check");
   fonts_cmd->add_option("--layout", fonts_options.layout, "layout name in layouts/ or a path");
 
+  paiban::WatchOptions watch_options;
+  auto* watch = app.add_subcommand("watch", "build the report in DIR, then again whenever one of its files changes");
+  watch->add_option("DIR", watch_options.build.report_dir, "report folder")->required();
+  watch->add_option("-o,--output", watch_options.build.output, "PDF file (default: output/<DIR name>.pdf)");
+  watch->add_option("--layout", watch_options.build.layout, "layout name in layouts/ or a path");
+  watch->add_option("--exit-after", watch_options.exit_after, "stop after this many rebuilds (for scripts)");
+
   paiban::BatchOptions batch_options;
   auto* batch = app.add_subcommand("batch", "render one report per data file of DATA_DIR from the template in TEMPLATE_DIR");
   batch->add_option("TEMPLATE_DIR", batch_options.template_dir, "template report folder (holds report.md)")->required();
@@ -84,6 +91,19 @@ int run(int argc, char** argv) {
     int code = report(sink);
     if (code == 0) std::printf("%s: %d pages\n", result.output_path.c_str(), result.page_count);
     return code;
+  }
+  if (*watch) {
+    watch_options.build.creation_time = build_options.creation_time;
+    paiban::watch_report(watch_options, sink, [](const paiban::WatchEvent& e) {
+      for (const auto& d : e.diagnostics) std::fputs(d.format().c_str(), stderr);
+      if (e.result.pdf)
+        std::printf("%s: %d pages, %.1f ms%s%s\n", e.result.output_path.c_str(), e.result.page_count, e.milliseconds,
+                    e.changed.empty() ? "" : " after a change to ", e.changed.c_str());
+      else
+        std::printf("%s: not written (errors above)\n", e.result.output_path.c_str());
+      std::fflush(stdout);
+    });
+    return report(sink);
   }
   if (*batch) {
     batch_options.creation_time = build_options.creation_time;

@@ -96,7 +96,9 @@ class Writer {
       : fonts_(fonts), sink_(sink), prepared_(prepared) {
     pdf_ = HPDF_New(record_error, &error_);
     if (!pdf_) throw HaruFailure("HPDF_New");
-    check(HPDF_SetCompressionMode(pdf_, HPDF_COMP_ALL), "HPDF_SetCompressionMode");
+    // Page contents are deflated here, in parallel, and flagged through
+    // write_fn; other streams ask libharu for FlateDecode one by one.
+    check(HPDF_SetCompressionMode(pdf_, HPDF_COMP_NONE), "HPDF_SetCompressionMode");
   }
   ~Writer() { HPDF_Free(pdf_); }
 
@@ -105,7 +107,27 @@ class Writer {
     set_info(info);
     collect_font_usage(pages);
     for (auto& [face, usage] : usage_) usage.type0 = new_indirect_dict();
-    for (const auto& page : pages.pages) write_page(page, pages.width, pages.height);
+    // Each page's content stream is made and deflated on its own (in
+    // parallel); the objects are then added in page order.
+    std::vector<std::string> contents(pages.pages.size()), deflated(pages.pages.size());
+    {
+      std::atomic<size_t> next{0};
+      auto worker = [&] {
+        for (size_t i; (i = next++) < pages.pages.size();) {
+          contents[i] = page_content(pages.pages[i]);
+          deflated[i] = deflate(contents[i]);
+        }
+      };
+      unsigned threads = std::min<unsigned>(std::max(1u, std::thread::hardware_concurrency()), pages.pages.size());
+      std::vector<std::thread> pool;
+      for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
+      worker();
+      for (auto& t : pool) t.join();
+    }
+    for (size_t i = 0; i < pages.pages.size(); ++i) {
+      write_page(pages.pages[i], pages.width, pages.height, deflated[i]);
+      digest_.update(contents[i]);
+    }
     for (size_t i = 0; i < pages.pages.size(); ++i) write_links(i, pages);
     write_outline(pages);
     write_page_labels(pages);
@@ -380,7 +402,7 @@ class Writer {
     return s;
   }
 
-  void write_page(const layout::Page& page, double width, double height) {
+  void write_page(const layout::Page& page, double width, double height, const std::string& deflated) {
     HPDF_Page p = checked(HPDF_AddPage(pdf_), "HPDF_AddPage");
     haru_pages_.push_back(p);
     check(HPDF_Page_SetWidth(p, static_cast<HPDF_REAL>(width)), "HPDF_Page_SetWidth");
@@ -399,16 +421,24 @@ class Writer {
       for (fonts::FaceId f : used)
         check(HPDF_Dict_Add(font_dict, usage_[f].resource_name.c_str(), usage_[f].type0), "HPDF_Dict_Add(font)");
     }
+    if (deflated.empty()) throw HaruFailure("zlib failed to deflate a page");
+    attr->contents->filter = HPDF_STREAM_FILTER_NONE;
+    attr->contents->write_fn = write_flate_filter;
+    check(HPDF_Stream_Write(attr->stream, reinterpret_cast<const HPDF_BYTE*>(deflated.data()),
+                            static_cast<HPDF_UINT>(deflated.size())),
+          "HPDF_Stream_Write(page content)");
+  }
 
-    for (const auto& rect : page.rects) draw_rect(p, rect);
-    for (const auto& rule : page.rules) draw_rule(p, rule);
-
+  /// A page's content stream: boxes, then rules, then text.
+  std::string page_content(const layout::Page& page) const {
+    std::string content;
+    for (const auto& rect : page.rects) content += rect_ops(rect);
+    for (const auto& rule : page.rules) content += rule_ops(rule);
     // Text: one BT/ET per run. TJ adjusts each glyph from its /W width to
     // the advance layout chose (HarfBuzz's advance plus justification).
-    std::string content;
     for (const auto& run : page.runs) {
       const fonts::Face& face = fonts_.face(run.face);
-      const FontUsage& usage = usage_[face.base];
+      const FontUsage& usage = usage_.at(face.base);
       content += fmt::format("BT\n/{} {} Tf\n1 0 0 1 {} {} Tm\n", usage.resource_name, num(run.size), num(run.x),
                              num(run.y));
       // Synthetic bold: fill and stroke the outlines (text render mode 2).
@@ -432,85 +462,61 @@ class Writer {
       if (face.synthetic_bold) content += "0 Tr\n";
       content += "ET\n";
     }
-    check(HPDF_Stream_Write(attr->stream, reinterpret_cast<const HPDF_BYTE*>(content.data()),
-                            static_cast<HPDF_UINT>(content.size())),
-          "HPDF_Stream_Write(page content)");
-    digest_.update(content);
+    return content;
   }
 
-  static HPDF_REAL real(double v) { return static_cast<HPDF_REAL>(v); }
-
-  void write_raw(HPDF_Page p, const std::string& ops) {
-    auto* attr = static_cast<HPDF_PageAttr>(p->attr);
-    check(HPDF_Stream_Write(attr->stream, reinterpret_cast<const HPDF_BYTE*>(ops.data()), static_cast<HPDF_UINT>(ops.size())),
-          "HPDF_Stream_Write(page content)");
+  static std::string color(const layout::Color& c, const char* op) {
+    return fmt::format("{} {} {} {}\n", num(c.r), num(c.g), num(c.b), op);
   }
 
   /// A filled and/or stroked rectangle; rounded corners only on a closed frame.
-  void draw_rect(HPDF_Page p, const layout::Rect& r) {
-    check(HPDF_Page_GSave(p), "HPDF_Page_GSave");
+  static std::string rect_ops(const layout::Rect& r) {
     const bool closed = r.top && r.bottom && r.left && r.right;
-    auto path = [&] {
-      if (closed && r.radius > 0) {
-        // Four arcs approximated by Bézier curves (kappa = 0.5523).
-        const double k = 0.5523 * r.radius, x0 = r.x, y0 = r.y, x1 = r.x + r.w, y1 = r.y + r.h, rd = r.radius;
-        check(HPDF_Page_MoveTo(p, real(x0 + rd), real(y0)), "HPDF_Page_MoveTo");
-        check(HPDF_Page_LineTo(p, real(x1 - rd), real(y0)), "HPDF_Page_LineTo");
-        check(HPDF_Page_CurveTo(p, real(x1 - rd + k), real(y0), real(x1), real(y0 + rd - k), real(x1), real(y0 + rd)), "HPDF_Page_CurveTo");
-        check(HPDF_Page_LineTo(p, real(x1), real(y1 - rd)), "HPDF_Page_LineTo");
-        check(HPDF_Page_CurveTo(p, real(x1), real(y1 - rd + k), real(x1 - rd + k), real(y1), real(x1 - rd), real(y1)), "HPDF_Page_CurveTo");
-        check(HPDF_Page_LineTo(p, real(x0 + rd), real(y1)), "HPDF_Page_LineTo");
-        check(HPDF_Page_CurveTo(p, real(x0 + rd - k), real(y1), real(x0), real(y1 - rd + k), real(x0), real(y1 - rd)), "HPDF_Page_CurveTo");
-        check(HPDF_Page_LineTo(p, real(x0), real(y0 + rd)), "HPDF_Page_LineTo");
-        check(HPDF_Page_CurveTo(p, real(x0), real(y0 + rd - k), real(x0 + rd - k), real(y0), real(x0 + rd), real(y0)), "HPDF_Page_CurveTo");
-        check(HPDF_Page_ClosePath(p), "HPDF_Page_ClosePath");
-      } else {
-        check(HPDF_Page_Rectangle(p, real(r.x), real(r.y), real(r.w), real(r.h)), "HPDF_Page_Rectangle");
-      }
-    };
-    if (r.fill) {
-      check(HPDF_Page_SetRGBFill(p, real(r.fill_color.r), real(r.fill_color.g), real(r.fill_color.b)), "HPDF_Page_SetRGBFill");
-      path();
-      check(HPDF_Page_Fill(p), "HPDF_Page_Fill");
+    std::string path;
+    if (closed && r.radius > 0) {
+      // Four arcs approximated by Bézier curves (kappa = 0.5523).
+      const double k = 0.5523 * r.radius, x0 = r.x, y0 = r.y, x1 = r.x + r.w, y1 = r.y + r.h, rd = r.radius;
+      path = fmt::format("{} {} m\n{} {} l\n{} {} {} {} {} {} c\n", num(x0 + rd), num(y0), num(x1 - rd), num(y0),
+                         num(x1 - rd + k), num(y0), num(x1), num(y0 + rd - k), num(x1), num(y0 + rd));
+      path += fmt::format("{} {} l\n{} {} {} {} {} {} c\n", num(x1), num(y1 - rd), num(x1), num(y1 - rd + k),
+                          num(x1 - rd + k), num(y1), num(x1 - rd), num(y1));
+      path += fmt::format("{} {} l\n{} {} {} {} {} {} c\n", num(x0 + rd), num(y1), num(x0 + rd - k), num(y1), num(x0),
+                          num(y1 - rd + k), num(x0), num(y1 - rd));
+      path += fmt::format("{} {} l\n{} {} {} {} {} {} c\nh\n", num(x0), num(y0 + rd), num(x0), num(y0 + rd - k),
+                          num(x0 + rd - k), num(y0), num(x0 + rd), num(y0));
+    } else {
+      path = fmt::format("{} {} {} {} re\n", num(r.x), num(r.y), num(r.w), num(r.h));
     }
+    std::string ops = "q\n";
+    if (r.fill) ops += color(r.fill_color, "rg") + path + "f\n";
     if (r.stroke_width > 0) {
-      check(HPDF_Page_SetLineWidth(p, real(r.stroke_width)), "HPDF_Page_SetLineWidth");
-      check(HPDF_Page_SetRGBStroke(p, real(r.stroke_color.r), real(r.stroke_color.g), real(r.stroke_color.b)), "HPDF_Page_SetRGBStroke");
+      ops += fmt::format("{} w\n", num(r.stroke_width)) + color(r.stroke_color, "RG");
       if (closed) {
-        path();
+        ops += path;
       } else {
         auto side = [&](bool on, double x0, double y0, double x1, double y1) {
-          if (!on) return;
-          check(HPDF_Page_MoveTo(p, real(x0), real(y0)), "HPDF_Page_MoveTo");
-          check(HPDF_Page_LineTo(p, real(x1), real(y1)), "HPDF_Page_LineTo");
+          if (on) ops += fmt::format("{} {} m\n{} {} l\n", num(x0), num(y0), num(x1), num(y1));
         };
         side(r.bottom, r.x, r.y, r.x + r.w, r.y);
         side(r.right, r.x + r.w, r.y, r.x + r.w, r.y + r.h);
         side(r.top, r.x, r.y + r.h, r.x + r.w, r.y + r.h);
         side(r.left, r.x, r.y, r.x, r.y + r.h);
       }
-      check(HPDF_Page_Stroke(p), "HPDF_Page_Stroke");
+      ops += "S\n";
     }
-    check(HPDF_Page_GRestore(p), "HPDF_Page_GRestore");
+    return ops + "Q\n";
   }
 
   /// A line of a given width and colour; dotted lines are round dots: a
-  /// zero-length dash with round caps, written to the content stream
-  /// directly since HPDF_Page_SetDash rejects a zero dash.
-  void draw_rule(HPDF_Page p, const layout::Rule& r) {
-    check(HPDF_Page_GSave(p), "HPDF_Page_GSave");
-    check(HPDF_Page_SetLineWidth(p, real(r.width)), "HPDF_Page_SetLineWidth");
-    if (!(r.color == layout::Color{}))
-      check(HPDF_Page_SetRGBStroke(p, real(r.color.r), real(r.color.g), real(r.color.b)), "HPDF_Page_SetRGBStroke");
-    if (r.dot_pitch > 0) {
-      check(HPDF_Page_SetLineCap(p, HPDF_ROUND_END), "HPDF_Page_SetLineCap");
-      write_raw(p, fmt::format("[0 {}] 0 d\n", num(r.dot_pitch)));
-    }
-    check(HPDF_Page_MoveTo(p, real(r.x0), real(r.y0)), "HPDF_Page_MoveTo");
-    check(HPDF_Page_LineTo(p, real(r.x1), real(r.y1)), "HPDF_Page_LineTo");
-    check(HPDF_Page_Stroke(p), "HPDF_Page_Stroke");
-    check(HPDF_Page_GRestore(p), "HPDF_Page_GRestore");
+  /// zero-length dash with round caps (libharu's SetDash rejects a zero dash).
+  static std::string rule_ops(const layout::Rule& r) {
+    std::string ops = fmt::format("q\n{} w\n", num(r.width));
+    if (!(r.color == layout::Color{})) ops += color(r.color, "RG");
+    if (r.dot_pitch > 0) ops += fmt::format("1 J\n[0 {}] 0 d\n", num(r.dot_pitch));
+    return ops + fmt::format("{} {} m\n{} {} l\nS\nQ\n", num(r.x0), num(r.y0), num(r.x1), num(r.y1));
   }
+
+  static HPDF_REAL real(double v) { return static_cast<HPDF_REAL>(v); }
 
   /// A glyph's advance in the 1000-unit glyph space of /W, rounded to what
   /// num() writes so that /W and TJ agree exactly.
@@ -666,12 +672,17 @@ class Writer {
 
 }  // namespace
 
-PreparedFonts subset_fonts(const layout::GlyphSets& glyphs, const fonts::FontSet& fonts) {
+PreparedFonts subset_fonts(const layout::GlyphSets& glyphs, const fonts::FontSet& fonts, SubsetCache* cache) {
   PreparedFonts out;
   std::vector<std::pair<fonts::FaceId, const std::set<unsigned>*>> work;
   for (const auto& [face, gids] : glyphs) {
-    work.push_back({face, &gids});
     out.glyphs[face] = gids;
+    if (cache && cache->last.glyphs.count(face) && cache->last.glyphs.at(face) == gids) {
+      out.subsets[face] = cache->last.subsets.at(face);
+      ++cache->hits;
+      continue;
+    }
+    work.push_back({face, &gids});
     out.subsets[face];  // the map does not change shape while the workers fill it
   }
   std::atomic<size_t> next{0};
@@ -684,6 +695,7 @@ PreparedFonts subset_fonts(const layout::GlyphSets& glyphs, const fonts::FontSet
   for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
   worker();
   for (auto& t : pool) t.join();
+  if (cache) cache->last = out;
   return out;
 }
 

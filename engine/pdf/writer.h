@@ -35,8 +35,16 @@ struct PreparedFonts {
   std::map<fonts::FaceId, FontSubset> subsets;
 };
 
-/// Subsets each face of GLYPHS with hb-subset, on as many threads as there are cores.
-PreparedFonts subset_fonts(const layout::GlyphSets& glyphs, const fonts::FontSet& fonts);
+/// The last subset of each face, kept between builds (paiban watch): a
+/// correction rarely changes which glyphs a document uses.
+struct SubsetCache {
+  PreparedFonts last;
+  size_t hits = 0;
+};
+
+/// Subsets each face of GLYPHS with hb-subset, on as many threads as there
+/// are cores; a face whose glyph set CACHE already holds is not subset again.
+PreparedFonts subset_fonts(const layout::GlyphSets& glyphs, const fonts::FontSet& fonts, SubsetCache* cache = nullptr);
 
 /// Serialises PAGES with libharu. Text is written as glyph IDs of Type0
 /// fonts (Identity-H) whose descendant CIDFonts embed hb-subset subsets,

@@ -22,6 +22,9 @@ bool prefers_latin_face(char32_t cp) {
 
 namespace {
 
+ShapedParagraph shape_uncached(const std::vector<StyledText>& texts, const fonts::FontSet& fonts,
+                               DiagnosticSink& sink);
+
 /// A run of code points that share a face and size.
 struct Segment {
   size_t begin = 0, end = 0;  ///< byte range in the paragraph text
@@ -51,8 +54,41 @@ hb_script_t script_of_segment(std::string_view text) {
 
 }  // namespace
 
+namespace {
+thread_local ShapeCache* current_cache = nullptr;
+}  // namespace
+
+ShapeCache::Scope::Scope(ShapeCache* cache) : previous_(current_cache) { current_cache = cache; }
+ShapeCache::Scope::~Scope() { current_cache = previous_; }
+
 ShapedParagraph shape_paragraph(const std::vector<StyledText>& texts, const fonts::FontSet& fonts,
                                 DiagnosticSink& sink) {
+  std::string key;
+  if (current_cache) {
+    for (const auto& t : texts) {
+      key += t.text;
+      key += '\0';
+      key += t.role;
+      key += fmt::format("\0{}\0", t.size);
+    }
+    if (auto it = current_cache->entries_.find(key); it != current_cache->entries_.end()) {
+      ++current_cache->hits_;
+      ShapedParagraph cached = it->second;
+      cached.styles = texts;  // the spans of this build
+      return cached;
+    }
+  }
+  const int errors_before = sink.error_count();
+  ShapedParagraph out = shape_uncached(texts, fonts, sink);
+  // A paragraph that had errors is shaped again next time, so that they are reported again.
+  if (current_cache && sink.error_count() == errors_before) current_cache->entries_.emplace(std::move(key), out);
+  return out;
+}
+
+namespace {
+
+ShapedParagraph shape_uncached(const std::vector<StyledText>& texts, const fonts::FontSet& fonts,
+                               DiagnosticSink& sink) {
   ShapedParagraph out;
   out.styles = texts;
   for (const auto& t : texts) out.text += t.text;
@@ -140,5 +176,7 @@ ShapedParagraph shape_paragraph(const std::vector<StyledText>& texts, const font
   hb_buffer_destroy(buffer);
   return out;
 }
+
+}  // namespace
 
 }  // namespace paiban::text

@@ -4,6 +4,7 @@
 // shape_paragraph → itemize (font per code point: role chain, script class,
 // fallback) → shape_segment (HarfBuzz, zh-Hans) → cluster ends
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "base/diagnostic.h"
@@ -35,6 +36,29 @@ struct ShapedParagraph {
   std::string text;                  ///< the whole paragraph, UTF-8
   std::vector<ShapedGlyph> glyphs;   ///< every glyph in reading order
   std::vector<StyledText> styles;    ///< the input, with byte ranges implied by order
+};
+
+/// Shaped paragraphs kept between builds (paiban watch): the same text in
+/// the same roles and sizes shapes the same. Install one for the current
+/// thread with ShapeCache::Scope; shape_paragraph then consults it.
+class ShapeCache {
+ public:
+  /// Makes CACHE the current thread's cache while the scope lives.
+  class Scope {
+   public:
+    explicit Scope(ShapeCache* cache);
+    ~Scope();
+
+   private:
+    ShapeCache* previous_;
+  };
+  size_t size() const { return entries_.size(); }
+  size_t hits() const { return hits_; }
+
+ private:
+  friend ShapedParagraph shape_paragraph(const std::vector<StyledText>&, const fonts::FontSet&, DiagnosticSink&);
+  std::unordered_map<std::string, ShapedParagraph> entries_;
+  size_t hits_ = 0;
 };
 
 /// Whether a code point is set from a role's Latin chain first: Latin
