@@ -2,10 +2,15 @@
 //   build/bench/paiban_bench --benchmark_filter=Compose
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+
 #include "base/text_file.h"
 #include "compose/compose.h"
 #include "doc/document.h"
 #include "layout/layout_spec.h"
+#include "layout/paginate.h"
+#include "layout/prepare.h"
+#include "pdf/writer.h"
 #include "source/parse.h"
 
 namespace paiban {
@@ -29,7 +34,9 @@ const Corpus& corpus() {
     data::DataSet no_data;
     no_data.root.kind = data::Value::Kind::Record;
     no_data.root.record = std::make_shared<data::Record>();
-    auto doc = doc::build_document(*tree, no_data, sink);
+    auto file2 = read_text_file(PAIBAN_SOURCE_DIR "/data/liangzhou-2023/report.md", sink);
+    auto data_set = data::load_data_set(PAIBAN_SOURCE_DIR "/data/liangzhou-2023", tree->front.data, sink);
+    auto doc = doc::build_document(*tree, data_set ? *data_set : no_data, sink);
     for (const auto& b : doc.blocks) {
       if (b.kind != doc::BlockKind::Paragraph) continue;
       std::vector<text::StyledText> p;
@@ -67,6 +74,90 @@ void ComposeReport(benchmark::State& state) {
   state.counters["lines"] = static_cast<double>(lines);
 }
 BENCHMARK(ComposeReport)->Arg(1)->Arg(0)->ArgName("optimal")->Unit(benchmark::kMillisecond);
+
+/// The whole default report up to its pages, once (for the table, subsetting and PDF benchmarks).
+struct Report {
+  std::unique_ptr<fonts::FontSet> fonts;
+  layout::LayoutSpec spec;
+  source::SyntaxTree tree;
+  data::DataSet data;
+  doc::Document document;
+  layout::Pages pages;
+  layout::GlyphSets glyphs;
+};
+
+const Report& report() {
+  static Report* r = [] {
+    auto* r = new Report;
+    DiagnosticSink sink;
+    r->fonts = fonts::load_font_set(PAIBAN_SOURCE_DIR "/fonts", sink);
+    r->spec = *layout::load_layout(PAIBAN_SOURCE_DIR "/layouts/report.yaml", sink);
+    auto file = read_text_file(PAIBAN_SOURCE_DIR "/data/liangzhou-2023/report.md", sink);
+    r->tree = *source::parse_source(*file, sink);
+    r->data = *data::load_data_set(PAIBAN_SOURCE_DIR "/data/liangzhou-2023", r->tree.front.data, sink);
+    r->document = doc::build_document(r->tree, r->data, sink);
+    r->pages = layout::paginate(r->document, r->spec, *r->fonts, sink,
+                                [r](const layout::GlyphSets& g) { r->glyphs = g; });
+    return r;
+  }();
+  return *r;
+}
+
+/// Table 9 (51 rows, merged labels): column widths, cell composition, row heights.
+void TableLayout(benchmark::State& state) {
+  const Report& r = report();
+  const doc::Table* table9 = nullptr;
+  for (const auto& b : r.document.blocks)
+    if (b.table && b.table->label == "表9") table9 = b.table.get();
+  DiagnosticSink sink;
+  for (auto _ : state) benchmark::DoNotOptimize(layout::prepare_table(*table9, r.spec, *r.fonts, sink));
+  state.counters["rows"] = table9->body_rows;
+}
+BENCHMARK(TableLayout)->Unit(benchmark::kMillisecond);
+
+/// Pagination of the whole report (shaping, composing, the page-number loop).
+void Paginate(benchmark::State& state) {
+  const Report& r = report();
+  for (auto _ : state) {
+    DiagnosticSink sink;
+    benchmark::DoNotOptimize(layout::paginate(r.document, r.spec, *r.fonts, sink));
+  }
+  state.counters["pages"] = static_cast<double>(r.pages.pages.size());
+}
+BENCHMARK(Paginate)->Unit(benchmark::kMillisecond);
+
+/// hb-subset of the face with most glyphs (Noto Serif CJK SC: the body text).
+void SubsetLargestFace(benchmark::State& state) {
+  const Report& r = report();
+  auto largest = std::max_element(r.glyphs.begin(), r.glyphs.end(),
+                                  [](const auto& a, const auto& b) { return a.second.size() < b.second.size(); });
+  for (auto _ : state) benchmark::DoNotOptimize(pdf::subset_face(r.fonts->face(largest->first), largest->second));
+  state.counters["glyphs"] = static_cast<double>(largest->second.size());
+}
+BENCHMARK(SubsetLargestFace)->Unit(benchmark::kMillisecond);
+
+/// Every face of the report, subset in parallel (as a build does).
+void SubsetAllFaces(benchmark::State& state) {
+  const Report& r = report();
+  for (auto _ : state) benchmark::DoNotOptimize(pdf::subset_fonts(r.glyphs, *r.fonts));
+  state.counters["faces"] = static_cast<double>(r.glyphs.size());
+}
+BENCHMARK(SubsetAllFaces)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+/// Writing the PDF from its pages, the subsets made beforehand.
+void WritePdf(benchmark::State& state) {
+  const Report& r = report();
+  pdf::PreparedFonts prepared = pdf::subset_fonts(r.glyphs, *r.fonts);
+  pdf::DocumentInfo info{"凉州区中等职业教育质量年度报告（2023年）", "凉州区教育局", "paiban"};
+  size_t bytes = 0;
+  for (auto _ : state) {
+    DiagnosticSink sink;
+    auto pdf = pdf::write_pdf(r.pages, *r.fonts, info, sink, &prepared);
+    bytes = pdf ? pdf->size() : 0;
+  }
+  state.counters["bytes"] = static_cast<double>(bytes);
+}
+BENCHMARK(WritePdf)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 }  // namespace paiban

@@ -2,6 +2,9 @@
 #include "layout/paginate.h"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <cmath>
 #include <functional>
 
@@ -52,8 +55,12 @@ class Paginator {
       : doc_(doc), spec_(spec), fonts_(fonts), sink_(sink) {}
 
   Pages run(const std::function<void(const GlyphSets&)>& on_shaped) {
+    auto t0 = std::chrono::steady_clock::now();
     prepare();
     if (on_shaped) on_shaped(expected_glyphs());
+    auto t1 = std::chrono::steady_clock::now();
+    if (std::getenv("PAIBAN_TIMINGS"))
+      std::fprintf(stderr, "paiban:   shape and compose %.2f ms\n", std::chrono::duration<double, std::milli>(t1 - t0).count());
     std::map<std::string, std::string> previous;
     Pages pages;
     DiagnosticSink pass_sink;
@@ -66,6 +73,9 @@ class Paginator {
       if (now == previous) break;
       previous = std::move(now);
     }
+    if (std::getenv("PAIBAN_TIMINGS"))
+      std::fprintf(stderr, "paiban:   %d page passes %.2f ms\n", pass + 1,
+                   std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t1).count());
     if (pass == spec_.max_passes) {
       std::vector<std::string> moving;
       for (const auto& [id, page] : page_map(pages))

@@ -46,6 +46,9 @@ FontSubset subset_face(const fonts::Face& face, const std::set<unsigned>& gids) 
   hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_NO_HINTING | HB_SUBSET_FLAGS_DESUBROUTINIZE);
   // The PDF viewer positions glyphs from the content stream: layout tables
   // and vertical metrics are dead weight.
+  // No layout closure: the glyphs are already shaped; the PDF needs only
+  // them, not what a substitution could reach from them.
+  hb_set_clear(hb_subset_input_set(input, HB_SUBSET_SETS_LAYOUT_FEATURE_TAG));
   hb_set_t* drop = hb_subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG);
   for (hb_tag_t t : {HB_TAG('G', 'S', 'U', 'B'), HB_TAG('G', 'P', 'O', 'S'), HB_TAG('G', 'D', 'E', 'F'),
                      HB_TAG('B', 'A', 'S', 'E'), HB_TAG('J', 'S', 'T', 'F'), HB_TAG('v', 'h', 'e', 'a'),

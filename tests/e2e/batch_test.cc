@@ -117,3 +117,29 @@ TEST(Batch, ACorrectionInASchoolFileReachesBothReports) {
 
 }  // namespace
 }  // namespace paiban
+
+namespace paiban {
+namespace {
+
+TEST(Watch, RebuildsWhenADataFileChanges) {
+  TempDir dir;
+  fs::path report = dir.path() / "r";
+  fs::copy(testing::source_dir() + "/data/example", report, fs::copy_options::recursive);
+  std::string pdf = (dir.path() / "w.pdf").string(), log = (dir.path() / "watch.log").string();
+  // paiban watch in the background; it stops by itself after one rebuild.
+  run_command("(" + kPaiban + " watch " + report.string() + " -o " + pdf + " --exit-after 1 > " + log +
+              " 2>&1 &) ; for i in $(seq 100); do [ -s " + log + " ] && break; sleep 0.05; done");
+  ASSERT_NE(testing::read_file(log).find(": 7 pages, "), std::string::npos) << testing::read_file(log);
+  EXPECT_NE(run_command("pdftotext " + pdf + " -").out.find("在校生 1503 人"), std::string::npos);
+  // A correction: 1503 students become 1530.
+  std::string data = testing::read_file((report / "data.yaml").string());
+  data.replace(data.find("total_2022: 1503"), 16, "total_2022: 1530");
+  dir.write("r/data.yaml", data);
+  run_command("for i in $(seq 100); do grep -q 'after a change' " + log + " && break; sleep 0.05; done");
+  std::string out = testing::read_file(log);
+  EXPECT_NE(out.find("ms after a change to " + (report / "data.yaml").string()), std::string::npos) << out;
+  EXPECT_NE(run_command("pdftotext " + pdf + " -").out.find("在校生 1530 人"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace paiban
