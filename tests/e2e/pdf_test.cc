@@ -170,3 +170,23 @@ TEST(Pdf, PdfaMetadataIsEscaped) {
 
 }  // namespace
 }  // namespace paiban
+
+namespace paiban {
+namespace {
+
+TEST(PdfGate, PassesAGoodPdfAndCatchesABrokenOne) {
+  testing::TempDir dir;
+  std::string good = (dir.path() / "good.pdf").string();
+  ASSERT_EQ(run_command(kPaiban + " build " + testing::source_dir() + "/data/example -o " + good).exit_code, 0);
+  EXPECT_EQ(testing::pdf_gate(good), "");
+  // Cut in the middle of its objects (kept under another extension, so that
+  // the folder's own gate does not see it).
+  std::string bytes = testing::read_file(good);
+  std::string broken = dir.write("broken.pdf.bin", bytes.substr(0, bytes.size() / 2));
+  std::string problems = testing::pdf_gate(broken);
+  EXPECT_NE(problems.find("qpdf --check"), std::string::npos) << problems;
+  EXPECT_NE(problems.find("ghostscript"), std::string::npos) << problems;
+}
+
+}  // namespace
+}  // namespace paiban

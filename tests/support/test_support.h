@@ -5,7 +5,14 @@
 
 namespace paiban::testing {
 
+/// The PDF gate: problems qpdf, pdffonts (every font embedded, subset, with
+/// ToUnicode), pdfinfo, pdftotext, pdftoppm, mutool and Ghostscript find in
+/// PDF, one per line; empty when it passes.
+std::string pdf_gate(const std::string& pdf);
+
 /// A fresh folder under the system's temporary folder, removed at scope end.
+/// Every PDF left in it passes the PDF gate first (a test failure otherwise):
+/// so the gate sees every PDF the test suite writes.
 class TempDir {
  public:
   TempDir();
