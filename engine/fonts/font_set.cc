@@ -74,7 +74,9 @@ std::optional<FaceId> FontSet::load_face(const std::string& path, unsigned index
   face->hb_font = hb_font_create(face->hb_face);
   hb_face_make_immutable(face->hb_face);
   hb_font_make_immutable(face->hb_font);
-  face->cff = hb_face_reference_table(face->hb_face, HB_TAG('C', 'F', 'F', ' ')) != hb_blob_get_empty();
+  hb_blob_t* cff = hb_face_reference_table(face->hb_face, HB_TAG('C', 'F', 'F', ' '));
+  face->cff = hb_blob_get_length(cff) > 0;
+  hb_blob_destroy(cff);
 
   // Descriptor metrics from FreeType, which reads head/hhea/OS/2/post.
   FT_Face ft_face = nullptr;
