@@ -116,6 +116,15 @@ std::optional<Inputs> read_inputs(const BuildOptions& options, DiagnosticSink& s
   data::DataSet data_set;
   data_set.root.kind = data::Value::Kind::Record;
   data_set.root.record = std::make_shared<data::Record>();
+  // Data files stay inside the report folder (hostile input: no reading of
+  // files elsewhere); reported at their place in the front matter.
+  for (size_t i = 0; i < tree->front.data.size(); ++i) {
+    fs::path p = fs::path(tree->front.data[i]).lexically_normal();
+    if (p.is_absolute() || p.empty() || *p.begin() == "..")
+      sink.error(tree->front.data_spans[i], fmt::format("data file \"{}\" is outside the report folder", tree->front.data[i]),
+                 {"data files are named relative to the report folder, e.g. data.yaml or tables/majors.csv"});
+  }
+  if (sink.has_errors()) return std::nullopt;
   if (load_data && !tree->front.data.empty()) {
     auto loaded = data::load_data_set(options.report_dir, tree->front.data, sink);
     if (!loaded || sink.has_errors()) return std::nullopt;

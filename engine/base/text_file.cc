@@ -87,6 +87,14 @@ std::optional<TextFile> read_text_file(const std::string& path, DiagnosticSink& 
     sink.error({path, 1, 1}, fmt::format("cannot read file: {}", std::strerror(errno)));
     return std::nullopt;
   }
+  // Hostile input: a source or data file this large is not a report's.
+  constexpr std::streamoff kMaxBytes = 64 << 20;
+  in.seekg(0, std::ios::end);
+  if (in.tellg() > kMaxBytes) {
+    sink.error({path, 1, 1}, fmt::format("the file is larger than {} MB", kMaxBytes >> 20));
+    return std::nullopt;
+  }
+  in.seekg(0);
   std::ostringstream buffer;
   buffer << in.rdbuf();
   std::string bytes = std::move(buffer).str();

@@ -1,6 +1,10 @@
 // paiban: the command-line tool. The only code that prints.
 // Exit codes: 0 success, 1 the input has errors, 2 usage error, 70 internal error.
+#include <sys/resource.h>
 #include <unistd.h>
+
+#include <csignal>
+#include <new>
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -19,6 +23,29 @@ constexpr int kExitInput = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitInternal = 70;
 
+/// --max-seconds: a build that runs longer is stopped with an error (hostile
+/// input must not hang a batch server). The atomic write means no partial
+/// PDF is left in place of the previous one.
+void on_time_limit(int) {
+  static const char message[] = "paiban: error: the build took longer than the time limit (--max-seconds)\n";
+  (void)!write(STDERR_FILENO, message, sizeof message - 1);
+  _exit(1);
+}
+
+void set_limits(int max_seconds, int max_memory_mb) {
+  if (max_seconds > 0) {
+    std::signal(SIGALRM, on_time_limit);
+    alarm(static_cast<unsigned>(max_seconds));
+  }
+#if !defined(__SANITIZE_ADDRESS__)
+  // (AddressSanitizer reserves terabytes of address space: no limit under it.)
+  if (max_memory_mb > 0) {
+    rlimit limit{static_cast<rlim_t>(max_memory_mb) << 20, static_cast<rlim_t>(max_memory_mb) << 20};
+    setrlimit(RLIMIT_AS, &limit);
+  }
+#endif
+}
+
 int report(const paiban::DiagnosticSink& sink) {
   std::fputs(sink.format_all().c_str(), stderr);
   return sink.has_errors() ? kExitInput : 0;
@@ -28,6 +55,9 @@ int run(int argc, char** argv) {
   CLI::App app{"paiban: typesets Chinese reports from Markdown and data into print-ready PDF", "paiban"};
   app.set_version_flag("--version", std::string("paiban ") + paiban::kVersion);
   app.require_subcommand(1);
+  int max_seconds = 600, max_memory_mb = 4096;
+  app.add_option("--max-seconds", max_seconds, "stop a build that runs longer (default 600; 0: no limit)");
+  app.add_option("--max-memory-mb", max_memory_mb, "memory a build may use (default 4096; 0: no limit)");
 
   paiban::BuildOptions build_options;
   auto* build = app.add_subcommand("build", "render the report in DIR to PDF");
@@ -76,6 +106,7 @@ int run(int argc, char** argv) {
 
   paiban::DiagnosticSink sink;
   sink.set_warnings_as_errors(strict);
+  if (!*watch) set_limits(max_seconds, max_memory_mb);
   // Reproducible builds: a creation date only when SOURCE_DATE_EPOCH gives one.
   if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch && *epoch) {
     char* end = nullptr;
@@ -173,6 +204,9 @@ int run(int argc, char** argv) {
 int main(int argc, char** argv) {
   try {
     return run(argc, argv);
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "paiban: error: out of memory: the build needs more than the memory limit (--max-memory-mb)\n");
+    return kExitInput;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "paiban: internal error: %s\n", e.what());
     return kExitInternal;

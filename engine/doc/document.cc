@@ -314,7 +314,15 @@ class Builder {
                   {"name a CSV table or a YAML list of records"});
       list.reset();
     }
-    if (list) fill_body(b, *list, specs, total, *table);
+    // Hostile input: limits that keep a table's layout bounded.
+    constexpr size_t kMaxRows = 100000, kMaxColumns = 64;
+    if (list && list->list->size() > kMaxRows) {
+      sink_.error(rows_span, fmt::format("table: {} rows, more than the {} a table may have", list->list->size(), kMaxRows));
+      list.reset();
+    }
+    if (specs.size() > kMaxColumns)
+      sink_.error(b.span, fmt::format("table: {} columns, more than the {} a table may have", specs.size(), kMaxColumns));
+    if (list && specs.size() <= kMaxColumns) fill_body(b, *list, specs, total, *table);
     if (sink_.error_count() > errors) return;
 
     table->number = ++table_count_;

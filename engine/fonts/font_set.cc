@@ -206,6 +206,12 @@ std::unique_ptr<FontSet> load_font_set(const std::string& fonts_dir, DiagnosticS
         std::optional<std::pair<std::string, unsigned>> where;
         if (is_font_file(request)) {
           std::string name = request.substr(0, request.find('#'));
+          std::filesystem::path normal = std::filesystem::path(name).lexically_normal();
+          if (normal.is_absolute() || normal.empty() || *normal.begin() == "..") {
+            sink.error(span, fmt::format("font file \"{}\" is outside the fonts folder", name),
+                       {"copy the font file into fonts/ and name it by its file name"});
+            continue;
+          }
           unsigned index = request.find('#') == std::string::npos ? 0 : std::stoul(request.substr(request.find('#') + 1));
           std::string file_path = (std::filesystem::path(fonts_dir) / name).string();
           if (!std::filesystem::exists(file_path)) {

@@ -110,6 +110,7 @@ struct LayoutSpec {
   CoverStyle cover;
   bool cover_page = true;           ///< a cover page from the front matter (title, issuer, date)
   int max_passes = 5;               ///< layout passes until page numbers settle
+  int max_pages = 10000;            ///< hostile input: a document longer than this is an error
 
   double type_width() const { return page_width - margin_left - margin_right; }
   double type_height() const { return page_height - margin_top - margin_bottom; }

@@ -33,6 +33,9 @@ namespace {
 
 constexpr double kEpsilon = 1e-6;
 
+/// Thrown inside the paginator only: the document passed the page limit.
+struct TooManyPages {};
+
 /// A block with everything that does not depend on page numbers done.
 struct PreparedBlock {
   const doc::Block* block = nullptr;
@@ -287,6 +290,7 @@ class Paginator {
   /// Starts a new page. OVERFLOW: the previous page ended because the next
   /// thing did not fit (so it is full and its bottom is justified).
   void new_page(bool overflow) {
+    if (static_cast<int>(pages_.pages.size()) >= spec_.max_pages) throw TooManyPages{};
     if (!pages_.pages.empty()) {
       bottoms_.push_back(cursor_);
       full_.push_back(overflow && !inside_box_);
@@ -832,7 +836,14 @@ class Paginator {
 Pages paginate(const doc::Document& doc, const LayoutSpec& spec, const fonts::FontSet& fonts, DiagnosticSink& sink,
                const std::function<void(const GlyphSets&)>& on_shaped) {
   Paginator p(doc, spec, fonts, sink);
-  return p.run(on_shaped);
+  try {
+    return p.run(on_shaped);
+  } catch (const TooManyPages&) {
+    sink.error({doc.blocks.empty() ? "" : doc.blocks.front().span.path, 0, 0},
+               fmt::format("the document runs to more than {} pages", spec.max_pages),
+               {"a table or text this long is more than one report: split it"});
+    return Pages{};
+  }
 }
 
 }  // namespace paiban::layout

@@ -220,7 +220,18 @@ class Converter {
         collect_inlines(node, node, InlineStyle::Regular, b.runs);
         apply_attributes(b);
         return b;
-      case CMARK_NODE_LIST:
+      case CMARK_NODE_LIST: {
+        // Hostile input: a list nested thousands deep would exhaust the stack.
+        if (list_depth_ >= kMaxListDepth) {
+          sink_.error(b.span, fmt::format("lists nested more than {} deep", kMaxListDepth),
+                      {"a report's lists need two or three levels"});
+          return std::nullopt;
+        }
+        struct Depth {
+          int& d;
+          explicit Depth(int& depth) : d(++depth) {}
+          ~Depth() { --d; }
+        } depth(list_depth_);
         b.kind = BlockKind::List;
         b.ordered = cmark_node_get_list_type(node) == CMARK_ORDERED_LIST;
         b.start = cmark_node_get_list_start(node);
@@ -233,6 +244,7 @@ class Converter {
           b.children.push_back(std::move(li));
         }
         return b;
+      }
       case CMARK_NODE_CODE_BLOCK:
         return convert_directive(node, b);
       default:
@@ -442,9 +454,11 @@ class Converter {
     std::erase_if(runs, [](const InlineRun& r) { return r.text.empty(); });
   }
 
+  static constexpr int kMaxListDepth = 16;
   const TextFile& file_;
   int line_offset_;
   DiagnosticSink& sink_;
+  int list_depth_ = 0;
 };
 
 }  // namespace

@@ -1,0 +1,105 @@
+// Hostile input: limits, and no reading outside the report's folder.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+
+#include "support/test_support.h"
+
+namespace paiban {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::run_command;
+using testing::TempDir;
+
+const std::string kPaiban = PAIBAN_BINARY;
+
+struct BuildRun {
+  testing::CommandResult result;
+  std::string report;
+};
+
+BuildRun build(TempDir& dir, const std::map<std::string, std::string>& files, const std::string& env = "") {
+  for (const auto& [name, content] : files) dir.write("r/" + name, content);
+  BuildRun r;
+  r.report = (dir.path() / "r").string();
+  r.result = run_command(env + kPaiban + " build " + r.report + " -o " + (dir.path() / "r.pdf").string());
+  return r;
+}
+
+TEST(Hostile, ListsNestedTooDeep) {
+  std::string md = "---\ntitle: t\n---\n\n";
+  for (int i = 0; i < 20; ++i) md += std::string(2 * i, ' ') + "- 项\n";
+  TempDir dir;
+  BuildRun r = build(dir, {{"report.md", md}});
+  EXPECT_EQ(r.result.exit_code, 1);
+  EXPECT_EQ(r.result.err, r.report + "/report.md:21:33: error: lists nested more than 16 deep\n"
+                                     "  hint: a report's lists need two or three levels\n");
+  EXPECT_FALSE(fs::exists(dir.path() / "r.pdf"));
+}
+
+TEST(Hostile, TableWithTooManyRows) {
+  std::string csv = "a\n";
+  for (int i = 0; i <= 100000; ++i) csv += "1\n";
+  TempDir dir;
+  BuildRun r = build(dir, {{"report.md", "---\ntitle: t\ndata: [d.yaml]\n---\n\n```table\ncaption: 大表\nrows: t\ncolumns: [a]\n```\n"},
+                      {"d.yaml", "t: {csv: t.csv}\n"},
+                      {"t.csv", csv}});
+  EXPECT_EQ(r.result.exit_code, 1);
+  EXPECT_EQ(r.result.err, r.report + "/report.md:8:7: error: table: 100001 rows, more than the 100000 a table may have\n");
+}
+
+TEST(Hostile, DataFilesOutsideTheReportFolder) {
+  for (const char* path : {"../secret.yaml", "/etc/passwd", "tables/../../secret.yaml"}) {
+    TempDir dir;
+    dir.write("secret.yaml", "x: 1\n");
+    BuildRun r = build(dir, {{"report.md", std::string("---\ntitle: t\ndata: [\"") + path + "\"]\n---\n\n正文。\n"}});
+    EXPECT_EQ(r.result.exit_code, 1) << path;
+    EXPECT_EQ(r.result.err, r.report + "/report.md:3:8: error: data file \"" + path +
+                                "\" is outside the report folder\n"
+                                "  hint: data files are named relative to the report folder, e.g. data.yaml or "
+                                "tables/majors.csv\n")
+        << path;
+  }
+  // … and a CSV a data file names.
+  TempDir dir;
+  BuildRun r = build(dir, {{"report.md", "---\ntitle: t\ndata: [d.yaml]\n---\n\n正文。\n"}, {"d.yaml", "t: {csv: ../t.csv}\n"}});
+  EXPECT_EQ(r.result.exit_code, 1);
+  EXPECT_NE(r.result.err.find("d.yaml:1:10: error: path \"../t.csv\" leaves the report folder"), std::string::npos)
+      << r.result.err;
+}
+
+TEST(Hostile, FontFilesOutsideTheFontsFolder) {
+  TempDir dir;
+  std::string root = (dir.path() / "root").string();
+  fs::create_directories(root + "/layouts");
+  fs::copy_file(testing::source_dir() + "/layouts/report.yaml", root + "/layouts/report.yaml");
+  dir.write("root/fonts/fonts.yaml", "roles:\n  song:\n    cjk: [\"../../etc/evil.ttf\"]\n");
+  BuildRun r = build(dir, {{"report.md", "---\ntitle: t\n---\n\n正文。\n"}}, "PAIBAN_HOME=" + root + " ");
+  EXPECT_EQ(r.result.exit_code, 1);
+  EXPECT_NE(r.result.err.find("fonts.yaml:3:11: error: font file \"../../etc/evil.ttf\" is outside the fonts folder"),
+            std::string::npos)
+      << r.result.err;
+}
+
+TEST(Hostile, AFileTooLargeToBeAReport) {
+  TempDir dir;
+  std::string report = dir.write("r/report.md", "---\ntitle: t\n---\n\n");
+  fs::resize_file(report, (64 << 20) + 1);
+  auto r = run_command(kPaiban + " check " + (dir.path() / "r").string());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, report + ":1:1: error: the file is larger than 64 MB\n");
+}
+
+TEST(Hostile, MemoryLimitGivesAnErrorNotACrash) {
+  TempDir dir;
+  auto r = run_command(kPaiban + " --max-memory-mb 60 build " + testing::source_dir() + "/data/liangzhou-2023 -o " +
+                       (dir.path() / "r.pdf").string());
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find(": error: "), std::string::npos);
+  EXPECT_FALSE(fs::exists(dir.path() / "r.pdf"));
+}
+
+}  // namespace
+}  // namespace paiban
