@@ -150,16 +150,38 @@ class Paginator {
           const HeadingStyle& h = spec_.headings[std::clamp(b.level, 1, 4) - 1];
           std::vector<text::StyledText> t;
           // Decimal numbers are followed by a space; 一、 and （一） are not (clreq).
+          std::string number;
           if (!b.counters.empty())
-            t.push_back({heading_label(b) + (spec_.heading_numbering == HeadingNumbering::Decimal ? " " : ""),
-                         h.text.role, h.text.size, b.span});
+            number = heading_label(b) + (spec_.heading_numbering == HeadingNumbering::Decimal ? " " : "");
+          if (!number.empty()) t.push_back({number, h.text.role, h.text.size, b.span});
           for (auto& s : styled(b.runs, h.text.role, h.text.role, h.text.role, h.text.size)) t.push_back(s);
           bool centered = b.level == 1 && b.number.empty();
           double cell = spec_.grid_pitch > 0 ? spec_.grid_pitch : spec_.body.size;
           double line_height = spec_.grid_lines > 0 ? spec_.body.line_height : h.text.line_height;
-          p.texts.push_back(compose_text(t, fonts_, settings_for(h.text.size), spec_.type_width(), h.indent_em * cell,
-                                         line_height, h.text.size, compose::Justify::No,
-                                         centered ? doc::Align::Center : doc::Align::Left, sink_));
+          double indent = h.indent_em * cell;
+          // A heading that runs over lines hangs at the width of its number:
+          // where the composer sets the title's first character.
+          double hang = 0;
+          if (!number.empty() && !centered) {
+            DiagnosticSink quiet;
+            TextBlock probe = compose_text(t, fonts_, settings_for(h.text.size), 1e6, 0, line_height, h.text.size,
+                                           compose::Justify::No, doc::Align::Left, quiet);
+            const auto& line = probe.lines.front();
+            for (size_t g = line.glyph_begin; g < line.glyph_end; ++g)
+              if (probe.shaped.glyphs[g].cluster >= number.size()) {
+                hang = line.x[g - line.glyph_begin];
+                break;
+              }
+          }
+          TextBlock tb = compose_text(t, fonts_, settings_for(h.text.size), spec_.type_width() - indent - hang, -hang,
+                                      line_height, h.text.size, compose::Justify::No,
+                                      centered ? doc::Align::Center : doc::Align::Left, sink_);
+          tb.left = indent + hang;
+          if (centered) {  // a centred heading uses the whole measure
+            tb = compose_text(t, fonts_, settings_for(h.text.size), spec_.type_width(), 0, line_height, h.text.size,
+                              compose::Justify::No, doc::Align::Center, sink_);
+          }
+          p.texts.push_back(std::move(tb));
           p.space_before = h.space_before;
           p.space_after = h.space_after;
           break;

@@ -185,6 +185,47 @@ TEST(ContentsFlow, EntriesCarryThePageOfTheirTargetAndLinkToIt) {
   EXPECT_EQ(dotted, 4u);
 }
 
+TEST(HeadingFlow, AMultiLineHeadingHangsAtItsNumbersWidth) {
+  std::string title;
+  for (int i = 0; i < 30; ++i) title += "很长";
+  Laid l = lay_out({{"report.md", "---\ntitle: 报告\n---\n\n# 章\n\n## " + title + "\n\n正文。\n"}});
+  const Page& page = l.pages.pages[1];
+  // The runs of the 14 pt heading: "1.1 " then its title over two lines.
+  std::vector<const GlyphRun*> heading;
+  for (const auto& r : page.runs)
+    if (r.size == 14) heading.push_back(&r);
+  ASSERT_GE(heading.size(), 3u);
+  const GlyphRun* number = heading[0];
+  EXPECT_EQ(number->glyphs[0].text, "1");
+  double number_width = 0;
+  for (const auto& g : number->glyphs) number_width += g.advance;
+  // The second line starts where the title's first character started.
+  const GlyphRun* first_title = heading[1];
+  const GlyphRun* second_line = heading.back();
+  EXPECT_LT(second_line->y, first_title->y);
+  EXPECT_NEAR(first_title->x, spec().margin_left + number_width, 0.01);
+  EXPECT_NEAR(second_line->x, first_title->x, 0.01);
+}
+
+TEST(ContentsFlow, ListTightensRatherThanSpillAFewLines) {
+  // 28 chapters: at 24 pt the 目录 holds 26 entries under its title, so 2
+  // would spill onto a page of their own; under 10% tighter, all 28 fit.
+  std::string body = "# 前言 {.unnumbered}\n\n序。\n\n```contents\nlists: [toc]\n```\n\n";
+  for (int c = 1; c <= 27; ++c) body += fmt::format("# 第{}章\n\n正文。\n\n", c);
+  Laid l = lay_out({{"report.md", "---\ntitle: 报告\n---\n\n" + body}});
+  const auto& pages = l.pages.pages;
+  // Cover, 前言 (I), 目录 (II) — one page — then the body from 1.
+  EXPECT_EQ(pages[3].style, NumberStyle::Arabic);
+  EXPECT_EQ(pages[3].number, 1);
+  EXPECT_EQ(pages[2].links.size(), 28u);
+  // The entries are closer than 24 pt, but no closer than 90% of it.
+  std::vector<double> ys;
+  for (const auto& link : pages[2].links) ys.push_back(link.y1);
+  double pitch = ys[0] - ys[1];
+  EXPECT_LT(pitch, 24.0);
+  EXPECT_GE(pitch, 0.9 * 24.0);
+}
+
 TEST(PageFlow, NoWidowsNorOrphans) {
   // 28 one-line paragraphs, then a 4-line paragraph: 2 lines fit; they go,
   // and 2 follow (never 1 + 3, nor 3 + 1).
