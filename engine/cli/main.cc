@@ -178,8 +178,8 @@ int run(int argc, char** argv) {
     auto set = paiban::fonts::load_font_set(root + "/fonts", sink);
     if (set)
       for (const auto& r : set->resolutions())
-        std::printf("%s\t%s\t%s\t%s#%u%s\n", r.role.c_str(), r.chain.c_str(), r.request.c_str(), r.path.c_str(), r.index,
-                    r.synthetic_bold ? "\tsynthetic bold" : "");
+        std::printf("%s\t%s\t%s\t%s#%u%s%s\n", r.role.c_str(), r.chain.c_str(), r.request.c_str(), r.path.c_str(), r.index,
+                    r.synthetic_bold ? "\tsynthetic bold" : "", r.synthetic_oblique ? "\tsynthetic oblique" : "");
     if (!fonts_options.report_dir.empty()) {
       int missing = 0;
       for (const auto& m : paiban::font_coverage(fonts_options, sink)) {

@@ -27,7 +27,7 @@ FontSet::FontSet() { FT_Init_FreeType(&ft_); }
 
 FontSet::~FontSet() {
   for (auto& f : faces_) {
-    if (f->synthetic_bold) continue;  // shares its base's HarfBuzz objects
+    if (f->synthetic_bold || f->synthetic_oblique) continue;  // shares its base's HarfBuzz objects
     hb_font_destroy(f->hb_font);
     hb_face_destroy(f->hb_face);
   }
@@ -47,15 +47,17 @@ std::vector<std::string> FontSet::role_names() const {
 }
 
 std::optional<FaceId> FontSet::load_face(const std::string& path, unsigned index,
-                                         const std::string& family, bool synthetic_bold) {
+                                         const std::string& family, bool synthetic_bold, bool synthetic_oblique) {
   for (size_t i = 0; i < faces_.size(); ++i)
-    if (faces_[i]->path == path && faces_[i]->index == index && faces_[i]->synthetic_bold == synthetic_bold)
+    if (faces_[i]->path == path && faces_[i]->index == index && faces_[i]->synthetic_bold == synthetic_bold &&
+        faces_[i]->synthetic_oblique == synthetic_oblique)
       return static_cast<FaceId>(i);
-  if (synthetic_bold) {
-    auto base = load_face(path, index, family, false);
+  if (synthetic_bold || synthetic_oblique) {
+    auto base = load_face(path, index, family, false, false);
     if (!base) return std::nullopt;
     auto face = std::make_unique<Face>(*faces_[*base]);
-    face->synthetic_bold = true;
+    face->synthetic_bold = synthetic_bold;
+    face->synthetic_oblique = synthetic_oblique;
     face->base = *base;
     faces_.push_back(std::move(face));
     return static_cast<FaceId>(faces_.size() - 1);
@@ -202,7 +204,7 @@ std::unique_ptr<FontSet> load_font_set(const std::string& fonts_dir, DiagnosticS
       for (const auto& item : chain.second) {
         std::string request = item.Scalar();
         Span span = yaml_span(path, item.Mark());
-        bool synthetic = false;
+        bool synthetic = false, oblique = false;
         std::optional<std::pair<std::string, unsigned>> where;
         if (is_font_file(request)) {
           std::string name = request.substr(0, request.find('#'));
@@ -222,11 +224,26 @@ std::unique_ptr<FontSet> load_font_set(const std::string& fonts_dir, DiagnosticS
           where = std::make_pair(file_path, index);
         } else {
           where = find_installed_font(request);
-          // A family without a bold face: its regular face, emboldened.
+          // A family without a bold (or italic) face: its regular face,
+          // emboldened (or slanted).
           size_t style_at = request.find(":style=");
-          if (!where && style_at != std::string::npos && request.find("Bold", style_at) != std::string::npos) {
-            where = find_installed_font(request.substr(0, style_at));
-            if (where) synthetic = true;
+          if (!where && style_at != std::string::npos) {
+            std::string style = request.substr(style_at);
+            bool bold = style.find("Bold") != std::string::npos;
+            bool slant = style.find("Italic") != std::string::npos || style.find("Oblique") != std::string::npos;
+            if (bold || slant) {
+              // Try the family's bold face before emboldening a slanted request.
+              if (bold && slant) where = find_installed_font(request.substr(0, style_at) + ":style=Bold");
+              if (where) {
+                oblique = true;
+              } else {
+                where = find_installed_font(request.substr(0, style_at));
+                if (where) {
+                  synthetic = bold;
+                  oblique = slant;
+                }
+              }
+            }
           }
           if (!where) {
             sink.error(span, fmt::format("font \"{}\" is not installed", request),
@@ -235,13 +252,13 @@ std::unique_ptr<FontSet> load_font_set(const std::string& fonts_dir, DiagnosticS
             continue;
           }
         }
-        auto id = set->load_face(where->first, where->second, request, synthetic);
+        auto id = set->load_face(where->first, where->second, request, synthetic, oblique);
         if (!id) {
           sink.error(span, fmt::format("cannot load font \"{}\" from {} (face {})", request, where->first, where->second));
           continue;
         }
         target->push_back(*id);
-        set->add_resolution({role.name, chain_name, request, where->first, where->second, synthetic, *id});
+        set->add_resolution({role.name, chain_name, request, where->first, where->second, synthetic, oblique, *id});
       }
     }
     if (role.cjk.empty() && role.latin.empty() && !sink.has_errors())

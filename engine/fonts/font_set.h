@@ -47,6 +47,9 @@ struct Face {
   /// Drawn emboldened (fill plus stroke, like ctex's AutoFakeBold) because
   /// the family has no bold face; shares its outlines with `base`.
   bool synthetic_bold = false;
+  /// Drawn slanted 12° (a skewed text matrix) because the family has no
+  /// italic or oblique face.
+  bool synthetic_oblique = false;
   /// The face whose font program this one uses (itself unless synthetic).
   int base = -1;
 
@@ -70,6 +73,7 @@ struct Resolution {
   std::string role, chain, request, path;
   unsigned index = 0;
   bool synthetic_bold = false;
+  bool synthetic_oblique = false;
   FaceId face = 0;
 };
 
@@ -88,7 +92,7 @@ class FontSet {
 
   /// Loads (once) the face at PATH/INDEX; nullopt if it cannot be read.
   std::optional<FaceId> load_face(const std::string& path, unsigned index, const std::string& family,
-                                  bool synthetic_bold = false);
+                                  bool synthetic_bold = false, bool synthetic_oblique = false);
   void add_role(Role role) { roles_[role.name] = std::move(role); }
   void add_resolution(Resolution r) { resolutions_.push_back(std::move(r)); }
 

@@ -439,8 +439,9 @@ class Writer {
     for (const auto& run : page.runs) {
       const fonts::Face& face = fonts_.face(run.face);
       const FontUsage& usage = usage_.at(face.base);
-      content += fmt::format("BT\n/{} {} Tf\n1 0 0 1 {} {} Tm\n", usage.resource_name, num(run.size), num(run.x),
-                             num(run.y));
+      // Synthetic oblique: a text matrix skewed by 12° (tan 12° = 0.2126).
+      content += fmt::format("BT\n/{} {} Tf\n1 0 {} 1 {} {} Tm\n", usage.resource_name, num(run.size),
+                             face.synthetic_oblique ? "0.2126" : "0", num(run.x), num(run.y));
       // Synthetic bold: fill and stroke the outlines (text render mode 2).
       if (face.synthetic_bold) content += fmt::format("2 Tr {} w\n", num(run.size * 0.03));
       content += "[";

@@ -336,3 +336,31 @@ TEST(Cli, SyntheticBoldIsFillPlusStrokeOfTheRegularFace) {
 
 }  // namespace
 }  // namespace paiban
+
+namespace paiban {
+namespace {
+
+TEST(Cli, SyntheticObliqueIsASkewedTextMatrix) {
+  TempDir dir;
+  std::string root = (dir.path() / "root").string();
+  fs::create_directories(root + "/layouts");
+  fs::copy_file(testing::source_dir() + "/layouts/report.yaml", root + "/layouts/report.yaml");
+  std::string fonts = testing::read_file(testing::source_dir() + "/fonts/fonts.yaml");
+  // 宋 in UKai slanted: UKai has no italic face.
+  fonts.replace(fonts.find("cjk: [\"Noto Serif CJK SC:style=Regular\"]"), 39, "cjk: [\"AR PL UKai CN:style=Italic\"]");
+  dir.write("root/fonts/fonts.yaml", fonts);
+  auto listed = run_command("PAIBAN_HOME=" + root + " " + kPaiban + " fonts");
+  EXPECT_NE(listed.out.find("song\tcjk\tAR PL UKai CN:style=Italic\t/usr/share/fonts/truetype/arphic/ukai.ttc#0\t"
+                            "synthetic oblique\n"),
+            std::string::npos) << listed.out;
+  dir.write("r/report.md", "---\ntitle: 报告\n---\n\n斜体的楷书。\n");
+  std::string pdf = (dir.path() / "o.pdf").string();
+  auto r = run_command("PAIBAN_HOME=" + root + " " + kPaiban + " build " + (dir.path() / "r").string() + " -o " + pdf);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto content = run_command("qpdf --qdf --object-streams=disable " + pdf + " - | grep -a -c '^1 0 0.2126 1 '");
+  EXPECT_NE(content.out, "0\n");
+  EXPECT_NE(run_command("pdftotext -f 2 " + pdf + " -").out.find("斜体的楷书。"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace paiban
