@@ -347,7 +347,8 @@ TEST(Cli, SyntheticObliqueIsASkewedTextMatrix) {
   fs::copy_file(testing::source_dir() + "/layouts/report.yaml", root + "/layouts/report.yaml");
   std::string fonts = testing::read_file(testing::source_dir() + "/fonts/fonts.yaml");
   // 宋 in UKai slanted: UKai has no italic face.
-  fonts.replace(fonts.find("cjk: [\"Noto Serif CJK SC:style=Regular\"]"), 39, "cjk: [\"AR PL UKai CN:style=Italic\"]");
+  const std::string regular = "cjk: [\"Noto Serif CJK SC:style=Regular\"]";
+  fonts.replace(fonts.find(regular), regular.size(), "cjk: [\"AR PL UKai CN:style=Italic\"]");
   dir.write("root/fonts/fonts.yaml", fonts);
   auto listed = run_command("PAIBAN_HOME=" + root + " " + kPaiban + " fonts");
   EXPECT_NE(listed.out.find("song\tcjk\tAR PL UKai CN:style=Italic\t/usr/share/fonts/truetype/arphic/ukai.ttc#0\t"
