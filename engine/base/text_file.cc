@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -79,6 +80,26 @@ void append_utf8(std::string& out, char32_t cp) {
   UBool error = false;
   U8_APPEND(buf, len, 4, static_cast<UChar32>(cp), error);
   if (!error) out.append(reinterpret_cast<char*>(buf), len);
+}
+
+int edit_distance(std::string_view a, std::string_view b) {
+  auto code_points = [](std::string_view s) {
+    std::vector<char32_t> out;
+    for (size_t i = 0; i < s.size();) out.push_back(next_code_point(s, i));
+    return out;
+  };
+  std::vector<char32_t> x = code_points(a), y = code_points(b);
+  std::vector<int> previous(y.size() + 1), current(y.size() + 1);
+  for (size_t j = 0; j <= y.size(); ++j) previous[j] = static_cast<int>(j);
+  for (size_t i = 1; i <= x.size(); ++i) {
+    current[0] = static_cast<int>(i);
+    for (size_t j = 1; j <= y.size(); ++j) {
+      int substitution = previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1);
+      current[j] = std::min({previous[j] + 1, current[j - 1] + 1, substitution});
+    }
+    std::swap(previous, current);
+  }
+  return previous[y.size()];
 }
 
 std::optional<TextFile> read_text_file(const std::string& path, DiagnosticSink& sink) {

@@ -45,6 +45,10 @@ std::optional<size_t> find_invalid_utf8(std::string_view bytes);
 /// the temporary file removed; returns an error message, or "" on success.
 std::string write_file_atomically(const std::string& path, std::string_view bytes);
 
+/// Levenshtein distance between A and B counted in code points (for
+/// "did you mean" hints).
+int edit_distance(std::string_view a, std::string_view b);
+
 /// Decodes one code point at I (advancing I); U+FFFD for an ill-formed one.
 char32_t next_code_point(std::string_view text, size_t& i);
 /// Appends the UTF-8 form of CP.

@@ -81,21 +81,6 @@ std::string describe_value(const Value& v, bool from_data) {
   return out;
 }
 
-int edit_distance(std::string_view a, std::string_view b) {
-  std::vector<char32_t> x = code_points(a), y = code_points(b);
-  std::vector<int> previous(y.size() + 1), current(y.size() + 1);
-  for (size_t j = 0; j <= y.size(); ++j) previous[j] = static_cast<int>(j);
-  for (size_t i = 1; i <= x.size(); ++i) {
-    current[0] = static_cast<int>(i);
-    for (size_t j = 1; j <= y.size(); ++j) {
-      int substitution = previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1);
-      current[j] = std::min({previous[j] + 1, current[j - 1] + 1, substitution});
-    }
-    std::swap(previous, current);
-  }
-  return previous[y.size()];
-}
-
 std::optional<std::string> closest_key(const std::string& wanted, const std::vector<std::string>& keys) {
   std::optional<std::string> best;
   int best_distance = 3;  // suggest only within 2 edits: further off is a different word

@@ -52,8 +52,7 @@ std::string describe_kind(const Value& v);
 /// describe_kind plus " (path:line:col)" when the value was read from a file.
 std::string describe_value(const Value& v, bool from_data);
 
-/// Levenshtein distance between A and B counted in code points.
-int edit_distance(std::string_view a, std::string_view b);
+using paiban::edit_distance;  // base/text_file.h
 
 /// The key of KEYS closest to WANTED within edit distance 2 and not wholly
 /// different (distance below the longer length), if any (ties: the first in

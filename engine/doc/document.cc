@@ -17,20 +17,6 @@
 namespace paiban::doc {
 namespace {
 
-size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t prev = row[0]++;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t cur = std::min({row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] != b[j - 1])});
-      prev = row[j];
-      row[j] = cur;
-    }
-  }
-  return row[b.size()];
-}
-
 /// A column of a table spec.
 struct ColumnSpec {
   std::string value;  ///< expression, evaluated with the row's fields in scope

@@ -7,44 +7,15 @@
 
 #include "base/text_file.h"
 #include "compose/punctuation.h"
+#include "bbox_lines.h"
 #include "support/test_support.h"
 
 namespace paiban {
 namespace {
 
-struct Word {
-  double x0, y0, x1, y1;
-  std::string text;
-};
-struct TextLine {
-  int page;
-  double x0, y0, x1, y1;
-  std::vector<Word> words;
-  std::string text() const {
-    std::string s;
-    for (const auto& w : words) s += w.text;
-    return s;
-  }
-};
-
-std::vector<TextLine> read_lines(const std::string& pdf) {
-  auto r = testing::run_command("pdftotext -bbox-layout " + pdf + " -");
-  std::vector<TextLine> lines;
-  std::istringstream in(r.out);
-  std::string l;
-  int page = 0;
-  const std::regex box(R"re(xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)\">(.*?)(</word>)?$)re");
-  std::smatch m;
-  while (std::getline(in, l)) {
-    if (l.find("<page ") != std::string::npos) ++page;
-    bool is_line = l.find("<line ") != std::string::npos, is_word = l.find("<word ") != std::string::npos;
-    if (!(is_line || is_word) || !std::regex_search(l, m, box)) continue;
-    double x0 = std::stod(m[1]), y0 = std::stod(m[2]), x1 = std::stod(m[3]), y1 = std::stod(m[4]);
-    if (is_line) lines.push_back({page, x0, y0, x1, y1, {}});
-    else lines.back().words.push_back({x0, y0, x1, y1, m[5]});
-  }
-  return lines;
-}
+using TextLine = testing::BoxLine;
+using Word = testing::BoxWord;
+inline std::vector<TextLine> read_lines(const std::string& pdf) { return testing::read_box_lines(pdf); }
 
 char32_t first_char(const std::string& s) {
   size_t i = 0;

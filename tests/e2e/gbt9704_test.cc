@@ -9,38 +9,14 @@
 
 #include "base/text_file.h"
 #include "compose/punctuation.h"
+#include "bbox_lines.h"
 #include "support/test_support.h"
 
 namespace paiban {
 namespace {
 
-struct Word {
-  double x0, y0, x1, y1;
-  std::string text;
-};
-struct Line {
-  int page;
-  double x0, y0, x1, y1;
-  std::vector<Word> words;
-};
-
-std::vector<Line> lines_of(const std::string& pdf) {
-  auto r = testing::run_command("pdftotext -bbox-layout " + pdf + " -");
-  std::vector<Line> lines;
-  std::istringstream in(r.out);
-  std::string l;
-  int page = 0;
-  const std::regex box(R"re(xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)\">(.*?)(</word>)?$)re");
-  std::smatch m;
-  while (std::getline(in, l)) {
-    if (l.find("<page ") != std::string::npos) ++page;
-    bool is_line = l.find("<line ") != std::string::npos, is_word = l.find("<word ") != std::string::npos;
-    if (!(is_line || is_word) || !std::regex_search(l, m, box)) continue;
-    if (is_line) lines.push_back({page, std::stod(m[1]), std::stod(m[2]), std::stod(m[3]), std::stod(m[4]), {}});
-    else lines.back().words.push_back({std::stod(m[1]), std::stod(m[2]), std::stod(m[3]), std::stod(m[4]), m[5]});
-  }
-  return lines;
-}
+using Line = testing::BoxLine;
+inline std::vector<Line> lines_of(const std::string& pdf) { return testing::read_box_lines(pdf); }
 
 // layouts/gbt9704.yaml: type area 156 × 225 mm from 28 mm left and 37 mm top.
 constexpr double kMm = 72 / 25.4;

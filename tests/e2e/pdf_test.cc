@@ -29,39 +29,9 @@ class ExamplePdf : public ::testing::Test {
   static std::string pdf_;
   static json json_;
 
-  /// The printed label of page INDEX (0-based) from /PageLabels.
-  static std::string label(size_t index) {
-    const json& l = json_["pages"][index]["label"];
-    std::string prefix = l.contains("/P") ? l["/P"].get<std::string>().substr(2) : "";
-    int n = l.value("/St", 1);
-    std::string style = l.contains("/S") ? l["/S"].get<std::string>() : "";
-    if (style == "/D") return prefix + std::to_string(n);
-    if (style == "/R") {
-      static const std::pair<int, const char*> r[] = {{10, "X"}, {9, "IX"}, {5, "V"}, {4, "IV"}, {1, "I"}};
-      std::string s;
-      for (auto [v, t] : r)
-        while (n >= v) s += t, n -= v;
-      return prefix + s;
-    }
-    return prefix;
-  }
-  static int page_index(const std::string& object) {
-    for (size_t i = 0; i < json_["pages"].size(); ++i)
-      if (json_["pages"][i]["object"] == object) return static_cast<int>(i);
-    return -1;
-  }
-  /// Text in a rectangle of page INDEX (PDF coordinates), whitespace removed.
+  static std::string label(size_t index) { return testing::PdfInspector(pdf_).label(index); }
   static std::string text_in(size_t index, double x0, double y0, double x1, double y1) {
-    int page = static_cast<int>(index) + 1;
-    double height = 841.89;
-    auto r = run_command("pdftotext -f " + std::to_string(page) + " -l " + std::to_string(page) + " -x " +
-                         std::to_string(static_cast<int>(x0)) + " -y " + std::to_string(static_cast<int>(height - y1)) +
-                         " -W " + std::to_string(static_cast<int>(x1 - x0 + 1)) + " -H " +
-                         std::to_string(static_cast<int>(y1 - y0 + 1)) + " " + pdf_ + " -");
-    std::string s;
-    for (char c : r.out)
-      if (!std::isspace(static_cast<unsigned char>(c))) s += c;
-    return s;
+    return testing::PdfInspector(pdf_).text_in(index, x0, y0, x1, y1);
   }
 };
 std::string ExamplePdf::pdf_;
