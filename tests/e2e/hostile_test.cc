@@ -103,3 +103,26 @@ TEST(Hostile, MemoryLimitGivesAnErrorNotACrash) {
 
 }  // namespace
 }  // namespace paiban
+
+namespace paiban {
+namespace {
+
+TEST(Hostile, ABuildOverTheTimeLimitStopsWithAnError) {
+  // A 100,000-row table takes seconds; the limit is one.
+  std::string csv = "a,b\n";
+  for (int i = 0; i < 100000; ++i) csv += std::to_string(i) + ",项目\n";
+  TempDir dir;
+  for (const auto& [name, content] : std::map<std::string, std::string>{
+           {"report.md", "---\ntitle: t\ndata: [d.yaml]\n---\n\n```table\ncaption: 大表\nrows: t\ncolumns: [a, b]\n```\n"},
+           {"d.yaml", "t: {csv: t.csv}\n"},
+           {"t.csv", csv}})
+    dir.write("r/" + name, content);
+  std::string pdf = dir.write("out/r.pdf", "previous PDF");
+  auto r = run_command(kPaiban + " --max-seconds 1 build " + (dir.path() / "r").string() + " -o " + pdf);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, "paiban: error: the build took longer than the time limit (--max-seconds)\n");
+  EXPECT_EQ(testing::read_file(pdf), "previous PDF");
+}
+
+}  // namespace
+}  // namespace paiban
