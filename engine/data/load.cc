@@ -82,6 +82,7 @@ class DataLoader {
     derived_.push_back({owner, key, marker.text, marker.span});
   }
   std::optional<Value> load_yaml_dir(const YAML::Node& map);
+  std::optional<YAML::Node> parse_yaml(const TextFile& file);
   std::vector<Derived> derived_;
   std::optional<std::string> resolve_path(const std::string& relative_path, const Span& written_at);
   Span span_of(const YAML::Mark& mark) const;
@@ -281,15 +282,12 @@ std::optional<Value> DataLoader::load_yaml_dir(const YAML::Node& map) {
     auto file = read_text_file(path, sink_);
     if (!file) continue;
     file_ = &*file;
-    YAML::Node root;
-    try {
-      root = YAML::Load(file->text());
-    } catch (const YAML::Exception& e) {
-      sink_.error(span_of(e.mark), fmt::format("malformed YAML: {}", e.msg));
+    std::optional<YAML::Node> parsed = parse_yaml(*file);
+    if (!parsed) {
       file_ = outer;
       continue;
     }
-    report_duplicate_keys(root);
+    const YAML::Node& root = *parsed;
     if (root.IsMap()) {
       if (auto v = convert(root, span_of(root.Mark())); v && v->kind == Value::Kind::Record) {
         (*v->record)["_file"] = Value::of_text(fs::path(path).stem().string(), {path, 1, 1});
@@ -382,21 +380,28 @@ void DataLoader::read_check(const YAML::Node& node) {
   if (valid && has_name && has_equal) set_.checks.push_back(std::move(check));
 }
 
+/// FILE parsed as YAML, its duplicate keys reported; nullopt after a syntax error.
+std::optional<YAML::Node> DataLoader::parse_yaml(const TextFile& file) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(file.text());
+  } catch (const YAML::Exception& e) {
+    sink_.error(span_of(e.mark), fmt::format("malformed YAML: {}", e.msg));
+    return std::nullopt;
+  }
+  report_duplicate_keys(root);
+  return root;
+}
+
 bool DataLoader::load_file(const std::string& relative_path) {
   auto path = resolve_path(relative_path, Span{relative_path});
   if (!path) return false;
   auto file = read_text_file(*path, sink_);
   if (!file) return false;
   file_ = &*file;
-
-  YAML::Node root;
-  try {
-    root = YAML::Load(file->text());
-  } catch (const YAML::Exception& e) {
-    sink_.error(span_of(e.mark), fmt::format("malformed YAML: {}", e.msg));
-    return false;
-  }
-  report_duplicate_keys(root);
+  std::optional<YAML::Node> parsed = parse_yaml(*file);
+  if (!parsed) return false;
+  const YAML::Node& root = *parsed;
   if (root.IsNull()) return true;  // an empty file holds no data, which is fine
   if (!root.IsMap()) {
     sink_.error(span_of(root.Mark()), "a data file is a map of keys and values",
