@@ -29,6 +29,7 @@ FontSet::~FontSet() {
   for (auto& f : faces_) {
     if (f->synthetic_bold || f->synthetic_oblique) continue;  // shares its base's HarfBuzz objects
     hb_font_destroy(f->hb_font);
+    hb_face_destroy(f->subset_source);
     hb_face_destroy(f->hb_face);
   }
   for (auto& [path, blob] : blobs_) hb_blob_destroy(blob);
@@ -76,6 +77,16 @@ std::optional<FaceId> FontSet::load_face(const std::string& path, unsigned index
   face->hb_font = hb_font_create(face->hb_face);
   hb_face_make_immutable(face->hb_face);
   hb_font_make_immutable(face->hb_font);
+  face->subset_source = hb_face_create_for_tables(
+      [](hb_face_t*, hb_tag_t tag, void* source) -> hb_blob_t* {
+        if (tag == HB_TAG('c', 'm', 'a', 'p')) return hb_blob_get_empty();
+        return hb_face_reference_table(static_cast<hb_face_t*>(source), tag);
+      },
+      hb_face_reference(face->hb_face), [](void* source) { hb_face_destroy(static_cast<hb_face_t*>(source)); });
+  hb_face_set_index(face->subset_source, index);
+  hb_face_set_upem(face->subset_source, hb_face_get_upem(face->hb_face));
+  hb_face_set_glyph_count(face->subset_source, hb_face_get_glyph_count(face->hb_face));
+  hb_face_make_immutable(face->subset_source);
   hb_blob_t* cff = hb_face_reference_table(face->hb_face, HB_TAG('C', 'F', 'F', ' '));
   face->cff = hb_blob_get_length(cff) > 0;
   hb_blob_destroy(cff);

@@ -44,6 +44,10 @@ struct Face {
   FaceMetrics metrics;
   hb_face_t* hb_face = nullptr;
   hb_font_t* hb_font = nullptr;  ///< scaled to units_per_em
+  /// The same tables without cmap, for hb-subset: the PDF addresses glyphs
+  /// by ID, and with a cmap hb-subset first maps every code point of the
+  /// font (some 44,000 in a CJK face) to find those that reach the glyphs.
+  hb_face_t* subset_source = nullptr;
   /// Drawn emboldened (fill plus stroke, like ctex's AutoFakeBold) because
   /// the family has no bold face; shares its outlines with `base`.
   bool synthetic_bold = false;

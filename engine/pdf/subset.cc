@@ -57,7 +57,7 @@ FontSubset subset_face(const fonts::Face& face, const std::set<unsigned>& gids) 
                      HB_TAG('m', 'e', 't', 'a')})
     hb_set_add(drop, t);
 
-  hb_subset_plan_t* plan = hb_subset_plan_create_or_fail(face.hb_face, input);
+  hb_subset_plan_t* plan = hb_subset_plan_create_or_fail(face.subset_source, input);
   hb_subset_input_destroy(input);
   if (!plan) return out;
   hb_face_t* subset = hb_subset_plan_execute_or_fail(plan);
