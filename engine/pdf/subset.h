@@ -20,8 +20,14 @@ struct FontSubset {
   std::string cid_to_gid_deflated;  ///< TrueType: the CIDToGIDMap stream's bytes, deflated
 };
 
+/// How hard deflate looks for savings.
+enum class Packing {
+  Full,         ///< LZ77 matches and Huffman codes (zlib level 1): text, content streams
+  EntropyOnly,  ///< Huffman codes only: font programs, whose bytes rarely repeat
+};
+
 /// DATA deflated with zlib (RFC 1950), as /FlateDecode reads it.
-std::string deflate(std::string_view data);
+std::string deflate(std::string_view data, Packing packing = Packing::Full);
 
 /// Subsets FACE to GIDS (original glyph IDs; .notdef is always kept) without
 /// hinting or layout tables. CFF faces are desubroutinized; CID-keyed CFF keeps

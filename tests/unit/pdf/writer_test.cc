@@ -1,6 +1,8 @@
 #include "pdf/writer.h"
 
 #include <gtest/gtest.h>
+#include <hb.h>
+#include <zlib.h>
 
 #include "pdf/subset.h"
 #include "support/default_fonts.h"
@@ -44,6 +46,29 @@ TEST(SubsetTag, SixCapitalsFromTheGlyphSet) {
   EXPECT_NE(a, subset_tag("NotoSerifCJKsc-Regular", {1, 2, 4}));
 }
 
+std::string inflate(const std::string& data) {
+  std::string out(1 << 20, '\0');
+  uLongf size = out.size();
+  if (uncompress(reinterpret_cast<Bytef*>(out.data()), &size, reinterpret_cast<const Bytef*>(data.data()),
+                 data.size()) != Z_OK)
+    return "<corrupt>";
+  out.resize(size);
+  return out;
+}
+
+TEST(Deflate, BothPackingsInflateToTheInput) {
+  std::string text;
+  for (int i = 0; i < 3000; ++i) text += "abc";
+  std::string full = deflate(text), entropy = deflate(text, Packing::EntropyOnly);
+  EXPECT_EQ(inflate(full), text);
+  EXPECT_EQ(inflate(entropy), text);
+  // LZ77 turns the repeats into a few back-references; Huffman codes alone
+  // cannot go below one bit per byte (9000 bytes: at least 1125).
+  EXPECT_LT(full.size(), 100u);
+  EXPECT_GE(entropy.size(), 1125u);
+  EXPECT_LT(entropy.size(), 9000u / 4 + 100);  // three symbols: 1–2 bits each
+}
+
 TEST_F(Pdf, CffSubsetIsABareCffTableMuchSmallerThanTheFont) {
   const fonts::Face& face = fonts_->face(fonts_->role("song")->cjk[0]);
   FontSubset s = subset_face(face, {9564, 20011});  // 中 文
@@ -63,6 +88,20 @@ TEST_F(Pdf, TrueTypeSubsetMapsOriginalGlyphIdsToNewOnes) {
   EXPECT_EQ(s.cid_to_gid[20], 1);  // renumbered in order after .notdef
   EXPECT_EQ(s.cid_to_gid[36], 2);
   EXPECT_EQ(s.cid_to_gid[21], 0);
+  // No cmap: the PDF addresses glyphs through CIDToGIDMap, and the subset is
+  // made from a view of the face without one.
+  hb_blob_t* blob = hb_blob_create(s.program.data(), static_cast<unsigned>(s.program.size()),
+                                   HB_MEMORY_MODE_READONLY, nullptr, nullptr);
+  hb_face_t* subset = hb_face_create(blob, 0);
+  EXPECT_EQ(hb_face_get_glyph_count(subset), 3u);
+  hb_blob_t* cmap = hb_face_reference_table(subset, HB_TAG('c', 'm', 'a', 'p'));
+  EXPECT_EQ(hb_blob_get_length(cmap), 0u);
+  hb_blob_t* glyf = hb_face_reference_table(subset, HB_TAG('g', 'l', 'y', 'f'));
+  EXPECT_GT(hb_blob_get_length(glyf), 0u);
+  hb_blob_destroy(glyf);
+  hb_blob_destroy(cmap);
+  hb_face_destroy(subset);
+  hb_blob_destroy(blob);
 }
 
 TEST_F(Pdf, WritesType0FontsThatPopplerReadsBack) {
