@@ -20,6 +20,7 @@
 #include <hpdf_encrypt.h>
 
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <algorithm>
 #include <cmath>
@@ -61,6 +62,7 @@ struct HaruFailure : std::runtime_error {
 struct FontUsage {
   std::set<unsigned> gids;                 ///< original glyph IDs used
   std::map<unsigned, std::string> text;    ///< gid → the text it stands for (first seen)
+  std::vector<const std::string*> text_by_gid;  ///< the same, indexed by gid (null: none)
   std::string resource_name;               ///< "F1", "F2", …
   HPDF_Dict type0 = nullptr;
   FontSubset subset;                       ///< made by prepare_fonts
@@ -81,13 +83,45 @@ std::string hex_utf16be(std::string_view utf8) {
   return out;
 }
 
+/// Appends V as PDF writes numbers: at most DECIMALS (≤ 6) decimals, no
+/// trailing zeros, "0" for what rounds to zero. Integer arithmetic: exact
+/// and far cheaper than formatting a double.
+void append_num(std::string& out, double v, int decimals = 3) {
+  static constexpr long long kScale[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
+  long long r = std::llround(v * kScale[decimals]);
+  if (r == 0) {
+    out += '0';
+    return;
+  }
+  if (r < 0) {
+    out += '-';
+    r = -r;
+  }
+  char buf[24];
+  char* end = std::to_chars(buf, buf + sizeof buf, r / kScale[decimals]).ptr;
+  long long frac = r % kScale[decimals];
+  if (frac) {
+    *end++ = '.';
+    for (int d = decimals - 1; d >= 0 && frac; --d) {
+      *end++ = static_cast<char>('0' + frac / kScale[d]);
+      frac %= kScale[d];
+    }
+  }
+  out.append(buf, end);
+}
+
 /// A number as PDF writes it: at most 3 decimals, no trailing zeros.
 std::string num(double v) {
-  if (std::abs(v) < 0.0005) return "0";
-  std::string s = fmt::format("{:.3f}", v);
-  while (s.back() == '0') s.pop_back();
-  if (s.back() == '.') s.pop_back();
+  std::string s;
+  append_num(s, v);
   return s;
+}
+
+/// Appends G as four hex digits (a 2-byte code of Identity-H).
+void append_hex4(std::string& out, unsigned g) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  const char digits[4] = {kHex[(g >> 12) & 15], kHex[(g >> 8) & 15], kHex[(g >> 4) & 15], kHex[g & 15]};
+  out.append(digits, 4);
 }
 
 class Writer {
@@ -136,15 +170,16 @@ class Writer {
     write_catalog_and_id(info);
     if (info.pdfa) write_pdfa(info);
     auto t0 = std::chrono::steady_clock::now();
+    // libharu saves into the document's stream; made a callback writer
+    // beforehand, that stream appends straight to BYTES instead of filling
+    // a memory stream to be read back (two byte-by-byte copies fewer).
+    std::string bytes;
+    bytes.reserve(1 << 20);
+    pdf_->stream = checked(HPDF_CallbackWriter_New(pdf_->mmgr, append_bytes, &bytes), "HPDF_CallbackWriter_New");
     check(HPDF_SaveToStream(pdf_), "HPDF_SaveToStream");
     if (std::getenv("PAIBAN_TIMINGS"))
       std::fprintf(stderr, "paiban:   libharu save %.2f ms\n",
                    std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-    HPDF_UINT32 size = HPDF_GetStreamSize(pdf_);
-    std::string bytes(size, '\0');
-    HPDF_UINT32 read = size;
-    check(HPDF_ReadFromStream(pdf_, reinterpret_cast<HPDF_BYTE*>(bytes.data()), &read), "HPDF_ReadFromStream");
-    bytes.resize(read);
     return bytes;
   }
 
@@ -358,22 +393,46 @@ class Writer {
   }
 
   void collect_font_usage(const layout::Pages& pages) {
+    // Flat tables indexed by glyph ID first (a page holds thousands of
+    // glyphs), then the ordered sets the subsetter and /W want.
+    std::map<fonts::FaceId, std::vector<const std::string*>> seen;  // gid → first text ("" if none yet)
+    static const std::string kNoText;
     for (const auto& page : pages.pages)
       for (const auto& run : page.runs) {
-        FontUsage& u = usage_[fonts_.face(run.face).base];
+        fonts::FaceId base = fonts_.face(run.face).base;
+        auto& table = seen[base];
+        if (table.empty()) table.resize(hb_face_get_glyph_count(fonts_.face(base).hb_face) + 1, nullptr);
         for (const auto& g : run.glyphs) {
-          u.gids.insert(g.gid);
-          if (!g.text.empty()) u.text.emplace(g.gid, g.text);
+          if (g.gid >= table.size()) table.resize(g.gid + 1, nullptr);
+          const std::string*& t = table[g.gid];
+          if (!t || (t->empty() && !g.text.empty())) t = g.text.empty() ? &kNoText : &g.text;
         }
       }
     int n = 0;
-    for (auto& [face, usage] : usage_) usage.resource_name = fmt::format("F{}", ++n);
+    for (auto& [face, table] : seen) {
+      FontUsage& u = usage_[face];
+      u.resource_name = fmt::format("F{}", ++n);
+      u.text_by_gid.assign(table.size(), nullptr);
+      for (unsigned g = 0; g < table.size(); ++g) {
+        if (!table[g]) continue;
+        u.gids.insert(u.gids.end(), g);
+        if (!table[g]->empty()) {
+          u.text.emplace_hint(u.text.end(), g, *table[g]);
+          u.text_by_gid[g] = table[g];
+        }
+      }
+    }
   }
 
   HPDF_Dict new_indirect_dict() {
     HPDF_Dict d = checked(HPDF_Dict_New(pdf_->mmgr), "HPDF_Dict_New");
     check(HPDF_Xref_Add(pdf_->xref, d), "HPDF_Xref_Add");
     return d;
+  }
+
+  static HPDF_STATUS append_bytes(HPDF_Stream stream, const HPDF_BYTE* data, HPDF_UINT size) {
+    static_cast<std::string*>(stream->attr)->append(reinterpret_cast<const char*>(data), size);
+    return HPDF_OK;
   }
 
   /// libharu writes /Filter only for the filters it applies itself; a stream
@@ -384,7 +443,7 @@ class Writer {
   }
 
   HPDF_Dict new_deflated_stream(std::string_view deflated) {
-    if (deflated.empty()) throw HaruFailure("zlib failed to deflate a stream");
+    if (deflated.empty()) throw HaruFailure("deflate failed on a stream");
     HPDF_Dict s = checked(HPDF_DictStream_New(pdf_->mmgr, pdf_->xref), "HPDF_DictStream_New");
     s->write_fn = write_flate_filter;
     check(HPDF_Stream_Write(s->stream, reinterpret_cast<const HPDF_BYTE*>(deflated.data()),
@@ -421,7 +480,7 @@ class Writer {
       for (fonts::FaceId f : used)
         check(HPDF_Dict_Add(font_dict, usage_[f].resource_name.c_str(), usage_[f].type0), "HPDF_Dict_Add(font)");
     }
-    if (deflated.empty()) throw HaruFailure("zlib failed to deflate a page");
+    if (deflated.empty()) throw HaruFailure("deflate failed on a page");
     attr->contents->filter = HPDF_STREAM_FILTER_NONE;
     attr->contents->write_fn = write_flate_filter;
     check(HPDF_Stream_Write(attr->stream, reinterpret_cast<const HPDF_BYTE*>(deflated.data()),
@@ -432,38 +491,121 @@ class Writer {
   /// A page's content stream: boxes, then rules, then text.
   std::string page_content(const layout::Page& page) const {
     std::string content;
+    content.reserve(4096 + 8 * page.rules.size() * 8 + 64 * page.runs.size());
     for (const auto& rect : page.rects) content += rect_ops(rect);
-    for (const auto& rule : page.rules) content += rule_ops(rule);
-    // Text: one BT/ET per run. TJ adjusts each glyph from its /W width to
-    // the advance layout chose (HarfBuzz's advance plus justification).
+    append_rules(content, page.rules);
+    // Text state (font, size, character spacing) carries over from one
+    // BT/ET to the next: it is written only when it changes.
+    const FontUsage* font = nullptr;
+    double size = 0, spacing = 0;
+    std::vector<long long> adjust;  // per glyph, in 1/1000 of TJ's units
     for (const auto& run : page.runs) {
       const fonts::Face& face = fonts_.face(run.face);
       const FontUsage& usage = usage_.at(face.base);
-      // Synthetic oblique: a text matrix skewed by 12° (tan 12° = 0.2126).
-      content += fmt::format("BT\n/{} {} Tf\n1 0 {} 1 {} {} Tm\n", usage.resource_name, num(run.size),
-                             face.synthetic_oblique ? "0.2126" : "0", num(run.x), num(run.y));
+      content += "BT\n";
+      if (font != &usage || size != run.size) {
+        content += '/';
+        content += usage.resource_name;
+        content += ' ';
+        append_num(content, run.size);
+        content += " Tf\n";
+        font = &usage;
+        size = run.size;
+      }
+      // BT starts from the identity matrix: a move places the run, except
+      // for synthetic oblique, a text matrix skewed by 12° (tan 12° = 0.2126).
+      if (face.synthetic_oblique) content += "1 0 0.2126 1 ";
+      append_num(content, run.x);
+      content += ' ';
+      append_num(content, run.y);
+      content += face.synthetic_oblique ? " Tm\n" : " Td\n";
       // Synthetic bold: fill and stroke the outlines (text render mode 2).
-      if (face.synthetic_bold) content += fmt::format("2 Tr {} w\n", num(run.size * 0.03));
-      content += "[";
-      for (size_t i = 0; i < run.glyphs.size(); ++i) {
+      if (face.synthetic_bold) {
+        content += "2 Tr ";
+        append_num(content, run.size * 0.03);
+        content += " w\n";
+      }
+      // Each glyph moves from its /W width to the advance layout chose
+      // (HarfBuzz's advance plus justification). The adjustment most glyphs
+      // of the run share (a justified line's even spacing) becomes the
+      // character spacing Tc; TJ carries only the exceptions.
+      const size_t n = run.glyphs.size();
+      adjust.assign(n, 0);
+      for (size_t i = 0; i + 1 < n; ++i) {
+        const auto& g = run.glyphs[i];
+        double natural = width_1000(face, g.gid) * run.size / 1000.0;
+        adjust[i] = std::llround((natural - g.advance) * 1000.0 / run.size * 1000.0);  // TJ: positive moves left
+      }
+      long long common = 0;
+      if (n > 2) {
+        common = most_common(adjust, n - 1);
+        // Keeping the spacing in force costs nothing when it fits as many glyphs.
+        long long current = std::llround(-spacing * 1e6 / run.size);
+        auto last = adjust.begin() + static_cast<std::ptrdiff_t>(n - 1);
+        if (common != current && std::count(adjust.begin(), last, current) >= std::count(adjust.begin(), last, common))
+          common = current;
+      }
+      double tc = -static_cast<double>(common) * run.size / 1e6;
+      if (std::abs(tc - spacing) > 5e-7) {
+        append_num(content, tc, 6);
+        content += " Tc\n";
+        spacing = tc;
+      }
+      content += '[';
+      bool in_string = false;
+      auto open = [&] {
+        if (!in_string) content += '<';
+        in_string = true;
+      };
+      auto close = [&] {
+        if (in_string) content += '>';
+        in_string = false;
+      };
+      for (size_t i = 0; i < n; ++i) {
         const auto& g = run.glyphs[i];
         // A glyph that several code points share reads back as the one
         // ToUnicode names; where it stands for another, /ActualText says which.
-        auto mapped = usage.text.find(g.gid);
-        bool actual = !g.text.empty() && mapped != usage.text.end() && mapped->second != g.text;
-        if (actual)
-          content += fmt::format("] TJ\n/Span <</ActualText <FEFF{}>>> BDC\n[<{:04X}>] TJ\nEMC\n[", hex_utf16be(g.text), g.gid);
-        else
-          content += fmt::format("<{:04X}>", g.gid);
-        double natural = width_1000(face, g.gid) * run.size / 1000.0;
-        double adjust = (natural - g.advance) * 1000.0 / run.size;  // TJ: positive moves left
-        if (i + 1 < run.glyphs.size() && std::abs(adjust) >= 0.0005) content += num(adjust);
+        const std::string* mapped = g.gid < usage.text_by_gid.size() ? usage.text_by_gid[g.gid] : nullptr;
+        if (!g.text.empty() && mapped && *mapped != g.text) {
+          close();
+          content += "] TJ\n/Span <</ActualText <FEFF";
+          content += hex_utf16be(g.text);
+          content += ">>> BDC\n[<";
+          append_hex4(content, g.gid);
+          content += ">] TJ\nEMC\n[";
+        } else {
+          open();
+          append_hex4(content, g.gid);
+        }
+        if (i + 1 < n && adjust[i] != common) {
+          close();
+          append_num(content, static_cast<double>(adjust[i] - common) / 1000.0);
+        }
       }
+      close();
       content += "] TJ\n";
       if (face.synthetic_bold) content += "0 Tr\n";
       content += "ET\n";
     }
     return content;
+  }
+
+  /// The value most of the first N entries of V share (the smallest of equals).
+  static long long most_common(const std::vector<long long>& v, size_t n) {
+    std::vector<long long> sorted(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(n));
+    std::sort(sorted.begin(), sorted.end());
+    long long best = 0;
+    size_t best_count = 0;
+    for (size_t i = 0; i < sorted.size();) {
+      size_t j = i;
+      while (j < sorted.size() && sorted[j] == sorted[i]) ++j;
+      if (j - i > best_count) {
+        best_count = j - i;
+        best = sorted[i];
+      }
+      i = j;
+    }
+    return best_count >= 2 ? best : 0;
   }
 
   static std::string color(const layout::Color& c, const char* op) {
@@ -508,13 +650,39 @@ class Writer {
     return ops + "Q\n";
   }
 
-  /// A line of a given width and colour; dotted lines are round dots: a
-  /// zero-length dash with round caps (libharu's SetDash rejects a zero dash).
-  static std::string rule_ops(const layout::Rule& r) {
-    std::string ops = fmt::format("q\n{} w\n", num(r.width));
-    if (!(r.color == layout::Color{})) ops += color(r.color, "RG");
-    if (r.dot_pitch > 0) ops += fmt::format("1 J\n[0 {}] 0 d\n", num(r.dot_pitch));
-    return ops + fmt::format("{} {} m\n{} {} l\nS\nQ\n", num(r.x0), num(r.y0), num(r.x1), num(r.y1));
+  /// Lines of a given width and colour; dotted lines are round dots: a
+  /// zero-length dash with round caps (libharu's SetDash rejects a zero
+  /// dash). Consecutive rules drawn alike share one path and one stroke (the
+  /// dash pattern restarts with each subpath).
+  static void append_rules(std::string& out, const std::vector<layout::Rule>& rules) {
+    for (size_t i = 0; i < rules.size();) {
+      const layout::Rule& r = rules[i];
+      out += "q\n";
+      append_num(out, r.width);
+      out += " w\n";
+      if (!(r.color == layout::Color{})) out += color(r.color, "RG");
+      if (r.dot_pitch > 0) {
+        out += "1 J\n[0 ";
+        append_num(out, r.dot_pitch);
+        out += "] 0 d\n";
+      }
+      size_t j = i;
+      for (; j < rules.size() && rules[j].width == r.width && rules[j].color == r.color &&
+             rules[j].dot_pitch == r.dot_pitch;
+           ++j) {
+        const layout::Rule& s = rules[j];
+        append_num(out, s.x0);
+        out += ' ';
+        append_num(out, s.y0);
+        out += " m\n";
+        append_num(out, s.x1);
+        out += ' ';
+        append_num(out, s.y1);
+        out += " l\n";
+      }
+      out += "S\nQ\n";
+      i = j;
+    }
   }
 
   static HPDF_REAL real(double v) { return static_cast<HPDF_REAL>(v); }
@@ -647,7 +815,7 @@ class Writer {
       cmap += "endbfchar\n";
     }
     cmap += "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
-    return new_stream(cmap, true);
+    return new_deflated_stream(deflate(cmap));
   }
 
   /// MD5 (libharu's) over what the document says, for its /ID.
