@@ -4,6 +4,7 @@
 #include <ft2build.h>
 #include FT_FREETYPE_H
 #include FT_TRUETYPE_TABLES_H
+#include FT_CID_H
 #include <hb-ot.h>
 #include <yaml-cpp/yaml.h>
 
@@ -17,6 +18,13 @@
 #include "base/yaml_span.h"
 
 namespace paiban::fonts {
+
+namespace {
+thread_local bool hide_cff = false;
+}  // namespace
+
+HideCffWhilePlanning::HideCffWhilePlanning() { hide_cff = true; }
+HideCffWhilePlanning::~HideCffWhilePlanning() { hide_cff = false; }
 
 unsigned Face::glyph_for(char32_t cp) const {
   hb_codepoint_t g = 0;
@@ -79,7 +87,8 @@ std::optional<FaceId> FontSet::load_face(const std::string& path, unsigned index
   hb_font_make_immutable(face->hb_font);
   face->subset_source = hb_face_create_for_tables(
       [](hb_face_t*, hb_tag_t tag, void* source) -> hb_blob_t* {
-        if (tag == HB_TAG('c', 'm', 'a', 'p')) return hb_blob_get_empty();
+        if (tag == HB_TAG('c', 'm', 'a', 'p') || (hide_cff && tag == HB_TAG('C', 'F', 'F', ' ')))
+          return hb_blob_get_empty();
         return hb_face_reference_table(static_cast<hb_face_t*>(source), tag);
       },
       hb_face_reference(face->hb_face), [](void* source) { hb_face_destroy(static_cast<hb_face_t*>(source)); });
@@ -103,6 +112,8 @@ std::optional<FaceId> FontSet::load_face(const std::string& path, unsigned index
   m.bbox[2] = static_cast<int>(ft_face->bbox.xMax);
   m.bbox[3] = static_cast<int>(ft_face->bbox.yMax);
   m.fixed_pitch = FT_IS_FIXED_WIDTH(ft_face);
+  FT_Bool cid_keyed = 0;
+  face->cid_keyed = face->cff && FT_Get_CID_Is_Internally_CID_Keyed(ft_face, &cid_keyed) == 0 && cid_keyed;
   if (auto* os2 = static_cast<TT_OS2*>(FT_Get_Sfnt_Table(ft_face, FT_SFNT_OS2))) {
     m.cap_height = os2->version >= 2 ? os2->sCapHeight : m.ascender;
     m.serif = ((os2->sFamilyClass >> 8) & 0xFF) >= 1 && ((os2->sFamilyClass >> 8) & 0xFF) <= 7;

@@ -16,18 +16,12 @@ struct FontSubset {
   std::string program;            ///< the font program bytes
   std::vector<uint16_t> cid_to_gid;  ///< TrueType: new glyph ID for each original glyph ID (CID); empty for CFF
   std::string tag;                ///< six capital letters derived from the glyph set ("ABCDEF")
-  std::string program_deflated;   ///< `program`, zlib-deflated (for /FlateDecode)
+  std::string program_deflated;   ///< `program`, deflated (for /FlateDecode)
   std::string cid_to_gid_deflated;  ///< TrueType: the CIDToGIDMap stream's bytes, deflated
 };
 
-/// How hard deflate looks for savings.
-enum class Packing {
-  Full,         ///< LZ77 matches and Huffman codes (zlib level 1): text, content streams
-  EntropyOnly,  ///< Huffman codes only: font programs, whose bytes rarely repeat
-};
-
-/// DATA deflated with zlib (RFC 1950), as /FlateDecode reads it.
-std::string deflate(std::string_view data, Packing packing = Packing::Full);
+/// DATA deflated in the zlib format (RFC 1950), as /FlateDecode reads it.
+std::string deflate(std::string_view data);
 
 /// Subsets FACE to GIDS (original glyph IDs; .notdef is always kept) without
 /// hinting or layout tables. CFF faces are desubroutinized; CID-keyed CFF keeps

@@ -1,6 +1,9 @@
 #include "fonts/font_set.h"
 
 #include <gtest/gtest.h>
+#include <hb-subset.h>
+
+#include <optional>
 
 #include "support/test_support.h"
 
@@ -29,11 +32,13 @@ TEST(FontSet, DefaultRolesLoadCffAndTrueTypeFaces) {
   ASSERT_EQ(song->cjk.size(), 1u);
   const Face& serif = set->face(song->cjk[0]);
   EXPECT_TRUE(serif.cff);
+  EXPECT_TRUE(serif.cid_keyed);
   EXPECT_EQ(serif.postscript_name, "NotoSerifCJKsc-Regular");
   EXPECT_EQ(serif.metrics.units_per_em, 1000);
   EXPECT_EQ(serif.glyph_for(U'中'), 9564u);
   const Face& latin = set->face(song->latin[0]);
   EXPECT_FALSE(latin.cff);
+  EXPECT_FALSE(latin.cid_keyed);
   EXPECT_EQ(latin.postscript_name, "LiberationSerif");
   EXPECT_EQ(latin.metrics.units_per_em, 2048);
   EXPECT_EQ(latin.glyph_for(U'A'), 36u);
@@ -49,6 +54,64 @@ TEST(FontSet, DefaultRolesLoadCffAndTrueTypeFaces) {
   EXPECT_EQ(set->face(synthetic.base).path, synthetic.path);
   EXPECT_FALSE(set->face(synthetic.base).synthetic_bold);
   EXPECT_EQ(set->role("fangsong")->substitute_for, "仿宋");
+}
+
+/// The subset of FACE to GIDS, planned with or without the CFF table hidden.
+std::string cff_subset(const Face& face, const std::vector<unsigned>& gids, bool hide) {
+  hb_subset_input_t* input = hb_subset_input_create_or_fail();
+  for (unsigned g : gids) hb_set_add(hb_subset_input_glyph_set(input), g);
+  hb_set_clear(hb_subset_input_unicode_set(input));
+  hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_NO_HINTING | HB_SUBSET_FLAGS_DESUBROUTINIZE);
+  hb_subset_plan_t* plan = nullptr;
+  {
+    std::optional<HideCffWhilePlanning> scope;
+    if (hide) scope.emplace();
+    plan = hb_subset_plan_create_or_fail(face.subset_source, input);
+  }
+  hb_face_t* subset = hb_subset_plan_execute_or_fail(plan);
+  hb_blob_t* cff = hb_face_reference_table(subset, HB_TAG('C', 'F', 'F', ' '));
+  unsigned length = 0;
+  const char* data = hb_blob_get_data(cff, &length);
+  std::string bytes(data ? data : "", length);
+  hb_blob_destroy(cff);
+  hb_face_destroy(subset);
+  hb_subset_plan_destroy(plan);
+  hb_subset_input_destroy(input);
+  return bytes;
+}
+
+TEST(FontSet, SubsetSourceHidesCmapAlwaysAndCffOnlyWhilePlanning) {
+  DiagnosticSink sink;
+  auto set = load_font_set(testing::source_dir() + "/fonts", sink);
+  ASSERT_TRUE(set);
+  const Face& serif = set->face(set->role("song")->cjk[0]);
+  auto length = [](hb_face_t* face, hb_tag_t tag) {
+    hb_blob_t* blob = hb_face_reference_table(face, tag);
+    unsigned n = hb_blob_get_length(blob);
+    hb_blob_destroy(blob);
+    return n;
+  };
+  const hb_tag_t cmap = HB_TAG('c', 'm', 'a', 'p'), cff = HB_TAG('C', 'F', 'F', ' ');
+  EXPECT_GT(length(serif.hb_face, cmap), 0u);
+  EXPECT_EQ(length(serif.subset_source, cmap), 0u);
+  const unsigned cff_length = length(serif.hb_face, cff);
+  EXPECT_GT(cff_length, 10'000'000u);
+  EXPECT_EQ(length(serif.subset_source, cff), cff_length);
+  {
+    HideCffWhilePlanning scope;
+    EXPECT_EQ(length(serif.subset_source, cff), 0u);
+    EXPECT_EQ(length(serif.hb_face, cff), cff_length);  // the shaping face is untouched
+  }
+  EXPECT_EQ(length(serif.subset_source, cff), cff_length);
+
+  // The claim the hiding rests on: a CID-keyed font has no seac, so the
+  // subset planned without CFF is the same to the byte.
+  std::vector<unsigned> gids{0};
+  for (char32_t c : std::u32string(U"中等职业教育质量年度报告，凉州区（2023年）“双师型”"))
+    gids.push_back(serif.glyph_for(c));
+  std::string planned_with = cff_subset(serif, gids, false), planned_without = cff_subset(serif, gids, true);
+  EXPECT_GT(planned_with.size(), 5000u);
+  EXPECT_EQ(planned_with, planned_without);
 }
 
 TEST(FontSet, FontThatIsNotInstalledIsAnErrorAtItsEntry) {
