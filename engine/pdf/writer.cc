@@ -498,7 +498,7 @@ class Writer {
     // BT/ET to the next: it is written only when it changes.
     const FontUsage* font = nullptr;
     double size = 0, spacing = 0;
-    std::vector<long long> adjust;  // per glyph, in 1/1000 of TJ's units
+    std::vector<long long> extra;  // per glyph: advance beyond the /W width, in millionths of a point
     for (const auto& run : page.runs) {
       const fonts::Face& face = fonts_.face(run.face);
       const FontUsage& usage = usage_.at(face.base);
@@ -526,30 +526,32 @@ class Writer {
         content += " w\n";
       }
       // Each glyph moves from its /W width to the advance layout chose
-      // (HarfBuzz's advance plus justification). The adjustment most glyphs
-      // of the run share (a justified line's even spacing) becomes the
-      // character spacing Tc; TJ carries only the exceptions.
+      // (HarfBuzz's advance plus justification). The extra most glyphs of
+      // the run share (a justified line's even spacing) becomes the
+      // character spacing Tc; TJ carries only the exceptions. The last
+      // glyph's advance places nothing.
       const size_t n = run.glyphs.size();
-      adjust.assign(n, 0);
+      extra.assign(n, 0);
       for (size_t i = 0; i + 1 < n; ++i) {
         const auto& g = run.glyphs[i];
         double natural = width_1000(face, g.gid) * run.size / 1000.0;
-        adjust[i] = std::llround((natural - g.advance) * 1000.0 / run.size * 1000.0);  // TJ: positive moves left
+        extra[i] = std::llround((g.advance - natural) * 1e6);
       }
       long long common = 0;
       if (n > 2) {
-        common = most_common(adjust, n - 1);
+        common = most_common(extra, n - 1);
         // Keeping the spacing in force costs nothing when it fits as many glyphs.
-        long long current = std::llround(-spacing * 1e6 / run.size);
-        auto last = adjust.begin() + static_cast<std::ptrdiff_t>(n - 1);
-        if (common != current && std::count(adjust.begin(), last, current) >= std::count(adjust.begin(), last, common))
+        long long current = std::llround(spacing * 1e6);
+        auto last = extra.begin() + static_cast<std::ptrdiff_t>(n - 1);
+        if (common != current && std::count(extra.begin(), last, current) >= std::count(extra.begin(), last, common))
           common = current;
       }
-      double tc = -static_cast<double>(common) * run.size / 1e6;
-      if (std::abs(tc - spacing) > 5e-7) {
-        append_num(content, tc, 6);
+      // Differences below what TJ can express (the /W widths are rounded) are no spacing.
+      if (std::llround(static_cast<double>(common) / 1e6 * 1000.0 / run.size * 1000.0) == 0) common = 0;
+      if (common != std::llround(spacing * 1e6)) {
+        spacing = static_cast<double>(common) / 1e6;
+        append_num(content, spacing, 6);
         content += " Tc\n";
-        spacing = tc;
       }
       content += '[';
       bool in_string = false;
@@ -577,9 +579,11 @@ class Writer {
           open();
           append_hex4(content, g.gid);
         }
-        if (i + 1 < n && adjust[i] != common) {
+        // TJ's numbers are thousandths of the font size; positive moves left.
+        double tj = -static_cast<double>(extra[i] - common) / 1e6 * 1000.0 / run.size;
+        if (i + 1 < n && std::llround(tj * 1000.0) != 0) {
           close();
-          append_num(content, static_cast<double>(adjust[i] - common) / 1000.0);
+          append_num(content, tj);
         }
       }
       close();

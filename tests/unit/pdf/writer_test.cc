@@ -4,6 +4,8 @@
 #include <hb.h>
 #include <zlib.h>
 
+#include <fmt/format.h>
+
 #include "pdf/subset.h"
 #include "support/default_fonts.h"
 #include "support/test_support.h"
@@ -120,6 +122,39 @@ TEST_F(Pdf, WritesType0FontsThatPopplerReadsBack) {
   EXPECT_EQ(text.out.substr(0, text.out.find('\n')), "中文𠮷A1，测试。");
   auto check = testing::run_command("qpdf --check " + path);
   EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
+}
+
+TEST_F(Pdf, EvenSpacingBecomesTcAndEveryGlyphLandsOnItsAdvance) {
+  layout::Pages pages = one_line("中文测试排版");  // six Han glyphs, 12 pt wide
+  ASSERT_EQ(pages.pages[0].runs.size(), 1u);
+  auto& glyphs = pages.pages[0].runs[0].glyphs;
+  ASSERT_EQ(glyphs.size(), 6u);
+  for (auto& g : glyphs) g.advance = 12.5;  // justified: 0.5 pt after each
+  glyphs[2].advance = 13.25;                // one exception
+  DiagnosticSink sink;
+  auto bytes = write_pdf(pages, *fonts_, {"t", "", "paiban"}, sink);
+  ASSERT_TRUE(bytes);
+  testing::TempDir dir;
+  std::string path = dir.write("t.pdf", *bytes);
+  auto qdf = testing::run_command("qpdf --qdf --object-streams=disable " + path + " -");
+  ASSERT_EQ(qdf.exit_code, 0) << qdf.err;
+  std::string codes[6];
+  for (int i = 0; i < 6; ++i) codes[i] = fmt::format("{:04x}", glyphs[i].gid);  // qpdf writes hex in lower case
+  // The common 0.5 pt is the character spacing; TJ moves only the third
+  // glyph's follower, by 0.75 pt = 62.5 thousandths of 12 pt.
+  std::string expected = "20 100 Td\n0.5 Tc\n[<" + codes[0] + codes[1] + codes[2] + ">-62.5<" + codes[3] + codes[4] +
+                         codes[5] + ">] TJ\n";
+  EXPECT_NE(qdf.out.find(expected), std::string::npos) << qdf.out.substr(qdf.out.find("BT"), 200);
+  // MuPDF places each glyph where layout put it.
+  auto stext = testing::run_command("mutool draw -F stext -o - " + path);
+  std::vector<double> x;
+  for (size_t at = 0; (at = stext.out.find("<char ", at)) != std::string::npos; ++at) {
+    size_t q = stext.out.find(" x=\"", at) + 4;
+    x.push_back(std::stod(stext.out.substr(q, stext.out.find('"', q) - q)));
+  }
+  ASSERT_EQ(x.size(), 6u) << stext.out;
+  const double expected_x[6] = {20, 32.5, 45, 58.25, 70.75, 83.25};
+  for (int i = 0; i < 6; ++i) EXPECT_NEAR(x[i], expected_x[i], 1e-3) << i;
 }
 
 TEST_F(Pdf, SameInputSameBytes) {
