@@ -62,7 +62,8 @@ struct HaruFailure : std::runtime_error {
 struct FontUsage {
   std::set<unsigned> gids;                 ///< original glyph IDs used
   std::map<unsigned, std::string> text;    ///< gid → the text it stands for (first seen)
-  std::vector<const std::string*> text_by_gid;  ///< the same, indexed by gid (null: none)
+  std::vector<uint32_t> slot_of_gid;       ///< gid → 1 + its index in slot_text (0: unused)
+  std::vector<const std::string*> slot_text;  ///< the text of each used glyph (null: none)
   std::string resource_name;               ///< "F1", "F2", …
   HPDF_Dict type0 = nullptr;
   FontSubset subset;                       ///< made by prepare_fonts
@@ -393,35 +394,39 @@ class Writer {
   }
 
   void collect_font_usage(const layout::Pages& pages) {
-    // Flat tables indexed by glyph ID first (a page holds thousands of
-    // glyphs), then the ordered sets the subsetter and /W want.
-    std::map<fonts::FaceId, std::vector<const std::string*>> seen;  // gid → first text ("" if none yet)
-    static const std::string kNoText;
+    // A slot per glyph used, found through a table indexed by glyph ID and
+    // sized to the largest ID seen (a page holds thousands of glyphs; a
+    // table as large as a CJK font's 65,535 glyphs would cost more in fresh
+    // memory than the lookups it saves).
     for (const auto& page : pages.pages)
       for (const auto& run : page.runs) {
-        fonts::FaceId base = fonts_.face(run.face).base;
-        auto& table = seen[base];
-        if (table.empty()) table.resize(hb_face_get_glyph_count(fonts_.face(base).hb_face) + 1, nullptr);
+        FontUsage& u = usage_[fonts_.face(run.face).base];
         for (const auto& g : run.glyphs) {
-          if (g.gid >= table.size()) table.resize(g.gid + 1, nullptr);
-          const std::string*& t = table[g.gid];
-          if (!t || (t->empty() && !g.text.empty())) t = g.text.empty() ? &kNoText : &g.text;
+          if (g.gid >= u.slot_of_gid.size()) u.slot_of_gid.resize(std::max<size_t>(g.gid + 1, 2 * u.slot_of_gid.size()), 0);
+          uint32_t& slot = u.slot_of_gid[g.gid];
+          if (!slot) {
+            u.slot_text.push_back(nullptr);
+            slot = static_cast<uint32_t>(u.slot_text.size());
+          }
+          const std::string*& text = u.slot_text[slot - 1];
+          if (!text && !g.text.empty()) text = &g.text;  // the first text seen
         }
       }
     int n = 0;
-    for (auto& [face, table] : seen) {
-      FontUsage& u = usage_[face];
+    for (auto& [face, u] : usage_) {
       u.resource_name = fmt::format("F{}", ++n);
-      u.text_by_gid.assign(table.size(), nullptr);
-      for (unsigned g = 0; g < table.size(); ++g) {
-        if (!table[g]) continue;
+      for (unsigned g = 0; g < u.slot_of_gid.size(); ++g) {
+        if (!u.slot_of_gid[g]) continue;
         u.gids.insert(u.gids.end(), g);
-        if (!table[g]->empty()) {
-          u.text.emplace_hint(u.text.end(), g, *table[g]);
-          u.text_by_gid[g] = table[g];
-        }
+        if (const std::string* text = u.slot_text[u.slot_of_gid[g] - 1]) u.text.emplace_hint(u.text.end(), g, *text);
       }
     }
+  }
+
+  /// The text the ToUnicode CMap gives GID of USAGE (null: none).
+  static const std::string* mapped_text(const FontUsage& usage, unsigned gid) {
+    uint32_t slot = gid < usage.slot_of_gid.size() ? usage.slot_of_gid[gid] : 0;
+    return slot ? usage.slot_text[slot - 1] : nullptr;
   }
 
   HPDF_Dict new_indirect_dict() {
@@ -567,7 +572,7 @@ class Writer {
         const auto& g = run.glyphs[i];
         // A glyph that several code points share reads back as the one
         // ToUnicode names; where it stands for another, /ActualText says which.
-        const std::string* mapped = g.gid < usage.text_by_gid.size() ? usage.text_by_gid[g.gid] : nullptr;
+        const std::string* mapped = mapped_text(usage, g.gid);
         if (!g.text.empty() && mapped && *mapped != g.text) {
           close();
           content += "] TJ\n/Span <</ActualText <FEFF";
