@@ -26,6 +26,8 @@
 #include <cmath>
 #include <thread>
 #include <cstdio>
+#include <cstring>
+#include <deque>
 #include <ctime>
 #include <map>
 #include <set>
@@ -144,7 +146,9 @@ class Writer {
     for (auto& [face, usage] : usage_) usage.type0 = new_indirect_dict();
     // Each page's content stream is made and deflated on its own (in
     // parallel); the objects are then added in page order.
-    std::vector<std::string> contents(pages.pages.size()), deflated(pages.pages.size());
+    std::vector<std::string> contents(pages.pages.size());
+    std::vector<std::string>& deflated = deflated_pages_;
+    deflated.assign(pages.pages.size(), {});
     {
       std::atomic<size_t> next{0};
       auto worker = [&] {
@@ -447,13 +451,53 @@ class Writer {
     return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
   }
 
-  HPDF_Dict new_deflated_stream(std::string_view deflated) {
+  /// Bytes that a stream object reads from where they already are (they
+  /// must outlive the save): libharu would otherwise copy them into its
+  /// memory stream and out again, a byte at a time.
+  struct Borrowed {
+    std::string_view data;
+    size_t at = 0;
+  };
+  static HPDF_STATUS read_borrowed(HPDF_Stream stream, HPDF_BYTE* out, HPDF_UINT* size) {
+    auto* b = static_cast<Borrowed*>(stream->attr);
+    size_t n = std::min<size_t>(*size, b->data.size() - b->at);
+    std::memcpy(out, b->data.data() + b->at, n);
+    b->at += n;
+    const bool end = n < *size;
+    *size = static_cast<HPDF_UINT>(n);
+    return end ? HPDF_STREAM_EOF : HPDF_OK;
+  }
+  static HPDF_STATUS seek_borrowed(HPDF_Stream stream, HPDF_INT pos, HPDF_WhenceMode mode) {
+    auto* b = static_cast<Borrowed*>(stream->attr);
+    long long to = mode == HPDF_SEEK_SET ? pos : mode == HPDF_SEEK_CUR ? static_cast<long long>(b->at) + pos
+                                                                        : static_cast<long long>(b->data.size()) - pos;
+    if (to < 0 || to > static_cast<long long>(b->data.size())) return HPDF_STREAM_EOF;
+    b->at = static_cast<size_t>(to);
+    return HPDF_OK;
+  }
+  static HPDF_INT32 tell_borrowed(HPDF_Stream stream) {
+    return static_cast<HPDF_INT32>(static_cast<Borrowed*>(stream->attr)->at);
+  }
+  static HPDF_UINT32 size_borrowed(HPDF_Stream stream) {
+    return static_cast<HPDF_UINT32>(static_cast<Borrowed*>(stream->attr)->data.size());
+  }
+
+  /// Makes DICT's stream read DEFLATED in place, marked /FlateDecode.
+  void borrow_deflated(HPDF_Dict dict, std::string_view deflated) {
     if (deflated.empty()) throw HaruFailure("deflate failed on a stream");
+    borrowed_.push_back({deflated, 0});
+    HPDF_Stream reader = checked(HPDF_CallbackReader_New(pdf_->mmgr, read_borrowed, seek_borrowed, tell_borrowed,
+                                                         size_borrowed, &borrowed_.back()),
+                                 "HPDF_CallbackReader_New");
+    HPDF_Stream_Free(dict->stream);
+    dict->stream = reader;
+    dict->filter = HPDF_STREAM_FILTER_NONE;
+    dict->write_fn = write_flate_filter;
+  }
+
+  HPDF_Dict new_deflated_stream(std::string_view deflated) {
     HPDF_Dict s = checked(HPDF_DictStream_New(pdf_->mmgr, pdf_->xref), "HPDF_DictStream_New");
-    s->write_fn = write_flate_filter;
-    check(HPDF_Stream_Write(s->stream, reinterpret_cast<const HPDF_BYTE*>(deflated.data()),
-                            static_cast<HPDF_UINT>(deflated.size())),
-          "HPDF_Stream_Write");
+    borrow_deflated(s, deflated);
     return s;
   }
 
@@ -485,12 +529,8 @@ class Writer {
       for (fonts::FaceId f : used)
         check(HPDF_Dict_Add(font_dict, usage_[f].resource_name.c_str(), usage_[f].type0), "HPDF_Dict_Add(font)");
     }
-    if (deflated.empty()) throw HaruFailure("deflate failed on a page");
-    attr->contents->filter = HPDF_STREAM_FILTER_NONE;
-    attr->contents->write_fn = write_flate_filter;
-    check(HPDF_Stream_Write(attr->stream, reinterpret_cast<const HPDF_BYTE*>(deflated.data()),
-                            static_cast<HPDF_UINT>(deflated.size())),
-          "HPDF_Stream_Write(page content)");
+    borrow_deflated(attr->contents, deflated);
+    attr->stream = attr->contents->stream;
   }
 
   /// A page's content stream: boxes, then rules, then text.
@@ -824,7 +864,8 @@ class Writer {
       cmap += "endbfchar\n";
     }
     cmap += "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
-    return new_deflated_stream(deflate(cmap));
+    owned_.push_back(deflate(cmap));
+    return new_deflated_stream(owned_.back());
   }
 
   /// MD5 (libharu's) over what the document says, for its /ID.
@@ -846,6 +887,9 @@ class Writer {
   HaruError error_;
   HPDF_Doc pdf_ = nullptr;
   std::map<fonts::FaceId, FontUsage> usage_;
+  std::vector<std::string> deflated_pages_;  ///< read in place when libharu saves
+  std::deque<std::string> owned_;            ///< other bytes read in place
+  std::deque<Borrowed> borrowed_;            ///< the readers' positions (stable addresses)
 };
 
 }  // namespace
