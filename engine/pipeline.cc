@@ -198,11 +198,10 @@ BuildResult render(const source::SyntaxTree& tree, const data::DataSet& data, co
     subsets = std::async(std::launch::async,
                          [glyphs, &fonts, subset_cache] { return pdf::subset_fonts(glyphs, fonts, subset_cache); });
   });
-  std::optional<pdf::PreparedFonts> prepared;
-  if (subsets.valid()) prepared = subsets.get();
   if (sink.has_errors()) return result;
   auto [layout_cpu, paginate_stage_cpu] = timer.mark("shape, compose, paginate");
-  // 8. pdf: write the objects, embed the subsets
+  // 8. pdf: write the objects (the page contents while the subsets are still
+  //    being made), embed the subsets
   result.page_count = static_cast<int>(pages.pages.size());
   pdf::DocumentInfo info;
   info.title = document.meta.title;
@@ -212,7 +211,11 @@ BuildResult render(const source::SyntaxTree& tree, const data::DataSet& data, co
   info.keywords = document.meta.keywords;
   info.creation_time = options.creation_time;
   info.pdfa = options.pdfa;
-  result.pdf = pdf::write_pdf(pages, fonts, info, sink, prepared ? &*prepared : nullptr);
+  std::optional<pdf::PreparedFonts> prepared;
+  result.pdf = pdf::write_pdf(pages, fonts, info, sink, [&]() -> const pdf::PreparedFonts* {
+    if (subsets.valid()) prepared = subsets.get();
+    return prepared ? &*prepared : nullptr;
+  });
   auto [serialise_thread_cpu, serialise_cpu] = timer.mark("pdf: subset, write");
   (void)serialise_thread_cpu;
   if (timer.on())

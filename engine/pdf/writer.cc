@@ -129,8 +129,8 @@ void append_hex4(std::string& out, unsigned g) {
 
 class Writer {
  public:
-  Writer(const fonts::FontSet& fonts, DiagnosticSink& sink, const PreparedFonts* prepared)
-      : fonts_(fonts), sink_(sink), prepared_(prepared) {
+  Writer(const fonts::FontSet& fonts, DiagnosticSink& sink, const std::function<const PreparedFonts*()>& await_prepared)
+      : fonts_(fonts), sink_(sink), await_prepared_(await_prepared) {
     pdf_ = HPDF_New(record_error, &error_);
     if (!pdf_) throw HaruFailure("HPDF_New");
     // Page contents are deflated here, in parallel, and flagged through
@@ -746,6 +746,7 @@ class Writer {
   /// Takes each face's subset from the prepared ones when it holds every
   /// glyph used, and makes the rest (in parallel).
   void prepare_fonts() {
+    prepared_ = await_prepared_ ? await_prepared_() : nullptr;
     layout::GlyphSets missing;
     for (auto& [face, usage] : usage_) {
       bool covered = false;
@@ -880,6 +881,7 @@ class Writer {
 
   const fonts::FontSet& fonts_;
   DiagnosticSink& sink_;
+  std::function<const PreparedFonts*()> await_prepared_;
   const PreparedFonts* prepared_ = nullptr;
   Digest digest_;
   std::vector<HPDF_Page> haru_pages_;
@@ -923,8 +925,14 @@ PreparedFonts subset_fonts(const layout::GlyphSets& glyphs, const fonts::FontSet
 
 std::optional<std::string> write_pdf(const layout::Pages& pages, const fonts::FontSet& fonts,
                                      const DocumentInfo& info, DiagnosticSink& sink, const PreparedFonts* prepared) {
+  return write_pdf(pages, fonts, info, sink, [prepared] { return prepared; });
+}
+
+std::optional<std::string> write_pdf(const layout::Pages& pages, const fonts::FontSet& fonts,
+                                     const DocumentInfo& info, DiagnosticSink& sink,
+                                     const std::function<const PreparedFonts*()>& await_prepared) {
   try {
-    Writer writer(fonts, sink, prepared);
+    Writer writer(fonts, sink, await_prepared);
     return writer.write(pages, info);
   } catch (const HaruFailure& e) {
     sink.error({"<pdf>", 0, 0}, fmt::format("writing the PDF: {}", e.what()));

@@ -1,5 +1,6 @@
 #pragma once
 // Pages → PDF bytes. The only part of paiban that includes <hpdf.h>.
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -55,5 +56,11 @@ PreparedFonts subset_fonts(const layout::GlyphSets& glyphs, const fonts::FontSet
 std::optional<std::string> write_pdf(const layout::Pages& pages, const fonts::FontSet& fonts,
                                      const DocumentInfo& info, DiagnosticSink& sink,
                                      const PreparedFonts* prepared = nullptr);
+
+/// The same, with the subsets still being made: AWAIT_PREPARED is called
+/// once, when the page contents are written and the fonts are next.
+std::optional<std::string> write_pdf(const layout::Pages& pages, const fonts::FontSet& fonts,
+                                     const DocumentInfo& info, DiagnosticSink& sink,
+                                     const std::function<const PreparedFonts*()>& await_prepared);
 
 }  // namespace paiban::pdf
