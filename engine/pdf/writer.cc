@@ -72,15 +72,20 @@ struct FontUsage {
   std::set<unsigned> subset_gids;          ///< the glyphs the subset holds (a superset of gids)
 };
 
+void append_hex4(std::string& out, unsigned g);
+
+/// UTF-8 as the hex digits of its UTF-16BE code units (surrogate pairs
+/// outside the Basic Multilingual Plane).
 std::string hex_utf16be(std::string_view utf8) {
   std::string out;
   for (size_t i = 0; i < utf8.size();) {
     char32_t cp = next_code_point(utf8, i);
     if (cp >= 0x10000) {
       cp -= 0x10000;
-      out += fmt::format("{:04X}{:04X}", 0xD800 + (cp >> 10), 0xDC00 + (cp & 0x3FF));
+      append_hex4(out, 0xD800 + (cp >> 10));
+      append_hex4(out, 0xDC00 + (cp & 0x3FF));
     } else {
-      out += fmt::format("{:04X}", static_cast<unsigned>(cp));
+      append_hex4(out, static_cast<unsigned>(cp));
     }
   }
   return out;
@@ -146,15 +151,13 @@ class Writer {
     for (auto& [face, usage] : usage_) usage.type0 = new_indirect_dict();
     // Each page's content stream is made and deflated on its own (in
     // parallel); the objects are then added in page order.
-    std::vector<std::string> contents(pages.pages.size());
     std::vector<std::string>& deflated = deflated_pages_;
     deflated.assign(pages.pages.size(), {});
     {
       std::atomic<size_t> next{0};
       auto worker = [&] {
         for (size_t i; (i = next++) < pages.pages.size();) {
-          contents[i] = page_content(pages.pages[i]);
-          deflated[i] = deflate(contents[i]);
+          deflated[i] = deflate(page_content(pages.pages[i]));
         }
       };
       unsigned threads = std::min<unsigned>(std::max(1u, std::thread::hardware_concurrency()), pages.pages.size());
@@ -165,7 +168,7 @@ class Writer {
     }
     for (size_t i = 0; i < pages.pages.size(); ++i) {
       write_page(pages.pages[i], pages.width, pages.height, deflated[i]);
-      digest_.update(contents[i]);
+      digest_.update(deflated[i]);  // deflate is deterministic: the same contents, the same bytes
     }
     for (size_t i = 0; i < pages.pages.size(); ++i) write_links(i, pages);
     write_outline(pages);
@@ -859,9 +862,14 @@ class Writer {
     std::vector<std::pair<unsigned, std::string>> entries(usage.text.begin(), usage.text.end());
     for (size_t i = 0; i < entries.size(); i += 100) {  // at most 100 entries per block
       size_t n = std::min<size_t>(100, entries.size() - i);
-      cmap += fmt::format("{} beginbfchar\n", n);
-      for (size_t j = i; j < i + n; ++j)
-        cmap += fmt::format("<{:04X}> <{}>\n", entries[j].first, hex_utf16be(entries[j].second));
+      cmap += std::to_string(n) + " beginbfchar\n";
+      for (size_t j = i; j < i + n; ++j) {
+        cmap += '<';
+        append_hex4(cmap, entries[j].first);
+        cmap += "> <";
+        cmap += hex_utf16be(entries[j].second);
+        cmap += ">\n";
+      }
       cmap += "endbfchar\n";
     }
     cmap += "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
