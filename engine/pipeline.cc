@@ -10,7 +10,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -25,6 +24,7 @@
 
 #include <fmt/format.h>
 
+#include "base/cpu_time.h"
 #include "base/text_file.h"
 #include "data/data.h"
 #include "doc/document.h"
@@ -168,14 +168,7 @@ class StageTimer {
   bool on() const { return on_; }
 
  private:
-  static double cpu_ms(clockid_t clock) {
-    timespec t;
-    clock_gettime(clock, &t);
-    return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
-  }
-  static Sample now() {
-    return {std::chrono::steady_clock::now(), cpu_ms(CLOCK_THREAD_CPUTIME_ID), cpu_ms(CLOCK_PROCESS_CPUTIME_ID)};
-  }
+  static Sample now() { return {std::chrono::steady_clock::now(), thread_cpu_ms(), process_cpu_ms()}; }
   bool on_;
   Sample last_;
 };

@@ -3,10 +3,11 @@
 #include <hb-subset.h>
 #include <libdeflate.h>
 
-#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
+
+#include "base/cpu_time.h"
 
 namespace paiban::pdf {
 
@@ -40,14 +41,7 @@ std::string deflate(std::string_view data) {
 }
 
 FontSubset subset_face(const fonts::Face& face, const std::set<unsigned>& gids) {
-  // CPU time of this thread (subsets run beside pagination, so wall time would
-  // count the waits for a core).
-  auto cpu_ms = [] {
-    timespec t;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-    return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
-  };
-  const double start = cpu_ms();
+  const double start = thread_cpu_ms();  // subsets run beside pagination: wall time would count waits
   FontSubset out;
   out.cff = face.cff;
   out.tag = subset_tag(face.postscript_name, gids);
@@ -106,7 +100,7 @@ FontSubset subset_face(const fonts::Face& face, const std::set<unsigned>& gids) 
     hb_face_destroy(subset);
   }
   hb_subset_plan_destroy(plan);
-  const double subset_done = cpu_ms();
+  const double subset_done = thread_cpu_ms();
   // Deflated here, on the subsetting thread, rather than by libharu when it saves.
   out.program_deflated = deflate(out.program);
   if (!out.cff) {
@@ -121,7 +115,7 @@ FontSubset subset_face(const fonts::Face& face, const std::set<unsigned>& gids) 
   if (std::getenv("PAIBAN_TIMINGS"))
     std::fprintf(stderr, "paiban:   subset %s: %zu glyphs, %zu bytes, CPU: hb-subset %.2f ms, deflate %.2f ms\n",
                  face.postscript_name.c_str(), gids.size(), out.program.size(), subset_done - start,
-                 cpu_ms() - subset_done);
+                 thread_cpu_ms() - subset_done);
   return out;
 }
 

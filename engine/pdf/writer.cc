@@ -539,7 +539,7 @@ class Writer {
   /// A page's content stream: boxes, then rules, then text.
   std::string page_content(const layout::Page& page) const {
     std::string content;
-    content.reserve(4096 + 8 * page.rules.size() * 8 + 64 * page.runs.size());
+    content.reserve(4096 + 64 * (page.rects.size() + page.rules.size() + page.runs.size()));
     for (const auto& rect : page.rects) content += rect_ops(rect);
     append_rules(content, page.rules);
     // Text state (font, size, character spacing) carries over from one
