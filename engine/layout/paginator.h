@@ -1,0 +1,166 @@
+#pragma once
+// The paginator, internal to the layout stage: its state and its jobs, each in a file of
+// its own (paginate.cc: the page-number loop; prepare_blocks.cc; flow.cc; tables.cc;
+// boxes.cc; contents.cc; cover.cc; furniture.cc).
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "layout/paginate.h"
+#include "layout/prepare.h"
+
+namespace paiban::layout {
+
+inline constexpr double kEpsilon = 1e-6;
+
+/// Thrown inside the paginator only: the document passed the page limit.
+struct TooManyPages {};
+
+/// A block with everything that does not depend on page numbers done.
+struct PreparedBlock {
+  const doc::Block* block = nullptr;
+  std::vector<TextBlock> texts;  ///< Heading, Paragraph: one; Case: title, continued title, then paragraphs
+  std::optional<TableLayout> table;
+  double space_before = 0, space_after = 0;
+};
+
+/// One entry of a contents list.
+struct ContentsEntry {
+  std::string text;    ///< "1.1 办学规模"
+  std::string target;  ///< anchor id
+  int level = 1;       ///< heading level (1 for table and case entries)
+  double hang = 0;     ///< pt: continuation lines start this far in (the number's width)
+};
+
+class Paginator {
+ public:
+  Paginator(const doc::Document& doc, const LayoutSpec& spec, const fonts::FontSet& fonts, DiagnosticSink& sink)
+      : doc_(doc), spec_(spec), fonts_(fonts), sink_(sink) {}
+
+  Pages run(const std::function<void(const GlyphSets&)>& on_shaped);
+
+ private:
+  // prepare_blocks.cc: shaping and composing every block once
+  std::vector<text::StyledText> styled(const std::vector<doc::InlineRun>& runs, const std::string& role, const std::string& strong, const std::string& emphasis, double size);
+
+  /// Composition settings for text of SIZE: body-size text sits on the grid when the layout has one.
+  compose::ComposeSettings settings_for(double size) const;
+
+  /// The printed number of a heading in the layout's scheme.
+  std::string heading_label(const doc::Block& b) const { return heading_number(b.counters, spec_.heading_numbering); }
+
+  TextBlock body_paragraph(const doc::Block& b, double width);
+
+  void prepare();
+
+  /// Every glyph the pages can use: the prepared text, and what is shaped
+  /// while placing (contents entries, page numbers in any style, the running
+  /// header, the cover).
+  GlyphSets expected_glyphs() const;
+
+  // paginate.cc: the page-number loop
+  static std::map<std::string, std::string> page_map(const Pages& pages);
+
+  Pages place_all(DiagnosticSink& pass_sink);
+
+  // flow.cc: pages, the cursor, blocks and their keep rules
+  double page_top() const { return spec_.page_height - spec_.margin_top; }
+  double y_at(double cursor) const { return page_top() - cursor; }
+  bool fits(double h, double reserve = 0) const { return cursor_ + h <= spec_.type_height() - reserve + kEpsilon; }
+  Page& page() { return pages_.pages.back(); }
+
+  /// Starts a new page. OVERFLOW: the previous page ended because the next
+  /// thing did not fit (so it is full and its bottom is justified).
+  void new_page(bool overflow);
+
+  void ensure_page();
+
+  /// Vertical space that vanishes at a page top and may stretch on a full page.
+  void space(double h);
+
+  void anchor(const std::string& id, const std::string& title, int level);
+
+  /// What must fit below a heading for it to stay on this page.
+  double keep_height(const PreparedBlock& p) const;
+
+  void place(const PreparedBlock& p);
+
+  void flush_pending();
+
+  /// Places the lines of T at the cursor, breaking pages as needed: never one
+  /// line of a paragraph alone at a page's foot (orphan) or head (widow).
+  /// RESERVE keeps that much free at the page foot; ON_BREAK runs before and
+  /// after each page break (true: before, false: after).
+  void place_lines(const TextBlock& t, double x, double reserve, const std::function<void(bool)>& on_break);
+
+  void report_line(const TextBlock& t, size_t i);
+
+  // tables.cc
+  void place_table(const PreparedBlock& p);
+
+  /// Draws a cell's text centred vertically in the part of it between rows
+  /// FIRST and LAST (a row-spanning label is repeated on a continuation).
+  void draw_cell(const doc::TableCell& c, const TextBlock& text, const std::vector<double>& row_y, int first, int last, double x0, const TableLayout& t);
+
+  void draw_grid(const TableLayout& t, double x0, const std::vector<double>& header_y, const std::vector<double>& body_y, int first, int last, const std::vector<size_t>& cells);
+
+  // boxes.cc
+  void place_case(const PreparedBlock& p);
+
+  // contents.cc
+  std::vector<ContentsEntry> entries(doc::ContentsKind kind) const;
+
+  /// The page number a target is printed on, from the previous pass.
+  std::string printed_page(const std::string& id) const;
+
+  void contents_list(doc::ContentsKind kind);
+
+  /// Dotted leader from the end of the entry's last line to its page number,
+  /// the numbers right-aligned in one column; dots on a common grid.
+  void leader_and_number(const TextBlock& tb, size_t line, const std::string& target, double baseline);
+
+  // cover.cc
+  void cover();
+
+  // flow.cc
+  /// Full pages end on the same baseline: a page that ended because the next
+  /// thing did not fit is brought to the body text's grid bottom (as many
+  /// body lines as the type area holds) by stretching its vertical spaces, up
+  /// to three body lines, or shrinking them by up to half (TeX's \flushbottom).
+  void justify_vertically(size_t index);
+
+  // furniture.cc
+  /// Running header (title and a rule) and the page number; none on the cover.
+  void decorate(Page& page);
+
+ public:
+  void set_previous_pages(std::map<std::string, std::string> m) { previous_pages_ = std::move(m); }
+
+ private:
+  const doc::Document& doc_;
+  const LayoutSpec& spec_;
+  const fonts::FontSet& fonts_;
+  DiagnosticSink& sink_;
+  DiagnosticSink* pass_sink_ = nullptr;
+  std::vector<PreparedBlock> prepared_;
+  std::map<std::string, std::string> previous_pages_;  ///< id → printed page, from the last pass
+
+  Pages pages_;
+  std::vector<bool> full_;                 ///< per page: ended because the next thing did not fit
+  std::vector<double> bottoms_;            ///< per page: the cursor where its content ends
+  struct Glue {
+    double at = 0;    ///< cursor where the space starts
+    double size = 0;  ///< its natural height, pt
+  };
+  std::vector<std::vector<Glue>> glue_;    ///< per page: stretchable spaces
+  double cursor_ = 0;                      ///< pt used from the top of the type area
+  bool page_open_ = false;
+  bool inside_box_ = false;  ///< placing a case box's paragraphs
+  NumberStyle style_ = NumberStyle::Arabic;
+  int next_number_ = 1;
+  std::vector<const PreparedBlock*> pending_;  ///< headings waiting for the block they keep with
+};
+
+}  // namespace paiban::layout
