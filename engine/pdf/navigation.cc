@@ -1,0 +1,90 @@
+// Navigation: links, the outline (bookmarks) and page labels.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "pdf/writer_internal.h"
+
+namespace paiban::pdf {
+
+/// [page /FitH top] as a direct array: libharu makes destinations indirect
+/// objects, which PDFBox (and so PDF/A validation) cannot read as /Dest.
+HPDF_Array Writer::direct_destination(const layout::Anchor& a) {
+  HPDF_Array d = checked(HPDF_Array_New(pdf_->mmgr), "HPDF_Array_New");
+  check(HPDF_Array_Add(d, haru_pages_[a.page]), "/Dest");
+  check(HPDF_Array_AddName(d, "FitH"), "/Dest");
+  check(HPDF_Array_AddReal(d, real(a.y + 12)), "/Dest");
+  return d;
+}
+
+HPDF_Destination Writer::destination(const layout::Anchor& a) {
+  HPDF_Destination d = checked(HPDF_Page_CreateDestination(haru_pages_[a.page]), "HPDF_Page_CreateDestination");
+  check(HPDF_Destination_SetFitH(d, real(a.y + 12)), "HPDF_Destination_SetFitH");
+  return d;
+}
+
+/// Links from the contents lists to their targets.
+void Writer::write_links(size_t index, const layout::Pages& pages) {
+  for (const auto& link : pages.pages[index].links) {
+    auto it = pages.anchors.find(link.target);
+    if (it == pages.anchors.end()) continue;
+    HPDF_Rect rect{real(link.x0), real(link.y0), real(link.x1), real(link.y1)};
+    HPDF_Annotation a = checked(HPDF_Page_CreateLinkAnnot(haru_pages_[index], rect, destination(it->second)),
+                                "HPDF_Page_CreateLinkAnnot");
+    check(HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0), "HPDF_LinkAnnot_SetBorderStyle");
+    check(HPDF_Dict_Add(a, "Dest", direct_destination(it->second)), "annotation /Dest");
+    check(HPDF_Dict_AddNumber(a, "F", 4), "annotation /F");  // Print (PDF/A wants it)
+  }
+}
+
+/// Bookmarks mirroring the heading tree.
+void Writer::write_outline(const layout::Pages& pages) {
+  std::vector<HPDF_Outline> parents{nullptr};  // parents[level - 1]
+  HPDF_Encoder utf8 = HPDF_GetEncoder(pdf_, "UTF-8");
+  for (const auto& id : pages.outline) {
+    const layout::Anchor& a = pages.anchors.at(id);
+    int level = std::max(1, a.level);
+    parents.resize(std::min<size_t>(parents.size(), level));
+    while (static_cast<int>(parents.size()) < level) parents.push_back(parents.back());
+    HPDF_Outline parent = parents[level - 1];  // nullptr: the outline root
+    HPDF_Outline o = checked(HPDF_CreateOutline(pdf_, parent, a.title.c_str(), utf8), "HPDF_CreateOutline");
+    check(HPDF_Outline_SetOpened(o, level == 1 ? HPDF_TRUE : HPDF_FALSE), "HPDF_Outline_SetOpened");
+    check(HPDF_Dict_Add(o, "Dest", direct_destination(a)), "outline /Dest");
+    parents.resize(level);
+    parents.push_back(o);
+  }
+  if (!pages.outline.empty()) check(HPDF_SetPageMode(pdf_, HPDF_PAGE_MODE_USE_OUTLINE), "HPDF_SetPageMode");
+}
+
+/// Page labels equal to the printed numbers: 封面, I, II, …, 1, 2, …
+void Writer::write_page_labels(const layout::Pages& pages) {
+  HPDF_Array nums = checked(HPDF_Array_New(pdf_->mmgr), "HPDF_Array_New");
+  layout::NumberStyle previous = layout::NumberStyle::Arabic;
+  int expected = -1;
+  for (size_t i = 0; i < pages.pages.size(); ++i) {
+    const layout::Page& p = pages.pages[i];
+    if (i > 0 && p.style == previous && p.number == expected) {
+      ++expected;
+      continue;
+    }
+    HPDF_Dict label = checked(HPDF_Dict_New(pdf_->mmgr), "HPDF_Dict_New");
+    if (p.style == layout::NumberStyle::None) {
+      check(HPDF_Dict_Add(label, "P", HPDF_String_New(pdf_->mmgr, "封面", HPDF_GetEncoder(pdf_, "UTF-8"))), "/P");
+    } else {
+      check(HPDF_Dict_AddName(label, "S", p.style == layout::NumberStyle::Roman ? "R" : "D"), "/S");
+      if (p.number != 1) check(HPDF_Dict_AddNumber(label, "St", p.number), "/St");
+    }
+    check(HPDF_Array_AddNumber(nums, static_cast<HPDF_INT32>(i)), "/Nums");
+    check(HPDF_Array_Add(nums, label), "/Nums");
+    previous = p.style;
+    expected = p.number + 1;
+  }
+  HPDF_Dict labels = checked(HPDF_Dict_New(pdf_->mmgr), "HPDF_Dict_New");
+  check(HPDF_Dict_Add(labels, "Nums", nums), "/PageLabels");
+  check(HPDF_Dict_Add(pdf_->catalog, "PageLabels", labels), "/PageLabels");
+}
+
+}  // namespace paiban::pdf
