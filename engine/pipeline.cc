@@ -60,6 +60,14 @@ std::string default_output_path(const std::string& report_dir) {
 
 namespace {
 
+doc::DocumentSettings document_settings(const layout::LayoutSpec& layout) {
+  doc::DocumentSettings s;
+  s.table_numbering = layout.table.numbering;
+  s.heading_levels = static_cast<int>(layout.headings.size());
+  s.labels = layout.labels;
+  return s;
+}
+
 struct Inputs {
   source::SyntaxTree tree;
   layout::LayoutSpec layout;
@@ -179,7 +187,7 @@ BuildResult render(const source::SyntaxTree& tree, const data::DataSet& data, co
                    pdf::SubsetCache* subset_cache = nullptr) {
   BuildResult result;
   // 5. doc: data bound, headings, tables and cases numbered, references resolved
-  doc::Document document = doc::build_document(tree, data, sink, {layout.table.numbering});
+  doc::Document document = doc::build_document(tree, data, sink, document_settings(layout));
   if (sink.has_errors()) return result;
   // 6. data checks: reported as warnings (errors with --strict)
   data::run_checks(data, sink);
@@ -260,7 +268,7 @@ BuildResult write_report(const BuildOptions& options, DiagnosticSink& sink, Buil
 void check_report(const BuildOptions& options, DiagnosticSink& sink) {
   auto inputs = read_inputs(options, sink, true);
   if (!inputs) return;
-  doc::Document document = doc::build_document(inputs->tree, inputs->data, sink, {inputs->layout.table.numbering});
+  doc::Document document = doc::build_document(inputs->tree, inputs->data, sink, document_settings(inputs->layout));
   (void)document;
   data::run_checks(inputs->data, sink);
 }
@@ -409,7 +417,7 @@ std::vector<MissingGlyphs> font_coverage(const BuildOptions& options, Diagnostic
   std::vector<MissingGlyphs> out;
   auto inputs = read_inputs(options, sink, true);
   if (!inputs) return out;
-  doc::Document document = doc::build_document(inputs->tree, inputs->data, sink, {inputs->layout.table.numbering});
+  doc::Document document = doc::build_document(inputs->tree, inputs->data, sink, document_settings(inputs->layout));
   const layout::LayoutSpec& spec = inputs->layout;
   // Which role sets which text.
   std::map<std::string, std::string> text_of;
@@ -443,11 +451,11 @@ std::vector<MissingGlyphs> font_coverage(const BuildOptions& options, Diagnostic
         add(spec.contents.entry.role, b.table->label + b.table->caption);
         break;
       case doc::BlockKind::Case:
-        add(spec.case_box.title.role, "【】（续）" + spec.case_box.label + b.case_box->title);
+        add(spec.case_box.title.role, spec.labels.case_open + spec.labels.case_close + spec.labels.continued + spec.labels.case_label + b.case_box->title);
         for (const auto& p : b.case_box->blocks) add_runs(p.runs, spec.body.role);
         break;
       case doc::BlockKind::Contents:
-        add(spec.contents.title.role, spec.contents.toc_title + spec.contents.tables_title + spec.contents.cases_title);
+        add(spec.contents.title.role, spec.labels.toc + spec.labels.tables + spec.labels.cases);
         break;
       default:
         break;

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -44,13 +45,31 @@ class Builder {
         p.list_depth = depth;
         p.marker = marker;
         p.continuation = b.continuation;
+        p.quote_depth = quote_depth_;
+        p.align = b.align;
+        note_references(p.runs);
         out.push_back(std::move(p));
         break;
       }
+      case source::BlockKind::Quote: {
+        ++quote_depth_;
+        for (const auto& child : b.children) add(child, depth, {}, out);
+        --quote_depth_;
+        break;
+      }
+      case source::BlockKind::Rule: {
+        Block r;
+        r.kind = BlockKind::Rule;
+        r.span = b.span;
+        out.push_back(std::move(r));
+        break;
+      }
+      case source::BlockKind::Footnote: add_footnote(b); break;
+      case source::BlockKind::PipeTable: add_pipe_table(b, out); break;
       case source::BlockKind::List: {
         int n = b.start;
         for (const auto& item : b.children) {
-          std::string m = b.ordered ? fmt::format("{}.", n++) : "•";
+          std::string m = b.ordered ? fmt::format("{}.", n++) : settings_.labels.bullet;
           bool first = true;
           for (const auto& child : item.children) {
             add(child, depth + 1, first ? m : std::string(), out);
@@ -71,6 +90,33 @@ class Builder {
         break;
       }
     }
+  }
+
+  /// Footnotes: definitions by label, numbered in order of first reference;
+  /// an undefined reference is an error at it, an unused definition a warning.
+  std::map<std::string, Footnote> take_footnotes() {
+    std::map<std::string, Footnote> out;
+    int index = 0;
+    for (const auto& [label, span] : references_) {
+      auto it = definitions_.find(label);
+      if (it == definitions_.end()) {
+        std::vector<std::string> hints;
+        for (const auto& [l, f] : definitions_)
+          if (edit_distance(l, label) <= 2) hints.push_back(fmt::format("did you mean [^{}]?", l));
+        hints.push_back(fmt::format("define it on a line of its own: [^{}]: 注释的文字。", label));
+        sink_.error(span, fmt::format("footnote [^{}] is not defined", label), hints);
+        continue;
+      }
+      if (out.count(label)) continue;
+      Footnote f = it->second;
+      f.index = ++index;
+      out.emplace(label, std::move(f));
+    }
+    for (const auto& [label, f] : definitions_)
+      if (!out.count(label) && !undefined_.count(label))
+        sink_.warning(f.span, fmt::format("footnote [^{}] is defined but never referred to", label),
+                      {fmt::format("put [^{}] where its mark goes, or delete the definition", label)});
+    return out;
   }
 
   /// Binds the values of RUNS (front-matter text).
@@ -147,6 +193,12 @@ class Builder {
   }
 
   void add_heading(const source::Block& b, std::vector<Block>& out) {
+    if (b.level > settings_.heading_levels) {
+      sink_.error(b.span, fmt::format("a level-{} heading: the layout styles and numbers headings down to level {}",
+                                      b.level, settings_.heading_levels),
+                  {fmt::format("use at most {} # signs, or write a paragraph with **strong** text", settings_.heading_levels)});
+      return;
+    }
     Block h;
     h.kind = BlockKind::Heading;
     h.span = b.span;
@@ -174,6 +226,83 @@ class Builder {
     out.push_back(std::move(h));
   }
 
+  void note_references(const std::vector<InlineRun>& runs) {
+    for (const auto& r : runs)
+      if (r.kind == InlineKind::FootnoteRef) references_.push_back({r.text, r.span});
+  }
+
+  void add_footnote(const source::Block& b) {
+    Footnote f;
+    f.label = b.id;
+    f.span = b.span;
+    std::vector<Block> blocks;
+    for (const auto& child : b.children) {
+      if (child.kind != source::BlockKind::Paragraph) {
+        sink_.error(child.span, "a footnote holds paragraphs only");
+        continue;
+      }
+      add(child, 0, {}, blocks);
+    }
+    for (auto& p : blocks)
+      for (const auto& r : p.runs)
+        if (r.kind == InlineKind::FootnoteRef) sink_.error(r.span, "a footnote inside a footnote", {"write it into the note's text"});
+    f.blocks = std::move(blocks);
+    if (!definitions_.emplace(f.label, f).second)
+      sink_.error(b.span, fmt::format("footnote [^{}] is defined twice", f.label));
+  }
+
+  /// A pipe table: a table like the data tables (numbered when it has a caption).
+  void add_pipe_table(const source::Block& b, std::vector<Block>& out) {
+    auto table = std::make_shared<Table>();
+    table->span = b.span;
+    table->caption = b.caption;
+    table->unit = b.title;
+    table->note = b.spec;
+    table->columns = static_cast<int>(b.columns.size());
+    int header = 0, body = 0;
+    for (const auto& row : b.children) {
+      bool is_header = row.numbered;
+      int r = is_header ? header++ : body++;
+      for (size_t c = 0; c < row.children.size() && static_cast<int>(c) < table->columns; ++c) {
+        const source::Block& cell = row.children[c];
+        TableCell tc;
+        tc.row = r;
+        tc.column = static_cast<int>(c);
+        tc.span = cell.span;
+        tc.runs = bind_values(cell.runs);
+        note_references(tc.runs);
+        tc.text = plain_text(tc.runs);
+        source::ColumnAlign a = b.columns[c];
+        tc.align = is_header || a == source::ColumnAlign::None ? Align::Center
+                   : a == source::ColumnAlign::Left            ? Align::Left
+                   : a == source::ColumnAlign::Right           ? Align::Right
+                                                               : Align::Center;
+        (is_header ? table->header : table->body).push_back(std::move(tc));
+      }
+    }
+    table->header_rows = header;
+    table->body_rows = body;
+    table->total_rows.assign(body, false);
+    if (!table->caption.empty()) {
+      table->number = ++table_count_;
+      ++chapter_tables_;
+      table->label = settings_.table_numbering == TableNumbering::Chapter
+                         ? fmt::format("{}{}-{}", settings_.labels.table, counters_[0], chapter_tables_)
+                         : fmt::format("{}{}", settings_.labels.table, table->number);
+    } else if (!b.id.empty()) {
+      sink_.error(b.span, fmt::format("table \"{}\" has an id but no caption", b.id),
+                  {"a table referred to is numbered and captioned: {#tab-x caption=\"…\"}"});
+    }
+    table->id = b.id.empty() ? fmt::format("pipe-table-{}", ++pipe_tables_) : b.id;
+    if (!b.id.empty() && !table->label.empty()) register_id(b.id, table->label, b.span);
+    Block t;
+    t.kind = BlockKind::Table;
+    t.span = b.span;
+    t.id = table->id;
+    t.table = std::move(table);
+    out.push_back(std::move(t));
+  }
+
   void add_case(const source::Block& b, std::vector<Block>& out) {
     Block c;
     c.kind = BlockKind::Case;
@@ -183,7 +312,7 @@ class Builder {
     c.case_box->title = b.title;
     c.case_box->id = b.id.empty() ? fmt::format("case-{}", c.case_box->number) : b.id;
     c.id = c.case_box->id;
-    register_id(b.id, fmt::format("案例分享{}", c.case_box->number), b.span);
+    register_id(b.id, fmt::format("{}{}", settings_.labels.case_label, c.case_box->number), b.span);
     for (const auto& child : b.children) add(child, 0, {}, c.case_box->blocks);
     out.push_back(std::move(c));
   }
@@ -314,8 +443,8 @@ class Builder {
     table->number = ++table_count_;
     ++chapter_tables_;
     table->label = settings_.table_numbering == TableNumbering::Chapter
-                       ? fmt::format("表{}-{}", counters_[0], chapter_tables_)
-                       : fmt::format("表{}", table->number);
+                       ? fmt::format("{}{}-{}", settings_.labels.table, counters_[0], chapter_tables_)
+                       : fmt::format("{}{}", settings_.labels.table, table->number);
     if (table->id.empty()) table->id = fmt::format("table-{}", table->number);
     else register_id(table->id, table->label, b.span);
     Block t;
@@ -481,7 +610,7 @@ class Builder {
     table.body_rows = n;
     table.total_rows.assign(n, false);
     if (total.IsDefined() && !total.IsNull()) {
-      std::string label = "合计";
+      std::string label = settings_.labels.total;
       int label_span = 1;
       if (total.IsMap()) {
         for (const auto& kv : total) {
@@ -507,6 +636,11 @@ class Builder {
   const data::DataSet& data_;
   DiagnosticSink& sink_;
   const DocumentSettings& settings_;
+  int quote_depth_ = 0;
+  int pipe_tables_ = 0;
+  std::vector<std::pair<std::string, Span>> references_;  ///< footnote references, in order
+  std::map<std::string, Footnote> definitions_;
+  std::set<std::string> undefined_;
   std::map<std::string, std::string> labels_;  ///< id → "表1", "案例分享2", "1.1"
   std::array<int, 6> counters_{};
   int last_level_ = 0;
@@ -530,12 +664,14 @@ Document build_document(const source::SyntaxTree& tree, const data::DataSet& dat
             bind(tree.front.subject), bind(tree.front.keywords), bind(tree.front.note)};
   for (const auto& b : tree.blocks) builder.add(b, 0, {}, d.blocks);
   builder.resolve_references(d.blocks);
+  d.footnotes = builder.take_footnotes();
   return d;
 }
 
 std::string plain_text(const std::vector<InlineRun>& runs) {
   std::string s;
-  for (const auto& r : runs) s += r.text;
+  for (const auto& r : runs)
+    if (r.kind != InlineKind::FootnoteRef) s += r.text;
   return s;
 }
 

@@ -4,6 +4,7 @@
 //
 // build_document → Builder::add (per block) → bind values ({{ }}) →
 //   build_table (data rows, merged cells, totals) → resolve references
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -29,6 +30,7 @@ struct TableCell {
   Align align = Align::Center;
   bool merged_down = false;  ///< a label merged over equal values below it (repeated on a continuation)
   Span span;                 ///< where its text comes from
+  std::vector<InlineRun> runs;  ///< a pipe table's cell: its inlines (emphasis, links, footnote marks); empty: `text`
 };
 
 struct Table {
@@ -47,7 +49,24 @@ struct Table {
   Span span;
 };
 
-enum class BlockKind { Heading, Paragraph, Table, Case, Contents, PageBreak };
+enum class BlockKind { Heading, Paragraph, Table, Case, Contents, PageBreak, Rule };
+
+/// The words paiban prints around content. A layout's `labels:` section sets
+/// them (a notice or a traditional-Chinese layout changes them); these are
+/// the defaults.
+struct Labels {
+  std::string table = "表";                 ///< 表1, 表2-1
+  std::string table_continued = "续表";     ///< the caption over a table's continuation
+  std::string case_label = "案例分享";      ///< 【案例分享1】
+  std::string case_open = "【", case_close = "】";
+  std::string continued = "（续）";         ///< after a case title on its continuation
+  std::string total = "合计";               ///< a totals row's label
+  std::string unit = "（单位：{}）";        ///< a table's unit under its caption
+  std::string bullet = "•";                 ///< an unordered list item's marker
+  std::string cover = "封面";               ///< the cover's page label
+  std::string toc = "目录", tables = "表目录", cases = "案例目录";
+  std::string case_entry = "{}：{}";        ///< a 案例目录 entry: label and title
+};
 
 /// Which list a contents directive prints.
 enum class ContentsKind { Headings, Tables, Cases };
@@ -75,6 +94,8 @@ struct Block {
   int list_depth = 0;           ///< Paragraph: 0 in body text, n inside n nested lists
   std::string marker;           ///< Paragraph: the list marker ("•", "1.") on an item's first paragraph
   bool continuation = false;    ///< Paragraph: resumes text after a table or box, so no first-line indent
+  int quote_depth = 0;          ///< Paragraph: inside this many block quotes
+  source::ParagraphAlign align = source::ParagraphAlign::Justify;  ///< Paragraph: `{.right}`, `{.center}`
   std::shared_ptr<Table> table;       ///< Table
   std::shared_ptr<CaseBox> case_box;  ///< Case
   std::vector<ContentsKind> contents; ///< Contents: the lists, in order
@@ -90,9 +111,19 @@ struct Metadata {
   std::string note;  ///< printed on the cover under the date
 };
 
+/// A footnote: its definition `[^label]: …`, numbered in order of first reference.
+struct Footnote {
+  std::string label;
+  int index = 0;               ///< 1, 2, … in order of first reference through the document
+  std::vector<Block> blocks;   ///< its paragraphs
+  Span span;
+};
+
 struct Document {
   Metadata meta;
   std::vector<Block> blocks;
+  /// Footnotes by label; a FootnoteRef run's `target` names one.
+  std::map<std::string, Footnote> footnotes;
 };
 
 /// How tables are numbered.
@@ -100,6 +131,8 @@ enum class TableNumbering { Document, Chapter };
 
 struct DocumentSettings {
   TableNumbering table_numbering = TableNumbering::Document;
+  int heading_levels = 4;  ///< the deepest heading the layout styles and numbers
+  Labels labels;
 };
 
 /// Binds DATA (may be empty) into the tree: numbers headings 1 / 1.1 / 1.1.1

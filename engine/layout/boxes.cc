@@ -15,13 +15,13 @@ void Paginator::place_case(const PreparedBlock& p) {
   ensure_page();
   space(p.space_before);
   if (!fits(keep_height(p) - p.space_before) && cursor_ > kEpsilon) new_page(true);
-  anchor(b.id, fmt::format("{}{} {}", cs.label, b.case_box->number, b.case_box->title), 0);
+  anchor(b.id, fmt::format("{}{} {}", spec_.labels.case_label, b.case_box->number, b.case_box->title), 0);
   double segment_top = cursor_;
   bool open_top = false;
   auto title = [&](const TextBlock& t) {
     cursor_ += inset;
     for (size_t i = 0; i < t.lines.size(); ++i) {
-      draw_line(page(), t, i, spec_.margin_left + inset, y_at(cursor_ + baseline_in_box(t.line_height, t.size)));
+      draw_line(page(), t, i, spec_.margin_left + inset, y_at(cursor_ + baseline_in_box(t.line_height, t.size)), decorations());
       cursor_ += t.line_height;
     }
   };

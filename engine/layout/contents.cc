@@ -18,7 +18,7 @@ std::vector<ContentsEntry> Paginator::entries(doc::ContentsKind kind) const {
     } else if (kind == doc::ContentsKind::Tables && b.kind == doc::BlockKind::Table) {
       out.push_back({b.table->label + " " + b.table->caption, b.id, 1});
     } else if (kind == doc::ContentsKind::Cases && b.kind == doc::BlockKind::Case) {
-      out.push_back({fmt::format("{}{}：{}", spec_.case_box.label, b.case_box->number, b.case_box->title), b.id, 1});
+      out.push_back({fmt::format(fmt::runtime(spec_.labels.case_entry), spec_.labels.case_label + std::to_string(b.case_box->number), b.case_box->title), b.id, 1});
     }
   }
   return out;
@@ -32,9 +32,9 @@ std::string Paginator::printed_page(const std::string& id) const {
 
 void Paginator::contents_list(doc::ContentsKind kind) {
   const ContentsStyle& cs = spec_.contents;
-  const std::string& title = kind == doc::ContentsKind::Headings ? cs.toc_title
-                             : kind == doc::ContentsKind::Tables ? cs.tables_title
-                                                                 : cs.cases_title;
+  const std::string& title = kind == doc::ContentsKind::Headings ? spec_.labels.toc
+                             : kind == doc::ContentsKind::Tables ? spec_.labels.tables
+                                                                 : spec_.labels.cases;
   std::vector<ContentsEntry> list = entries(kind);
   page_open_ = false;
   ensure_page();

@@ -21,6 +21,9 @@ void Paginator::new_page(bool overflow) {
   page().style = style_;
   page().number = style_ == NumberStyle::None ? 0 : next_number_++;
   glue_.emplace_back();
+  page_notes_.emplace_back();
+  note_height_ = 0;
+  if (spec_.footnotes.numbering == FootnoteNumbering::Page) mark_counter_ = 0;
   cursor_ = 0;
   page_open_ = true;
 }
@@ -102,6 +105,19 @@ void Paginator::place(const PreparedBlock& p) {
     case doc::BlockKind::Case:
       place_case(p);
       break;
+    case doc::BlockKind::Rule: {
+      ensure_page();
+      space(p.space_before);
+      const RuleStyle& rs = spec_.rule;
+      if (!fits(rs.width)) new_page(true);
+      double w = spec_.type_width() * rs.length;
+      double x = spec_.margin_left + (spec_.type_width() - w) / 2;
+      double y = y_at(cursor_ + rs.width / 2);
+      page().rules.push_back({x, y, x + w, y, rs.width, rs.color});
+      cursor_ += rs.width;
+      space(p.space_after);
+      break;
+    }
     default:
       break;
   }
@@ -112,6 +128,7 @@ void Paginator::flush_pending() {
     ensure_page();
     const doc::Block& b = *h->block;
     if (b.level == 1 && b.number.empty() && cursor_ > kEpsilon && style_ == NumberStyle::Roman) new_page(false);
+    if (b.level == 1 && spec_.footnotes.numbering == FootnoteNumbering::Chapter) mark_counter_ = 0;
     space(h->space_before);
     if (!fits(h->texts[0].height())) new_page(true);
     std::string title = b.counters.empty() ? doc::plain_text(b.runs) : heading_label(b) + " " + doc::plain_text(b.runs);
@@ -131,8 +148,28 @@ void Paginator::place_lines(const TextBlock& t, double x, double reserve, const 
   size_t i = 0;
   while (i < n) {
     ensure_page();
-    double room = spec_.type_height() - reserve - cursor_;
-    size_t fit = room < 0 ? 0 : static_cast<size_t>(std::floor(room / t.line_height + kEpsilon));
+    // Lines fit while they, and the notes their marks bring, fit above the notes already here.
+    size_t fit = 0;
+    {
+      double used = cursor_, notes = note_height_;
+      std::vector<std::string> seen;
+      while (i + fit < n) {
+        double add = 0;
+        if (!notes_.empty()) {
+          std::vector<std::string> fresh;
+          for (auto& m : footnote_marks(t, i + fit))
+            if (std::find(seen.begin(), seen.end(), m) == seen.end()) fresh.push_back(m);
+          add = notes_height(fresh);
+          // notes_height counts the rule's space when this page has no notes yet: once only.
+          if (add > 0 && note_height_ <= kEpsilon && notes > kEpsilon) add -= 2 * spec_.footnotes.space;
+          seen.insert(seen.end(), fresh.begin(), fresh.end());
+        }
+        if (used + t.line_height + notes + add > spec_.type_height() - reserve + kEpsilon) break;
+        used += t.line_height;
+        notes += add;
+        ++fit;
+      }
+    }
     size_t left = n - i;
     size_t take = std::min(fit, left);
     if (take < left) {
@@ -142,7 +179,8 @@ void Paginator::place_lines(const TextBlock& t, double x, double reserve, const 
     }
     for (size_t k = 0; k < take; ++k, ++i) {
       double baseline = y_at(cursor_ + baseline_in_box(t.line_height, t.size));
-      draw_line(page(), t, i, x, baseline);
+      if (!notes_.empty()) register_notes(footnote_marks(t, i));
+      draw_line(page(), t, i, x, baseline, decorations());
       report_line(t, i);
       cursor_ += t.line_height;
     }
@@ -172,6 +210,7 @@ void Paginator::report_line(const TextBlock& t, size_t i) {
 /// to three body lines, or shrinking them by up to half (TeX's \flushbottom).
 void Paginator::justify_vertically(size_t index) {
   if (index >= full_.size() || !full_[index] || glue_[index].empty()) return;
+  if (index < page_notes_.size() && !page_notes_[index].empty()) return;  // its foot holds notes
   const double lh = spec_.body.line_height;
   const double grid_bottom = std::floor(spec_.type_height() / lh + kEpsilon) * lh;
   double delta = grid_bottom - bottoms_[index];

@@ -63,7 +63,8 @@ std::vector<std::string> roles_used(const LayoutSpec& spec) {
   std::vector<std::string> roles = {spec.body.role, spec.strong_role, spec.emphasis_role, spec.title.role,
                                     spec.header.role, spec.footer.role, spec.table.text.role, spec.table.header.role,
                                     spec.table.caption.role, spec.case_box.title.role, spec.contents.title.role,
-                                    spec.contents.entry.role, spec.cover.title.role, spec.cover.line.role};
+                                    spec.contents.entry.role, spec.cover.title.role, spec.cover.line.role,
+                                    spec.quote.text.role, spec.footnotes.text.role};
   for (const auto& h : spec.headings) roles.push_back(h.text.role);
   std::sort(roles.begin(), roles.end());
   roles.erase(std::unique(roles.begin(), roles.end()), roles.end());
@@ -247,7 +248,7 @@ std::optional<LayoutSpec> load_layout(const std::string& path, DiagnosticSink& s
                            {"rule", r.length(t.rule)}, {"frame", r.length(t.frame)},
                            {"header-fill", r.color(t.header_fill)},
                            {"space-before", r.length(t.space_before)}, {"space-after", r.length(t.space_after)},
-                           {"continued", r.text(t.continued)},
+                           {"continued", r.text(spec.labels.table_continued)},
                            {"numbering", [&](const YAML::Node& v) {
                              std::string name = v.IsScalar() ? v.Scalar() : "";
                              if (name == "document") t.numbering = doc::TableNumbering::Document;
@@ -262,15 +263,56 @@ std::optional<LayoutSpec> load_layout(const std::string& path, DiagnosticSink& s
                           {"frame", r.color(c.frame)}, {"frame-width", r.length(c.frame_width)},
                           {"padding", r.length(c.padding)}, {"radius", r.length(c.radius)},
                           {"space-before", r.length(c.space_before)}, {"space-after", r.length(c.space_after)},
-                          {"label", r.text(c.label)}});
+                          {"label", r.text(spec.labels.case_label)}});
     }},
     {"contents", [&](const YAML::Node& n) {
       auto& c = spec.contents;
       r.read(n, "contents", {{"title", r.style(c.title, "contents.title")}, {"entry", r.style(c.entry, "contents.entry")},
                              {"levels", r.whole(c.levels)}, {"indent", r.number(c.indent_em)},
                              {"leader-pitch", r.length(c.leader_pitch)},
-                             {"toc-title", r.text(c.toc_title)}, {"tables-title", r.text(c.tables_title)},
-                             {"cases-title", r.text(c.cases_title)}});
+                             {"toc-title", r.text(spec.labels.toc)}, {"tables-title", r.text(spec.labels.tables)},
+                             {"cases-title", r.text(spec.labels.cases)}});
+    }},
+    {"labels", [&](const YAML::Node& n) {
+      auto& l = spec.labels;
+      r.read(n, "labels", {{"table", r.text(l.table)}, {"table-continued", r.text(l.table_continued)},
+                           {"case", r.text(l.case_label)}, {"case-open", r.text(l.case_open)},
+                           {"case-close", r.text(l.case_close)}, {"continued", r.text(l.continued)},
+                           {"total", r.text(l.total)}, {"unit", r.text(l.unit)}, {"bullet", r.text(l.bullet)},
+                           {"cover", r.text(l.cover)}, {"toc", r.text(l.toc)}, {"tables", r.text(l.tables)},
+                           {"cases", r.text(l.cases)}, {"case-entry", r.text(l.case_entry)}});
+    }},
+    {"quotes", [&](const YAML::Node& n) {
+      r.read(n, "quotes", {{"role", r.text(spec.quote.text.role)}, {"size", r.length(spec.quote.text.size)},
+                           {"line-height", r.length(spec.quote.text.line_height)},
+                           {"indent", r.number(spec.quote.indent_em)}});
+    }},
+    {"rules", [&](const YAML::Node& n) {
+      r.read(n, "rules", {{"width", r.length(spec.rule.width)}, {"length", r.number(spec.rule.length)},
+                          {"space", r.length(spec.rule.space)}, {"color", r.color(spec.rule.color)}});
+    }},
+    {"links", [&](const YAML::Node& n) { r.read(n, "links", {{"color", r.color(spec.links.color)}}); }},
+    {"footnotes", [&](const YAML::Node& n) {
+      auto& f = spec.footnotes;
+      r.read(n, "footnotes", {{"role", r.text(f.text.role)}, {"size", r.length(f.text.size)},
+                              {"line-height", r.length(f.text.line_height)}, {"mark-size", r.number(f.mark_size)},
+                              {"rule-length", r.number(f.rule_length)}, {"rule-width", r.length(f.rule_width)},
+                              {"space", r.length(f.space)},
+                              {"numbering", [&](const YAML::Node& v) {
+                                std::string name = v.IsScalar() ? v.Scalar() : "";
+                                if (name == "page") f.numbering = FootnoteNumbering::Page;
+                                else if (name == "chapter") f.numbering = FootnoteNumbering::Chapter;
+                                else if (name == "document") f.numbering = FootnoteNumbering::Document;
+                                else sink.error(yaml_span(path, v.Mark()), fmt::format("unknown footnote numbering \"{}\"", name),
+                                                {"page (①② restart on every page), chapter, or document"});
+                              }},
+                              {"marks", [&](const YAML::Node& v) {
+                                std::string name = v.IsScalar() ? v.Scalar() : "";
+                                if (name == "circled") f.marks = FootnoteMarks::Circled;
+                                else if (name == "arabic") f.marks = FootnoteMarks::Arabic;
+                                else sink.error(yaml_span(path, v.Mark()), fmt::format("unknown footnote marks \"{}\"", name),
+                                                {"circled (①②③) or arabic (1 2 3)"});
+                              }}});
     }},
     {"cover", [&](const YAML::Node& n) {
       r.read(n, "cover", {{"enabled", r.flag(spec.cover_page)}, {"title", r.style(spec.cover.title, "cover.title")},
@@ -302,6 +344,9 @@ std::optional<LayoutSpec> load_layout(const std::string& path, DiagnosticSink& s
     if (s->role.empty()) s->role = spec.body.role;
     if (s->line_height <= 0) s->line_height = s->size * 1.4;
   }
+  if (spec.quote.text.size <= 0) spec.quote.text.size = spec.body.size;
+  if (spec.quote.text.line_height <= 0) spec.quote.text.line_height = spec.body.line_height;
+  if (spec.footnotes.text.role.empty()) spec.footnotes.text.role = spec.body.role;
   for (auto& h : spec.headings) {
     if (h.text.role.empty()) h.text.role = spec.body.role;
     if (h.text.line_height <= 0) h.text.line_height = h.text.size * 1.4;

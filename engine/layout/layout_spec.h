@@ -48,7 +48,6 @@ struct TableStyle {
   Color header_fill{0.93, 0.93, 0.93};
   double space_before = 8, space_after = 12; ///< pt around a table
   doc::TableNumbering numbering = doc::TableNumbering::Document;
-  std::string continued = "续表";             ///< caption prefix on a continuation page
 };
 
 /// 【案例分享N】 boxes.
@@ -60,7 +59,6 @@ struct CaseStyle {
   double padding = 9;         ///< pt between the frame and the text
   double radius = 3;          ///< pt, rounded corners
   double space_before = 10, space_after = 12;
-  std::string label = "案例分享";
 };
 
 /// 目录, 表目录, 案例目录.
@@ -70,13 +68,44 @@ struct ContentsStyle {
   int levels = 2;              ///< heading levels listed in 目录
   double indent_em = 1;        ///< extra indent per heading level, em
   double leader_pitch = 4;     ///< pt between leader dots
-  std::string toc_title = "目录", tables_title = "表目录", cases_title = "案例目录";
 };
 
 /// The cover page.
 struct CoverStyle {
   TextStyle title{"hei-bold", 26, 44};  ///< 一号
   TextStyle line{"song", 16, 30};       ///< issuer and date (三号)
+};
+
+/// Block quotes: an indented block, by default in 楷体.
+struct QuoteStyle {
+  TextStyle text{"kai", 0, 0};     ///< size and line height 0: the body's
+  double indent_em = 2;            ///< left and right indent, em of the body size
+};
+
+/// `---`: a rule across the measure.
+struct RuleStyle {
+  double width = 0.5;              ///< stroke, pt
+  double length = 1;               ///< fraction of the measure, centred
+  double space = 6;                ///< pt above and below
+  Color color{0, 0, 0};
+};
+
+/// Footnotes at the foot of the page where their mark falls.
+enum class FootnoteNumbering { Page, Chapter, Document };
+enum class FootnoteMarks { Circled, Arabic };
+struct FootnoteStyle {
+  TextStyle text{"", 9, 14};       ///< role "": the body's (小五 on 14 pt)
+  double mark_size = 0.6;          ///< a mark in the text: this fraction of the text size, raised
+  double rule_length = 0.25;       ///< the separator rule: this fraction of the measure
+  double rule_width = 0.5;
+  double space = 6;                ///< pt between the body and the rule, and the rule and the notes
+  FootnoteNumbering numbering = FootnoteNumbering::Page;
+  FootnoteMarks marks = FootnoteMarks::Circled;
+};
+
+/// Links: clickable text.
+struct LinkStyle {
+  Color color{0, 0.2, 0.6};
 };
 
 /// Everything layout reads from a layout file.
@@ -108,6 +137,11 @@ struct LayoutSpec {
   CaseStyle case_box;
   ContentsStyle contents;
   CoverStyle cover;
+  QuoteStyle quote;
+  RuleStyle rule;
+  FootnoteStyle footnotes;
+  LinkStyle links;
+  doc::Labels labels;               ///< the words printed around content (`labels:`)
   bool cover_page = true;           ///< a cover page from the front matter (title, issuer, date)
   int max_passes = 5;               ///< layout passes until page numbers settle
   int max_pages = 10000;            ///< hostile input: a document longer than this is an error

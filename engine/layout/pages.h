@@ -18,6 +18,12 @@ struct PlacedGlyph {
   std::string text;     ///< the source text this glyph stands for (its cluster; empty for a cluster's later glyphs)
 };
 
+/// An RGB colour, components 0–1.
+struct Color {
+  double r = 0, g = 0, b = 0;
+  bool operator==(const Color&) const = default;
+};
+
 /// Glyphs of one face and size on one baseline.
 struct GlyphRun {
   fonts::FaceId face = 0;
@@ -25,13 +31,9 @@ struct GlyphRun {
   double x = 0;      ///< pt from the page's left edge to the first pen position
   double y = 0;      ///< pt from the page's bottom edge to the baseline
   std::vector<PlacedGlyph> glyphs;
+  Color color;       ///< fill colour (black unless a link's)
 };
 
-/// An RGB colour, components 0–1.
-struct Color {
-  double r = 0, g = 0, b = 0;
-  bool operator==(const Color&) const = default;
-};
 
 /// A straight line, optionally dotted (round dots: a zero-length dash with round caps).
 struct Rule {
@@ -57,6 +59,7 @@ struct Rect {
 struct Link {
   double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
   std::string target;  ///< an anchor id
+  std::string uri;     ///< or, when not empty, a web address (a URI action)
 };
 
 /// How a page's number is printed.
@@ -84,6 +87,7 @@ struct Pages {
   std::vector<Page> pages;
   std::map<std::string, Anchor> anchors;  ///< id → where it is
   std::vector<std::string> outline;       ///< anchor ids of the headings, in order
+  std::string cover_label = "封面";        ///< the cover's page label (the layout's labels.cover)
 };
 
 /// Glyph IDs per face (its base face: a synthetic bold shares its base's font program).

@@ -74,6 +74,11 @@ Pages Paginator::place_all(DiagnosticSink& pass_sink) {
   pages_ = Pages();
   pages_.width = spec_.page_width;
   pages_.height = spec_.page_height;
+  pages_.cover_label = spec_.labels.cover;
+  page_notes_.clear();
+  mark_numbers_.clear();
+  mark_counter_ = 0;
+  note_height_ = 0;
   full_.clear();
   bottoms_.clear();
   glue_.clear();
@@ -106,6 +111,7 @@ Pages Paginator::place_all(DiagnosticSink& pass_sink) {
   bottoms_.push_back(cursor_);
   full_.push_back(false);
   for (size_t i = 0; i < pages_.pages.size(); ++i) justify_vertically(i);
+  for (size_t i = 0; i < pages_.pages.size(); ++i) draw_footnotes(i);
   for (auto& page : pages_.pages) decorate(page);
   return std::move(pages_);
 }

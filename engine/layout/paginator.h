@@ -43,7 +43,7 @@ class Paginator {
 
  private:
   // prepare_blocks.cc: shaping and composing every block once
-  std::vector<text::StyledText> styled(const std::vector<doc::InlineRun>& runs, const std::string& role, const std::string& strong, const std::string& emphasis, double size);
+  InlineText styled(const std::vector<doc::InlineRun>& runs, const std::string& role, const std::string& strong, const std::string& emphasis, double size);
 
   /// Composition settings for text of SIZE: body-size text sits on the grid when the layout has one.
   compose::ComposeSettings settings_for(double size) const;
@@ -60,6 +60,18 @@ class Paginator {
   /// header, the cover).
   GlyphSets expected_glyphs() const;
 
+  // footnotes.cc: notes composed once, marks numbered as they are placed, notes drawn at the page foot
+  static constexpr int kMaxMarks = 50;
+  std::string mark_text(int number) const;
+  void prepare_footnotes();
+  /// The height the notes of LABELS add to this page's foot (the rule and its space with the first).
+  double notes_height(const std::vector<std::string>& labels) const;
+  /// Numbers the marks of LABELS and puts their notes on this page.
+  void register_notes(const std::vector<std::string>& labels);
+  void draw_footnotes(size_t page_index);
+  /// Link colours and the marks' numbers on this page, for draw_line.
+  const DecorationStyle* decorations();
+
   // paginate.cc: the page-number loop
   static std::map<std::string, std::string> page_map(const Pages& pages);
 
@@ -68,7 +80,7 @@ class Paginator {
   // flow.cc: pages, the cursor, blocks and their keep rules
   double page_top() const { return spec_.page_height - spec_.margin_top; }
   double y_at(double cursor) const { return page_top() - cursor; }
-  bool fits(double h, double reserve = 0) const { return cursor_ + h <= spec_.type_height() - reserve + kEpsilon; }
+  bool fits(double h, double reserve = 0) const { return cursor_ + h <= spec_.type_height() - reserve - note_height_ + kEpsilon; }
   Page& page() { return pages_.pages.back(); }
 
   /// Starts a new page. OVERFLOW: the previous page ended because the next
@@ -161,6 +173,12 @@ class Paginator {
   NumberStyle style_ = NumberStyle::Arabic;
   int next_number_ = 1;
   std::vector<const PreparedBlock*> pending_;  ///< headings waiting for the block they keep with
+  std::map<std::string, TextBlock> notes_;     ///< footnote label → its note, composed with a placeholder mark
+  std::vector<std::vector<std::string>> page_notes_;  ///< per page: the labels of its notes, in order
+  double note_height_ = 0;                     ///< pt the current page's notes take at its foot
+  std::map<std::string, int> mark_numbers_;    ///< footnote label → its printed number
+  int mark_counter_ = 0;                       ///< marks numbered so far on this page (or chapter, or document)
+  DecorationStyle decoration_style_;
 };
 
 }  // namespace paiban::layout

@@ -26,23 +26,115 @@ TextBlock compose_text(const std::vector<text::StyledText>& texts, const fonts::
   return b;
 }
 
-void draw_line(Page& page, const TextBlock& block, size_t line_index, double x, double baseline) {
+InlineText inline_text(const std::vector<doc::InlineRun>& runs, const InlineRoles& roles) {
+  InlineText out;
+  size_t at = 0;
+  for (const auto& r : runs) {
+    std::string role = roles.regular;
+    if (source::has(r.style, source::InlineStyle::Strong)) role = roles.strong;
+    else if (source::has(r.style, source::InlineStyle::Emphasis)) role = roles.emphasis;
+    std::string text = r.text;
+    double size = roles.size;
+    if (r.kind == doc::InlineKind::LineBreak) text = "\n";
+    if (r.kind == doc::InlineKind::FootnoteRef) {
+      text = kMarkPlaceholder;
+      size = roles.size * roles.mark_size;
+      out.decorations.push_back({Decoration::Kind::FootnoteMark, at, at + text.size(), r.text});
+    }
+    if (text.empty()) continue;
+    if (source::has(r.style, source::InlineStyle::Strike))
+      out.decorations.push_back({Decoration::Kind::Strike, at, at + text.size(), {}});
+    if (!r.url.empty()) {
+      if (!out.decorations.empty() && out.decorations.back().kind == Decoration::Kind::Link &&
+          out.decorations.back().end == at && out.decorations.back().target == r.url)
+        out.decorations.back().end = at + text.size();
+      else
+        out.decorations.push_back({Decoration::Kind::Link, at, at + text.size(), r.url});
+    }
+    out.texts.push_back({text, role, size, r.span});
+    at += text.size();
+  }
+  return out;
+}
+
+std::vector<std::string> footnote_marks(const TextBlock& block, size_t line_index) {
+  std::vector<std::string> out;
+  if (block.decorations.empty()) return out;
+  const compose::Line& line = block.lines[line_index];
+  if (line.glyph_begin >= line.glyph_end) return out;
+  size_t from = block.shaped.glyphs[line.glyph_begin].cluster, to = block.shaped.glyphs[line.glyph_end - 1].cluster_end;
+  for (const auto& d : block.decorations)
+    if (d.kind == Decoration::Kind::FootnoteMark && d.begin >= from && d.begin < to) out.push_back(d.target);
+  return out;
+}
+
+void draw_line(Page& page, const TextBlock& block, size_t line_index, double x, double baseline,
+               const DecorationStyle* style) {
   const compose::Line& line = block.lines[line_index];
   if (block.align == doc::Align::Center) x += (block.width - line.width_pt) / 2;
   else if (block.align == doc::Align::Right) x += block.width - line.width_pt;
   x += block.left;
   GlyphRun* run = nullptr;
   const auto& glyphs = block.shaped.glyphs;
+  auto decoration_at = [&](uint32_t cluster, Decoration::Kind kind) -> const Decoration* {
+    for (const auto& d : block.decorations)
+      if (d.kind == kind && cluster >= d.begin && cluster < d.end) return &d;
+    return nullptr;
+  };
+  const bool decorated = !block.decorations.empty();
   for (size_t i = line.glyph_begin; i < line.glyph_end; ++i) {
     const auto& g = glyphs[i];
     size_t k = i - line.glyph_begin;
-    if (!run || run->face != g.face || run->size != g.size) {
-      page.runs.push_back({g.face, g.size, x + line.x[k], baseline, {}});
+    const Decoration* link = decorated ? decoration_at(g.cluster, Decoration::Kind::Link) : nullptr;
+    const Decoration* mark = decorated ? decoration_at(g.cluster, Decoration::Kind::FootnoteMark) : nullptr;
+    Color color = link && style ? style->link_color : Color{};
+    double y = mark && mark->raised ? baseline + 0.45 * block.size : baseline;  // a mark is raised (superior)
+    if (!run || run->face != g.face || run->size != g.size || !(run->color == color) || run->y != y) {
+      page.runs.push_back({g.face, g.size, x + line.x[k], y, {}, color});
       run = &page.runs.back();
     }
     double advance = i + 1 < line.glyph_end ? line.x[k + 1] - line.x[k] : g.advance;
     std::string text = g.first_in_cluster ? block.shaped.text.substr(g.cluster, g.cluster_end - g.cluster) : std::string();
-    run->glyphs.push_back({g.gid, advance, std::move(text)});
+    unsigned gid = g.gid;
+    if (mark && style && style->mark && g.first_in_cluster) {
+      // The mark's number on this page, in the placeholder's advance.
+      auto [printed, glyph] = style->mark(mark->target, g.face);
+      if (!printed.empty() && glyph) {
+        gid = glyph;
+        text = printed;
+      }
+    }
+    run->glyphs.push_back({gid, advance, std::move(text)});
+  }
+  if (!decorated) return;
+  // Lines through struck text and link areas, per decoration on this line.
+  for (const auto& d : block.decorations) {
+    if (d.kind == Decoration::Kind::FootnoteMark) continue;
+    double x0 = 0, x1 = 0;
+    bool any = false;
+    for (size_t i = line.glyph_begin; i < line.glyph_end; ++i) {
+      const auto& g = glyphs[i];
+      if (g.cluster < d.begin || g.cluster >= d.end || block.shaped.text[g.cluster] == '\n') continue;
+      size_t k = i - line.glyph_begin;
+      double gx0 = x + line.x[k], gx1 = gx0 + g.advance;
+      if (!any) x0 = gx0, x1 = gx1;
+      x0 = std::min(x0, gx0);
+      x1 = std::max(x1, gx1);
+      any = true;
+    }
+    if (!any) continue;
+    if (d.kind == Decoration::Kind::Strike) {
+      double y = baseline + 0.3 * block.size;  // through the middle of the ideographic em box's ink
+      page.rules.push_back({x0, y, x1, y, std::max(0.4, block.size * 0.05)});
+    } else {
+      Link l;
+      l.x0 = x0;
+      l.x1 = x1;
+      l.y0 = baseline - 0.2 * block.size;
+      l.y1 = baseline + 0.9 * block.size;
+      l.uri = d.target;
+      page.links.push_back(std::move(l));
+    }
   }
 }
 
@@ -168,6 +260,14 @@ TableLayout prepare_table(const doc::Table& table, const LayoutSpec& spec, const
   auto compose_cell = [&](const doc::TableCell& c, const TextStyle& style) {
     double w = t.column_x[c.column + c.colspan] - t.column_x[c.column] - 2 * st.padding_x;
     std::vector<text::StyledText> texts;
+    if (!c.runs.empty()) {  // a pipe table's cell: its inlines
+      std::string strong = style.role == spec.body.role ? spec.strong_role : style.role;
+      InlineText it = inline_text(c.runs, {style.role, strong, style.role, style.size, spec.footnotes.mark_size});
+      TextBlock b = compose_text(it.texts, fonts, settings, w, 0, style.line_height, style.size, compose::Justify::No,
+                                 c.align, sink);
+      b.decorations = std::move(it.decorations);
+      return b;
+    }
     if (!c.text.empty()) texts.push_back({c.text, style.role, style.size, c.span});
     return compose_text(texts, fonts, settings, w, 0, style.line_height, style.size, compose::Justify::No, c.align, sink);
   };
@@ -197,14 +297,14 @@ TableLayout prepare_table(const doc::Table& table, const LayoutSpec& spec, const
   t.header_heights = row_heights(table.header, t.header_text, table.header_rows, st.header);
   t.body_heights = row_heights(table.body, t.body_text, table.body_rows, st.text);
 
-  std::string unit = table.unit.empty() ? "" : fmt::format("（单位：{}）", table.unit);
+  std::string unit = table.unit.empty() ? "" : fmt::format(fmt::runtime(spec.labels.unit), table.unit);
   auto caption = [&](const std::string& label) {
     return compose_text({{fmt::format("{} {}{}", label, table.caption, unit), st.caption.role, st.caption.size, table.span}},
                         fonts, settings, spec.type_width(), 0, st.caption.line_height, st.caption.size,
                         compose::Justify::No, doc::Align::Center, sink);
   };
   t.caption = caption(table.label);
-  t.continued_caption = caption(st.continued + table.label.substr(std::string("表").size()));
+  t.continued_caption = caption(spec.labels.table_continued + table.label.substr(std::min(table.label.size(), spec.labels.table.size())));
   return t;
 }
 

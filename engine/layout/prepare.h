@@ -1,6 +1,7 @@
 #pragma once
 // Content prepared for pagination: shaped and composed once, then placed
 // as many times as the page-number loop needs.
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -12,6 +13,38 @@
 
 namespace paiban::layout {
 
+/// What is drawn over a stretch of a paragraph's text: a line through it,
+/// a link over it, or a footnote mark (raised, its number set per page).
+struct Decoration {
+  enum class Kind { Strike, Link, FootnoteMark };
+  Kind kind = Kind::Strike;
+  size_t begin = 0, end = 0;  ///< byte range in the paragraph's text
+  std::string target;         ///< Link: the URI; FootnoteMark: the footnote's label
+  bool raised = true;         ///< FootnoteMark: raised in the text (not at the head of the note itself)
+};
+
+/// Styled text with its decorations, from a block's inline runs.
+struct InlineText {
+  std::vector<text::StyledText> texts;
+  std::vector<Decoration> decorations;
+};
+
+/// The roles inline styles use.
+struct InlineRoles {
+  std::string regular, strong, emphasis;
+  double size = 12;
+  double mark_size = 0.6;  ///< a footnote mark's size, fraction of SIZE
+};
+
+/// The placeholder a footnote mark is composed with: every mark (①…㊿, 1…99)
+/// is set in the advance of this one and its number chosen when placed.
+inline constexpr const char* kMarkPlaceholder = "①";
+
+/// RUNS as styled text: strong and emphasis in their roles, hard line breaks
+/// as line feeds (the composer breaks there), footnote marks as placeholders,
+/// struck text and links as decorations.
+InlineText inline_text(const std::vector<doc::InlineRun>& runs, const InlineRoles& roles);
+
 /// A composed paragraph (or title, caption, cell text).
 struct TextBlock {
   Span span;                    ///< the source block, for warnings
@@ -22,7 +55,16 @@ struct TextBlock {
   double left = 0;              ///< pt from the measure's left edge
   double width = 0;             ///< pt, the measure
   doc::Align align = doc::Align::Left;  ///< lines not justified are placed by this
+  std::vector<Decoration> decorations;
   double height() const { return lines.size() * line_height; }
+};
+
+/// How decorations are drawn.
+struct DecorationStyle {
+  Color link_color{0, 0.2, 0.6};
+  /// A footnote mark's printed text and its glyph in FACE, from its label (the page's number for it);
+  /// an empty text: the placeholder stays.
+  std::function<std::pair<std::string, unsigned>(const std::string& label, fonts::FaceId face)> mark;
 };
 
 /// Shapes and composes TEXTS into a TextBlock.
@@ -32,7 +74,11 @@ TextBlock compose_text(const std::vector<text::StyledText>& texts, const fonts::
 
 /// Draws LINE_INDEX of BLOCK with its baseline at BASELINE and the measure's
 /// left edge at X (PDF coordinates) onto PAGE.
-void draw_line(Page& page, const TextBlock& block, size_t line_index, double x, double baseline);
+void draw_line(Page& page, const TextBlock& block, size_t line_index, double x, double baseline,
+               const DecorationStyle* decorations = nullptr);
+
+/// The footnote labels whose marks fall on LINE_INDEX of BLOCK, in order.
+std::vector<std::string> footnote_marks(const TextBlock& block, size_t line_index);
 
 /// Where the baseline sits in a line box: centred text of SIZE in a box of
 /// LINE_HEIGHT, with the em box's baseline at 0.88 em (the ideographic em box

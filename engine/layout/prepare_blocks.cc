@@ -2,6 +2,7 @@
 // before the first page is placed.
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -9,15 +10,8 @@
 
 namespace paiban::layout {
 
-std::vector<text::StyledText> Paginator::styled(const std::vector<doc::InlineRun>& runs, const std::string& role, const std::string& strong, const std::string& emphasis, double size) {
-  std::vector<text::StyledText> t;
-  for (const auto& r : runs) {
-    std::string rl = role;
-    if (source::has(r.style, source::InlineStyle::Strong)) rl = strong;
-    else if (source::has(r.style, source::InlineStyle::Emphasis)) rl = emphasis;
-    if (!r.text.empty()) t.push_back({r.text, rl, size, r.span});
-  }
-  return t;
+InlineText Paginator::styled(const std::vector<doc::InlineRun>& runs, const std::string& role, const std::string& strong, const std::string& emphasis, double size) {
+  return inline_text(runs, {role, strong, emphasis, size, spec_.footnotes.mark_size});
 }
 
 /// Composition settings for text of SIZE: body-size text sits on the grid when the layout has one.
@@ -31,24 +25,39 @@ compose::ComposeSettings Paginator::settings_for(double size) const {
 }
 
 TextBlock Paginator::body_paragraph(const doc::Block& b, double width) {
-  const double em = spec_.body.size;
-  const double cell = spec_.grid_pitch > 0 ? spec_.grid_pitch : em;  // one character
+  const bool quoted = b.quote_depth > 0;
+  const TextStyle& style = quoted ? spec_.quote.text : spec_.body;
+  const double em = style.size;
+  const double cell = spec_.grid_pitch > 0 && !quoted ? spec_.grid_pitch : em;  // one character
+  const bool aligned = b.align != source::ParagraphAlign::Justify;
   double left = b.list_depth * spec_.list_indent_em * cell;
-  double indent = b.list_depth == 0 && !b.continuation ? spec_.paragraph_indent_em * cell : 0;
-  auto t = styled(b.runs, spec_.body.role, spec_.strong_role, spec_.emphasis_role, em);
+  double right = 0;
+  if (quoted) {  // a block quote: indented on both sides
+    left += b.quote_depth * spec_.quote.indent_em * spec_.body.size;
+    right += b.quote_depth * spec_.quote.indent_em * spec_.body.size;
+  }
+  double indent = b.list_depth == 0 && !b.continuation && !aligned ? spec_.paragraph_indent_em * cell : 0;
+  InlineText it = styled(b.runs, style.role, quoted ? style.role : spec_.strong_role,
+                         quoted ? style.role : spec_.emphasis_role, em);
   if (!b.marker.empty()) {
     // The marker hangs in the indent: it is part of the first line, placed
     // by a negative first-line indent.
-    t.insert(t.begin(), {b.marker + " ", spec_.body.role, em, b.span});
+    std::string marker = b.marker + " ";
+    it.texts.insert(it.texts.begin(), {marker, style.role, em, b.span});
+    for (auto& d : it.decorations) d.begin += marker.size(), d.end += marker.size();
     DiagnosticSink quiet;
-    auto m = text::shape_paragraph({{b.marker + " ", spec_.body.role, em, {}}}, fonts_, quiet);
+    auto m = text::shape_paragraph({{marker, style.role, em, {}}}, fonts_, quiet);
     double w = 0;
     for (const auto& g : m.glyphs) w += g.advance;
     indent = -w;
   }
-  TextBlock tb = compose_text(t, fonts_, settings_for(em), width - left, indent, spec_.body.line_height, em,
-                              compose::Justify::Yes, doc::Align::Left, sink_);
+  doc::Align align = b.align == source::ParagraphAlign::Right    ? doc::Align::Right
+                     : b.align == source::ParagraphAlign::Center ? doc::Align::Center
+                                                                 : doc::Align::Left;
+  TextBlock tb = compose_text(it.texts, fonts_, quoted ? spec_.compose : settings_for(em), width - left - right, indent,
+                              style.line_height, em, aligned ? compose::Justify::No : compose::Justify::Yes, align, sink_);
   tb.left = left;
+  tb.decorations = std::move(it.decorations);
   return tb;
 }
 
@@ -65,7 +74,8 @@ void Paginator::prepare() {
         if (!b.counters.empty())
           number = heading_label(b) + (spec_.heading_numbering == HeadingNumbering::Decimal ? " " : "");
         if (!number.empty()) t.push_back({number, h.text.role, h.text.size, b.span});
-        for (auto& s : styled(b.runs, h.text.role, h.text.role, h.text.role, h.text.size)) t.push_back(s);
+        InlineText title_text = styled(b.runs, h.text.role, h.text.role, h.text.role, h.text.size);
+        for (auto& s : title_text.texts) t.push_back(s);
         bool centered = b.level == 1 && b.number.empty();
         double cell = spec_.grid_pitch > 0 ? spec_.grid_pitch : spec_.body.size;
         double line_height = spec_.grid_lines > 0 ? spec_.body.line_height : h.text.line_height;
@@ -109,8 +119,9 @@ void Paginator::prepare() {
       case doc::BlockKind::Case: {
         const CaseStyle& cs = spec_.case_box;
         double inner = spec_.type_width() - 2 * (cs.padding + cs.frame_width);
-        std::string title = fmt::format("【{}{}】{}", cs.label, b.case_box->number, b.case_box->title);
-        for (const std::string& t : {title, title + "（续）"})
+        const doc::Labels& l = spec_.labels;
+        std::string title = fmt::format("{}{}{}{}{}", l.case_open, l.case_label, b.case_box->number, l.case_close, b.case_box->title);
+        for (const std::string& t : {title, title + l.continued})
           p.texts.push_back(compose_text({{t, cs.title.role, cs.title.size, b.span}}, fonts_, spec_.compose, inner, 0,
                                          cs.title.line_height, cs.title.size, compose::Justify::No,
                                          doc::Align::Center, sink_));
@@ -119,12 +130,16 @@ void Paginator::prepare() {
         p.space_after = cs.space_after;
         break;
       }
+      case doc::BlockKind::Rule:
+        p.space_before = p.space_after = spec_.rule.space;
+        break;
       case doc::BlockKind::Contents:
       case doc::BlockKind::PageBreak:
         break;
     }
     prepared_.push_back(std::move(p));
   }
+  prepare_footnotes();
 }
 
 /// Every glyph the pages can use: the prepared text, and what is shaped
@@ -139,6 +154,34 @@ GlyphSets Paginator::expected_glyphs() const {
     DiagnosticSink quiet;
     add(text::shape_paragraph({{t, role, size, {}}}, fonts_, quiet));
   };
+  if (!notes_.empty()) {
+    // Every mark a page may print, in each face and size a mark is set in.
+    std::string marks;
+    for (int n = 1; n <= kMaxMarks; ++n) marks += mark_text(n);
+    std::set<std::pair<std::string, double>> seen;
+    auto visit = [&](const TextBlock& t) {
+      for (const auto& d : t.decorations)
+        if (d.kind == Decoration::Kind::FootnoteMark) {
+          size_t at = 0;
+          for (const auto& s : t.shaped.styles) {
+            if (d.begin >= at && d.begin < at + s.text.size() && seen.insert({s.role, s.size}).second)
+              shape(marks, s.role, s.size);
+            at += s.text.size();
+          }
+        }
+    };
+    for (const auto& p : prepared_) {
+      for (const auto& t : p.texts) visit(t);
+      if (p.table) {
+        for (const auto& t : p.table->body_text) visit(t);
+        for (const auto& t : p.table->header_text) visit(t);
+      }
+    }
+    for (const auto& [label, t] : notes_) {
+      add(t.shaped);
+      shape(marks, spec_.footnotes.text.role, spec_.footnotes.text.size);
+    }
+  }
   for (const auto& p : prepared_) {
     for (const auto& t : p.texts) add(t.shaped);
     if (p.table) {
@@ -152,7 +195,7 @@ GlyphSets Paginator::expected_glyphs() const {
   for (auto kind : {doc::ContentsKind::Headings, doc::ContentsKind::Tables, doc::ContentsKind::Cases})
     for (const auto& e : entries(kind)) shape(e.text, cs.entry.role, cs.entry.size);
   const std::string numbers = "0123456789IVXLCDM";
-  shape(cs.toc_title + cs.tables_title + cs.cases_title, cs.title.role, cs.title.size);
+  shape(spec_.labels.toc + spec_.labels.tables + spec_.labels.cases, cs.title.role, cs.title.size);
   shape(numbers, cs.entry.role, cs.entry.size);
   shape(spec_.footer_format + numbers, spec_.footer.role, spec_.footer.size);
   shape(doc_.meta.title, spec_.header.role, spec_.header.size);

@@ -44,7 +44,23 @@ void Paginator::place_table(const PreparedBlock& p) {
     // Body rows while they fit (at least one on a page), leaving no single
     // row alone on the continuation.
     int first = row;
-    while (row < table.body_rows && (fits(t.body_heights[row]) || row == first)) cursor_ += t.body_heights[row++];
+    // (a row's footnote marks bring their notes to this page's foot)
+    auto row_notes = [&](int r) {
+      if (notes_.empty()) return 0.0;
+      std::vector<std::string> labels;
+      for (size_t i : t.body_cells_at[r])
+        for (size_t l = 0; l < t.body_text[i].lines.size(); ++l)
+          for (auto& m : footnote_marks(t.body_text[i], l)) labels.push_back(m);
+      return notes_height(labels);
+    };
+    double held = 0;
+    while (row < table.body_rows && (fits(t.body_heights[row] + row_notes(row)) || row == first)) {
+      double h = row_notes(row);
+      note_height_ += h;  // held while rows are fitted; the cells register their notes when drawn
+      held += h;
+      cursor_ += t.body_heights[row++];
+    }
+    note_height_ -= held;
     if (row == table.body_rows - 1 && row - first > 2) cursor_ -= t.body_heights[--row];
     std::vector<double> body_y(row - first + 1, header_y.back());
     for (int r = first; r < row; ++r) body_y[r - first + 1] = body_y[r - first] + t.body_heights[r];
@@ -72,7 +88,11 @@ void Paginator::draw_cell(const doc::TableCell& c, const TextBlock& text, const 
   double y = top + (bottom - top - text.height()) / 2;
   double x = x0 + t.column_x[c.column] + spec_.table.padding_x;
   for (size_t i = 0; i < text.lines.size(); ++i)
-    draw_line(page(), text, i, x, y_at(y + i * text.line_height + baseline_in_box(text.line_height, text.size)));
+  {
+    if (!notes_.empty()) register_notes(footnote_marks(text, i));
+    draw_line(page(), text, i, x, y_at(y + i * text.line_height + baseline_in_box(text.line_height, text.size)),
+              decorations());
+  }
 }
 
 void Paginator::draw_grid(const TableLayout& t, double x0, const std::vector<double>& header_y, const std::vector<double>& body_y, int first, int last, const std::vector<size_t>& cells) {

@@ -44,9 +44,14 @@ std::string Writer::page_content(const layout::Page& page) const {
   const FontUsage* font = nullptr;
   double size = 0, spacing = 0;
   std::vector<long long> extra;  // per glyph: advance beyond the /W width, in millionths of a point
+  layout::Color fill;  // black: what a page starts with, and what boxes and rules leave (they draw inside q … Q)
   for (const auto& run : page.runs) {
     const fonts::Face& face = fonts_.face(run.face);
     const FontUsage& usage = usage_.at(face.base);
+    if (!(run.color == fill)) {
+      content += color(run.color, "rg");
+      fill = run.color;
+    }
     content += "BT\n";
     if (font != &usage || size != run.size) {
       content += '/';

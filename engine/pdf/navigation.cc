@@ -29,6 +29,14 @@ HPDF_Destination Writer::destination(const layout::Anchor& a) {
 /// Links from the contents lists to their targets.
 void Writer::write_links(size_t index, const layout::Pages& pages) {
   for (const auto& link : pages.pages[index].links) {
+    if (!link.uri.empty()) {
+      HPDF_Rect rect{real(link.x0), real(link.y0), real(link.x1), real(link.y1)};
+      HPDF_Annotation a = checked(HPDF_Page_CreateURILinkAnnot(haru_pages_[index], rect, link.uri.c_str()),
+                                  "HPDF_Page_CreateURILinkAnnot");
+      check(HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0), "HPDF_LinkAnnot_SetBorderStyle");
+      check(HPDF_Dict_AddNumber(a, "F", 4), "annotation /F");
+      continue;
+    }
     auto it = pages.anchors.find(link.target);
     if (it == pages.anchors.end()) continue;
     HPDF_Rect rect{real(link.x0), real(link.y0), real(link.x1), real(link.y1)};
@@ -72,7 +80,7 @@ void Writer::write_page_labels(const layout::Pages& pages) {
     }
     HPDF_Dict label = checked(HPDF_Dict_New(pdf_->mmgr), "HPDF_Dict_New");
     if (p.style == layout::NumberStyle::None) {
-      check(HPDF_Dict_Add(label, "P", HPDF_String_New(pdf_->mmgr, "封面", HPDF_GetEncoder(pdf_, "UTF-8"))), "/P");
+      check(HPDF_Dict_Add(label, "P", HPDF_String_New(pdf_->mmgr, pages.cover_label.c_str(), HPDF_GetEncoder(pdf_, "UTF-8"))), "/P");
     } else {
       check(HPDF_Dict_AddName(label, "S", p.style == layout::NumberStyle::Roman ? "R" : "D"), "/S");
       if (p.number != 1) check(HPDF_Dict_AddNumber(label, "St", p.number), "/St");

@@ -5,10 +5,12 @@
 #include "source/parse.h"
 
 #include <cmark-gfm.h>
+#include <cmark-gfm-core-extensions.h>
 #include <unicode/uchar.h>
 #include <yaml-cpp/yaml.h>
 
 #include "base/yaml_util.h"
+#include "source/cjk_emphasis.h"
 
 #include <memory>
 #include <string_view>
@@ -135,6 +137,10 @@ std::string trim_spaces(std::string s) {
 void split_inline_markup(std::vector<InlineRun>& runs, DiagnosticSink& sink_) {
   std::vector<InlineRun> out;
   for (auto& run : runs) {
+    if (run.kind != InlineKind::Text) {
+      out.push_back(std::move(run));
+      continue;
+    }
     const std::string& t = run.text;
     size_t pos = 0, literal_start = 0;
     auto span_at = [&](size_t byte) {
@@ -150,7 +156,11 @@ void split_inline_markup(std::vector<InlineRun>& runs, DiagnosticSink& sink_) {
       return s;
     };
     auto flush = [&](size_t until) {
-      if (until > literal_start) out.push_back({t.substr(literal_start, until - literal_start), run.style, span_at(literal_start)});
+      if (until > literal_start) {
+        InlineRun r{t.substr(literal_start, until - literal_start), run.style, span_at(literal_start)};
+        r.url = run.url;
+        out.push_back(std::move(r));
+      }
     };
     while (pos < t.size()) {
       if (t.compare(pos, 2, "{{") == 0) {
@@ -202,6 +212,7 @@ class Converter {
     int line = cmark_node_get_start_line(node);
     int col = cmark_node_get_start_column(node);
     if (line <= 0 && fallback) return span_of(fallback, nullptr);
+    if (prepared_) col = prepared_->source_column(line, col);
     return file_.span_at_line_byte(line + line_offset_, col);
   }
 
@@ -218,7 +229,7 @@ class Converter {
       case CMARK_NODE_PARAGRAPH:
         b.kind = BlockKind::Paragraph;
         collect_inlines(node, node, InlineStyle::Regular, b.runs);
-        apply_attributes(b);
+        if (!(after_pipe_table_ && is_attribute_paragraph(b))) apply_attributes(b);
         return b;
       case CMARK_NODE_LIST: {
         // Hostile input: a list nested thousands deep would exhaust the stack.
@@ -247,9 +258,28 @@ class Converter {
       }
       case CMARK_NODE_CODE_BLOCK:
         return convert_directive(node, b);
+      case CMARK_NODE_BLOCK_QUOTE:
+        b.kind = BlockKind::Quote;
+        for (cmark_node* c = cmark_node_first_child(node); c; c = cmark_node_next(c))
+          if (auto child = convert_block(c)) b.children.push_back(std::move(*child));
+        return b;
+      case CMARK_NODE_THEMATIC_BREAK:
+        b.kind = BlockKind::Rule;
+        return b;
+      case CMARK_NODE_FOOTNOTE_DEFINITION:
+        b.kind = BlockKind::Footnote;
+        b.id = footnote_label(node);
+        for (cmark_node* c = cmark_node_first_child(node); c; c = cmark_node_next(c))
+          if (auto child = convert_block(c)) b.children.push_back(std::move(*child));
+        return b;
+      case CMARK_NODE_HTML_BLOCK:
+        sink_.error(b.span, "raw HTML is not part of a report's source",
+                    {"write the text as Markdown; a table is a pipe table or a ```table block"});
+        return std::nullopt;
       default:
-        sink_.error(b.span, fmt::format("{} is not supported yet", cmark_node_get_type_string(node)),
-                    {"write headings (#), paragraphs, lists, *emphasis* and **strong** text, "
+        if (std::string_view(cmark_node_get_type_string(node)) == "table") return convert_pipe_table(node, b);
+        sink_.error(b.span, fmt::format("{} is not supported", cmark_node_get_type_string(node)),
+                    {"write headings (#), paragraphs, lists, quotes (>), rules (---), pipe tables, footnotes, "
                      "and ```table, ```case or ```contents blocks"});
         return std::nullopt;
     }
@@ -257,16 +287,36 @@ class Converter {
 
   /// Parses Markdown TEXT whose first line is line FIRST_LINE of the file.
   std::vector<Block> parse_blocks(std::string_view text, int first_line) {
-    std::unique_ptr<cmark_parser, decltype(&cmark_parser_free)> parser(cmark_parser_new(CMARK_OPT_DEFAULT),
-                                                                       cmark_parser_free);
-    cmark_parser_feed(parser.get(), text.data(), text.size());
+    cmark_gfm_core_extensions_ensure_registered();
+    std::unique_ptr<cmark_parser, decltype(&cmark_parser_free)> parser(
+        cmark_parser_new(CMARK_OPT_DEFAULT | CMARK_OPT_FOOTNOTES), cmark_parser_free);
+    for (const char* name : {"table", "strikethrough", "autolink"})
+      if (cmark_syntax_extension* ext = cmark_find_syntax_extension(name))
+        cmark_parser_attach_syntax_extension(parser.get(), ext);
+    CjkPrepared prepared = prepare_cjk_emphasis(text);
+    cmark_parser_feed(parser.get(), prepared.text.data(), prepared.text.size());
     std::unique_ptr<cmark_node, decltype(&cmark_node_free)> root(cmark_parser_finish(parser.get()), cmark_node_free);
     int saved = line_offset_;
+    const CjkPrepared* saved_prepared = prepared_;
     line_offset_ = first_line - 1;
+    prepared_ = &prepared;
     std::vector<Block> blocks;
-    for (cmark_node* n = cmark_node_first_child(root.get()); n; n = cmark_node_next(n))
-      if (auto block = convert_block(n)) blocks.push_back(std::move(*block));
+    for (cmark_node* n = cmark_node_first_child(root.get()); n; n = cmark_node_next(n)) {
+      after_pipe_table_ = !blocks.empty() && blocks.back().kind == BlockKind::PipeTable && blocks.back().id.empty();
+      auto block = convert_block(n);
+      after_pipe_table_ = false;
+      if (block) {
+        // `{#tab-x caption="…"}` on the line after a pipe table names and captions it.
+        if (block->kind == BlockKind::Paragraph && !blocks.empty() && blocks.back().kind == BlockKind::PipeTable &&
+            blocks.back().id.empty() && is_attribute_paragraph(*block)) {
+          apply_table_attributes(block->runs.front().text, blocks.back(), block->span);
+          continue;
+        }
+        blocks.push_back(std::move(*block));
+      }
+    }
     line_offset_ = saved;
+    prepared_ = saved_prepared;
     return blocks;
   }
 
@@ -325,7 +375,7 @@ class Converter {
   /// `{#id .class …}`: the attributes a heading, paragraph or case may carry.
   void parse_attribute_list(const std::string& text, Block& b, const Span& span) {
     static const char* const heading_classes[] = {".unnumbered", ".notoc"};
-    static const char* const paragraph_classes[] = {".continue", ".pagebreak"};
+    static const char* const paragraph_classes[] = {".continue", ".pagebreak", ".right", ".center"};
     std::string inner = text.substr(1, text.size() - 2);
     size_t pos = 0;
     while (pos < inner.size()) {
@@ -343,10 +393,14 @@ class Converter {
         b.continuation = true;
       } else if (b.kind == BlockKind::Paragraph && token == ".pagebreak") {
         b.kind = BlockKind::PageBreak;
+      } else if (b.kind == BlockKind::Paragraph && token == ".right") {
+        b.align = ParagraphAlign::Right;
+      } else if (b.kind == BlockKind::Paragraph && token == ".center") {
+        b.align = ParagraphAlign::Center;
       } else {
         std::vector<std::string> known;
         if (b.kind == BlockKind::Heading) known = {"#id", heading_classes[0], heading_classes[1]};
-        else if (b.kind == BlockKind::Paragraph) known = {paragraph_classes[0], paragraph_classes[1]};
+        else if (b.kind == BlockKind::Paragraph) known = {paragraph_classes[0], paragraph_classes[1], paragraph_classes[2], paragraph_classes[3]};
         else known = {"#id"};
         sink_.error(span, fmt::format("unknown attribute \"{}\"", token),
                     {fmt::format("known here: {}", fmt::join(known, " "))});
@@ -361,7 +415,10 @@ class Converter {
     size_t end = t.find_last_not_of(' ');
     if (end == std::string::npos || t[end] != '}') return;
     size_t open = t.rfind('{', end);
-    if (open == std::string::npos || (open > 0 && t[open - 1] != ' ' && !(b.runs.size() == 1 && open == 0))) return;
+    if (open == std::string::npos) return;
+    // The list stands after a space, a line break, or a CJK character (no space is typed there).
+    bool after_break = open == 0 && b.runs.size() > 1 && b.runs[b.runs.size() - 2].kind == InlineKind::LineBreak;
+    if (open > 0 && t[open - 1] != ' ' && !is_wide(last_code_point(std::string_view(t).substr(0, open))) && !after_break) return;
     std::string attrs = t.substr(open, end - open + 1);
     if (attrs.size() < 3 || (attrs[1] != '.' && attrs[1] != '#')) return;
     Span span = b.runs.back().span;
@@ -374,11 +431,14 @@ class Converter {
   }
 
   void append(std::vector<InlineRun>& runs, std::string text, InlineStyle style, Span span) {
-    if (!runs.empty() && runs.back().style == style) {
+    remove_joiners(text);
+    if (!runs.empty() && runs.back().style == style && runs.back().kind == InlineKind::Text && runs.back().url == url_) {
       runs.back().text += text;
       return;
     }
-    runs.push_back({std::move(text), style, std::move(span)});
+    InlineRun r{std::move(text), style, std::move(span)};
+    r.url = url_;
+    runs.push_back(std::move(r));
   }
 
   void collect_inlines(cmark_node* parent, cmark_node* block, InlineStyle style,
@@ -389,6 +449,30 @@ class Converter {
         case CMARK_NODE_CODE:
           append(runs, cmark_node_get_literal(n), style, span_of(n, block));
           break;
+        case CMARK_NODE_LINK: {
+          const char* url = cmark_node_get_url(n);
+          std::string saved = url_;
+          url_ = url ? url : "";
+          if (url_.empty() || url_[0] == '#')
+            sink_.error(span_of(n, block), "a link needs an address",
+                        {"[文字](https://…); to refer to a table, case or section write [@id]"});
+          collect_inlines(n, block, style, runs);
+          url_ = saved;
+          break;
+        }
+        case CMARK_NODE_FOOTNOTE_REFERENCE: {
+          InlineRun r{footnote_label(n), style, span_of(n, block), InlineKind::FootnoteRef};
+          runs.push_back(std::move(r));
+          break;
+        }
+        case CMARK_NODE_HTML_INLINE:
+          sink_.error(span_of(n, block), "raw HTML is not part of a report's source",
+                      {"write the text as Markdown: **strong**, *emphasis*, ~~struck~~, [text](url)"});
+          break;
+        case CMARK_NODE_IMAGE:
+          sink_.error(span_of(n, block), "images are not supported in this version",
+                      {"a figure is written as a paragraph of its own: ![caption](images/photo.jpg)"});
+          break;
         case CMARK_NODE_SOFTBREAK: {
           // clreq: a source newline between two CJK characters gives no space.
           // Decided when the next text arrives; mark it with U+000A for now.
@@ -396,7 +480,7 @@ class Converter {
           break;
         }
         case CMARK_NODE_LINEBREAK:
-          append(runs, "\n", style, span_of(n, block));
+          runs.push_back({"", style, span_of(n, block), InlineKind::LineBreak});
           break;
         case CMARK_NODE_EMPH:
           collect_inlines(n, block, style | InlineStyle::Emphasis, runs);
@@ -405,8 +489,12 @@ class Converter {
           collect_inlines(n, block, style | InlineStyle::Strong, runs);
           break;
         default:
+          if (std::string_view(cmark_node_get_type_string(n)) == "strikethrough") {
+            collect_inlines(n, block, style | InlineStyle::Strike, runs);
+            break;
+          }
           sink_.error(span_of(n, block),
-                      fmt::format("inline {} is not supported yet", cmark_node_get_type_string(n)));
+                      fmt::format("inline {} is not supported", cmark_node_get_type_string(n)));
       }
     }
     if (parent == block) {
@@ -437,10 +525,127 @@ class Converter {
         }
       }
     }
-    std::erase_if(runs, [](const InlineRun& r) { return r.text.empty(); });
+    std::erase_if(runs, [](const InlineRun& r) { return r.text.empty() && r.kind == InlineKind::Text; });
+  }
+
+  /// A GFM pipe table: rows of cells, each cell's inlines as a Paragraph.
+  std::optional<Block> convert_pipe_table(cmark_node* node, Block& b) {
+    b.kind = BlockKind::PipeTable;
+    uint16_t columns = cmark_gfm_extensions_get_table_columns(node);
+    uint8_t* aligns = cmark_gfm_extensions_get_table_alignments(node);
+    for (uint16_t c = 0; c < columns; ++c) {
+      uint8_t a = aligns ? aligns[c] : 0;
+      b.columns.push_back(a == 'l' ? ColumnAlign::Left : a == 'c' ? ColumnAlign::Center
+                          : a == 'r' ? ColumnAlign::Right : ColumnAlign::None);
+    }
+    for (cmark_node* row = cmark_node_first_child(node); row; row = cmark_node_next(row)) {
+      Block r;
+      r.kind = BlockKind::ListItem;
+      r.span = span_of(row, node);
+      r.numbered = cmark_gfm_extensions_get_table_row_is_header(row) != 0;  // a header row
+      for (cmark_node* cell = cmark_node_first_child(row); cell; cell = cmark_node_next(cell)) {
+        Block c;
+        c.kind = BlockKind::Paragraph;
+        c.span = span_of(cell, row);
+        collect_inlines(cell, cell, InlineStyle::Regular, c.runs);
+        r.children.push_back(std::move(c));
+      }
+      b.children.push_back(std::move(r));
+    }
+    // `{#tab-x caption="…"}` written as the table's last row (no blank line before it).
+    if (b.children.size() > 1) {
+      Block& last = b.children.back();
+      if (!last.numbered && !last.children.empty() && is_attribute_paragraph(last.children.front())) {
+        bool rest_empty = true;
+        for (size_t i = 1; i < last.children.size(); ++i) rest_empty &= last.children[i].runs.empty();
+        if (rest_empty) {
+          Span at = last.children.front().span;
+          std::string attrs = last.children.front().runs.front().text;
+          b.children.pop_back();
+          apply_table_attributes(attrs, b, at);
+        }
+      }
+    }
+    return b;
+  }
+
+  /// A footnote's label as written at NODE's position, `[^label]` (cmark-gfm
+  /// keeps only the footnote's ordinal).
+  std::string footnote_label(cmark_node* node) const {
+    if (!prepared_) return {};
+    int line = cmark_node_get_start_line(node), col = cmark_node_get_start_column(node);
+    std::string_view text = prepared_->text;
+    size_t at = 0;
+    for (int l = 1; l < line && at != std::string_view::npos; ++l) {
+      at = text.find('\n', at);
+      if (at != std::string_view::npos) ++at;
+    }
+    if (at == std::string_view::npos || col < 1) return {};
+    // A reference starts at its `[^`; a definition's position is its text's, after `[^label]:`.
+    bool definition = cmark_node_get_type(node) == CMARK_NODE_FOOTNOTE_DEFINITION;
+    size_t open = definition ? text.rfind("[^", at + col - 1) : text.find("[^", at + col - 1);
+    if (open == std::string_view::npos || open < at || (!definition && open > at + col + 3)) return {};
+    size_t close = text.find(']', open + 2);
+    if (close == std::string_view::npos) return {};
+    return std::string(text.substr(open + 2, close - open - 2));
+  }
+
+  static bool is_attribute_paragraph(const Block& p) {
+    if (p.runs.size() != 1 || p.runs.front().kind != InlineKind::Text) return false;
+    std::string t = trim(p.runs.front().text);
+    return t.size() > 2 && t.front() == '{' && t.back() == '}' && (t[1] == '#' || t[1] == '.' || t.find('=') != std::string::npos);
+  }
+
+  /// `{#tab-x caption="…" unit="…" note="…"}` after a pipe table.
+  void apply_table_attributes(const std::string& text, Block& table, const Span& span) {
+    std::string t = trim(text);
+    std::string inner = t.substr(1, t.size() - 2);
+    size_t pos = 0;
+    while (pos < inner.size()) {
+      if (inner[pos] == ' ') {
+        ++pos;
+        continue;
+      }
+      size_t end = inner.find(' ', pos);
+      size_t eq = inner.find('=', pos);
+      if (eq != std::string::npos && (end == std::string::npos || eq < end)) {
+        std::string key = inner.substr(pos, eq - pos);
+        std::string value;
+        size_t after;
+        if (eq + 1 < inner.size() && inner[eq + 1] == '"') {
+          size_t close = inner.find('"', eq + 2);
+          if (close == std::string::npos) {
+            sink_.error(span, fmt::format("the value of \"{}\" is not closed with \"", key));
+            return;
+          }
+          value = inner.substr(eq + 2, close - eq - 2);
+          after = close + 1;
+        } else {
+          after = end == std::string::npos ? inner.size() : end;
+          value = inner.substr(eq + 1, after - eq - 1);
+        }
+        if (key == "caption") table.caption = value;
+        else if (key == "unit") table.title = value;
+        else if (key == "note") table.spec = value;
+        else
+          sink_.error(span, fmt::format("unknown table attribute \"{}\"", key),
+                      {"a pipe table takes {#id caption=\"…\" unit=\"…\" note=\"…\"}"});
+        pos = after;
+        continue;
+      }
+      std::string token = inner.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+      pos = end == std::string::npos ? inner.size() : end;
+      if (token.size() > 1 && token[0] == '#') table.id = token.substr(1);
+      else
+        sink_.error(span, fmt::format("unknown table attribute \"{}\"", token),
+                    {"a pipe table takes {#id caption=\"…\" unit=\"…\" note=\"…\"}"});
+    }
   }
 
   static constexpr int kMaxListDepth = 16;
+  const CjkPrepared* prepared_ = nullptr;
+  std::string url_;  ///< the address of the link being collected
+  bool after_pipe_table_ = false;  ///< converting the block right after a pipe table
   const TextFile& file_;
   int line_offset_;
   DiagnosticSink& sink_;

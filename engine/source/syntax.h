@@ -8,7 +8,7 @@
 namespace paiban::source {
 
 /// Inline style flags.
-enum class InlineStyle : unsigned { Regular = 0, Emphasis = 1, Strong = 2 };
+enum class InlineStyle : unsigned { Regular = 0, Emphasis = 1, Strong = 2, Strike = 4 };
 inline InlineStyle operator|(InlineStyle a, InlineStyle b) {
   return static_cast<InlineStyle>(static_cast<unsigned>(a) | static_cast<unsigned>(b));
 }
@@ -21,6 +21,8 @@ enum class InlineKind {
   Text,       ///< literal text
   Reference,  ///< `[@id]`: a cross-reference; `text` is the target id
   Value,      ///< `{{ expr | format }}`: a data value; `text` is the expression
+  FootnoteRef,  ///< `[^label]`: a footnote mark; `text` is the label
+  LineBreak,    ///< a hard line break (two trailing spaces or `\`); `text` is empty
 };
 
 /// A stretch of text in one style.
@@ -31,6 +33,7 @@ struct InlineRun {
   InlineKind kind = InlineKind::Text;
   std::string format;                        ///< Value: the number format after `|` (may be empty)
   std::string target;                        ///< after resolution: the id a Reference links to
+  std::string url;                           ///< inside a link `[…](url)`, an autolink or a bare URL: its address
 };
 
 enum class BlockKind {
@@ -42,7 +45,17 @@ enum class BlockKind {
   Case,       ///< ```case 标题 {#id}: a framed case box; `children` hold its Markdown
   Contents,   ///< ```contents: where the contents lists go; `spec` holds its YAML
   PageBreak,  ///< a paragraph of just `{.pagebreak}`
+  Quote,      ///< `> …`: a block quote; `children` hold its blocks
+  Rule,       ///< `---`: a thematic break, a rule across the measure
+  Footnote,   ///< `[^label]: …`: a footnote definition; `id` is the label, `children` its blocks
+  PipeTable,  ///< a GFM pipe table: `children` are its rows (ListItem blocks of cells, each a Paragraph)
 };
+
+/// How a paragraph's lines sit in the measure (`{.right}`, `{.center}`).
+enum class ParagraphAlign { Justify, Right, Center };
+
+/// A pipe-table column's alignment from the delimiter row (`:---`, `:---:`, `---:`).
+enum class ColumnAlign { None, Left, Center, Right };
 
 /// A block of the source. Lists hold ListItems, which hold blocks.
 struct Block {
@@ -58,8 +71,11 @@ struct Block {
   int spec_line = 0;             ///< the YAML's first line is line spec_line + 1 of the file
   bool ordered = false;          ///< List: 1. 2. 3. rather than bullets
   int start = 1;                 ///< List: number of the first item
+  ParagraphAlign align = ParagraphAlign::Justify;  ///< Paragraph: `{.right}` or `{.center}`
+  std::vector<ColumnAlign> columns;  ///< PipeTable: per column, from the delimiter row
+  std::string caption;           ///< PipeTable: `{#tab-x caption="…"}` on the line after it
   std::vector<InlineRun> runs;   ///< Heading, Paragraph
-  std::vector<Block> children;   ///< List, ListItem
+  std::vector<Block> children;   ///< List, ListItem, Quote, Footnote, PipeTable
 };
 
 /// The YAML front matter's known fields.

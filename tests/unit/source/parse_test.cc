@@ -95,11 +95,73 @@ TEST(Parse, MissingOrUnclosedFrontMatter) {
             "  hint: end the front matter with a line of three dashes: ---\n");
 }
 
-TEST(Parse, UnsupportedBlockIsAnErrorAtItsLine) {
-  EXPECT_EQ(parse_errors("---\ntitle: t\n---\n\n> 引文\n"),
-            "r.md:5:1: error: block_quote is not supported yet\n"
-            "  hint: write headings (#), paragraphs, lists, *emphasis* and **strong** text, "
-            "and ```table, ```case or ```contents blocks\n");
+TEST(Parse, RawHtmlIsAnErrorAtItsLine) {
+  EXPECT_EQ(parse_errors("---\ntitle: t\n---\n\n<div>引文</div>\n"),
+            "r.md:5:1: error: raw HTML is not part of a report's source\n"
+            "  hint: write the text as Markdown; a table is a pipe table or a ```table block\n");
+}
+
+/// The runs of a one-paragraph document, as style:text pairs.
+std::vector<std::pair<unsigned, std::string>> runs_of(const std::string& markdown) {
+  auto t = parse_ok("---\ntitle: t\n---\n" + markdown);
+  std::vector<std::pair<unsigned, std::string>> out;
+  if (t.blocks.empty()) return out;
+  for (const auto& r : t.blocks[0].runs) out.push_back({static_cast<unsigned>(r.style), r.text});
+  return out;
+}
+
+TEST(Parse, CjkFriendlyStrongNextToChinesePunctuation) {
+  using V = std::vector<std::pair<unsigned, std::string>>;
+  // The closing ** follows 。 and precedes a Han character; CommonMark alone leaves the stars as text.
+  EXPECT_EQ(runs_of("**（一）加强组织领导。**各学校要落实。\n"), (V{{2, "（一）加强组织领导。"}, {0, "各学校要落实。"}}));
+  // The opening ** follows a Han character and precedes “.
+  EXPECT_EQ(runs_of("培养**“双师型”**教师。\n"), (V{{0, "培养"}, {2, "“双师型”"}, {0, "教师。"}}));
+  EXPECT_EQ(runs_of("~~删除~~的文字\n"), (V{{4, "删除"}, {0, "的文字"}}));
+  // An escaped star is a star; a code span keeps its stars and no joiner reaches the text.
+  EXPECT_EQ(runs_of("转义的\\*星号。\n"), (V{{0, "转义的*星号。"}}));
+  EXPECT_EQ(runs_of("代码`a**b`。\n"), (V{{0, "代码a**b。"}}));
+}
+
+TEST(Parse, SpansAfterAJoinerKeepTheirSourceColumn) {
+  // A joiner goes in before the closing **; {{ is the 12th code point of the line, joiner not counted.
+  DiagnosticSink sink;
+  parse_source(TextFile("r.md", "---\ntitle: t\n---\n**（一）领导。**各{{ }}\n"), sink);
+  EXPECT_EQ(sink.format_all().substr(0, 27), "r.md:4:12: error: empty {{ ");
+}
+
+TEST(Parse, LinksFootnotesBreaksAndPipeTables) {
+  auto t = parse_ok("---\ntitle: t\n---\n见[网站](https://a.cn/x)和<https://b.cn>，注[^src]。\\\n下一行\n\n"
+                    "| 序号 | 名称 | 数 |\n|:---:|:---|---:|\n| 1 | **甲** | 2 |\n\n{#tab-x caption=\"获奖\" unit=\"项\"}\n\n"
+                    "[^src]: 来源：财务处。\n");
+  ASSERT_EQ(t.blocks.size(), 3u);
+  const auto& p = t.blocks[0].runs;
+  ASSERT_GE(p.size(), 7u);
+  EXPECT_EQ(p[1].text, "网站");
+  EXPECT_EQ(p[1].url, "https://a.cn/x");
+  EXPECT_EQ(p[3].url, "https://b.cn");
+  EXPECT_EQ(p[5].kind, InlineKind::FootnoteRef);
+  EXPECT_EQ(p[5].text, "src");
+  EXPECT_EQ(p[7].kind, InlineKind::LineBreak);
+  const Block& table = t.blocks[1];
+  EXPECT_EQ(table.kind, BlockKind::PipeTable);
+  EXPECT_EQ(table.id, "tab-x");
+  EXPECT_EQ(table.caption, "获奖");
+  EXPECT_EQ(table.title, "项");
+  EXPECT_EQ(table.columns, (std::vector<ColumnAlign>{ColumnAlign::Center, ColumnAlign::Left, ColumnAlign::Right}));
+  ASSERT_EQ(table.children.size(), 2u);
+  EXPECT_TRUE(table.children[0].numbered);  // the header row
+  EXPECT_EQ(table.children[1].children[1].runs[0].style, InlineStyle::Strong);
+  EXPECT_EQ(t.blocks[2].kind, BlockKind::Footnote);
+  EXPECT_EQ(t.blocks[2].id, "src");
+}
+
+TEST(Parse, RightAlignedParagraphWithHardBreaks) {
+  auto t = parse_ok("---\ntitle: t\n---\n凉州区教育局  \n2024年3月1日\n{.right}\n");
+  ASSERT_EQ(t.blocks.size(), 1u);
+  EXPECT_EQ(t.blocks[0].align, ParagraphAlign::Right);
+  ASSERT_EQ(t.blocks[0].runs.size(), 3u);
+  EXPECT_EQ(t.blocks[0].runs[1].kind, InlineKind::LineBreak);
+  EXPECT_EQ(t.blocks[0].runs[2].text, "2024年3月1日");
 }
 
 TEST(Parse, DirectivesKeepTheirBodyAndPosition) {
