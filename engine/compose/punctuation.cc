@@ -9,7 +9,8 @@ namespace paiban::compose {
 
 CharClass classify(char32_t cp) {
   switch (cp) {
-    case U' ': case U'\t': case U'\u3000':
+    // U+3000 IDEOGRAPHIC SPACE is typed for alignment (附件 lines, a 落款): a blank cell, kept as typed.
+    case U' ': case U'\t':
       return CharClass::Space;
     case U'“': case U'‘': case U'（': case U'《': case U'〈': case U'【': case U'〖': case U'〔':
     case U'［': case U'｛': case U'「': case U'『':

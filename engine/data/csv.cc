@@ -7,6 +7,7 @@
 // enclosed in double quotes, and then may hold commas, line breaks and
 // doubled quotes (""). Beyond the RFC, to read hand-written files: spaces
 // around a field are dropped, and blank lines are skipped.
+#include <algorithm>
 #include <map>
 
 #include <fmt/format.h>
@@ -39,7 +40,9 @@ class CsvScanner {
       Row row;
       row.span = {file_.path(), line_, 1};
       if (!read_row(row)) break;
-      bool blank = row.fields.size() == 1 && row.fields[0].text.empty() && !last_field_quoted_;
+      // A line of nothing, or of empty fields only (",,,," as spreadsheets export them), is no record.
+      bool blank = std::all_of(row.fields.begin(), row.fields.end(), [](const auto& f) { return f.text.empty(); }) &&
+                   !(row.fields.size() == 1 && last_field_quoted_);
       if (!blank) rows.push_back(std::move(row));
     }
     return rows;

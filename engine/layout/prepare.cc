@@ -303,8 +303,15 @@ TableLayout prepare_table(const doc::Table& table, const LayoutSpec& spec, const
                         fonts, settings, spec.type_width(), 0, st.caption.line_height, st.caption.size,
                         compose::Justify::No, doc::Align::Center, sink);
   };
-  t.caption = caption(table.label);
-  t.continued_caption = caption(spec.labels.table_continued + table.label.substr(std::min(table.label.size(), spec.labels.table.size())));
+  if (!table.label.empty() || !table.caption.empty()) {
+    t.caption = caption(table.label);
+    t.continued_caption = caption(spec.labels.table_continued + table.label.substr(std::min(table.label.size(), spec.labels.table.size())));
+  }
+  if (!table.note.empty()) {
+    t.note = compose_text({{table.note, st.text.role, st.text.size, table.span}}, fonts, settings, t.width(), 0,
+                          st.text.line_height, st.text.size, compose::Justify::Yes, doc::Align::Left, sink);
+    t.note.left = (spec.type_width() - t.width()) / 2;
+  }
   return t;
 }
 

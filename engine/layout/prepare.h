@@ -93,7 +93,8 @@ struct TableLayout {
   std::vector<double> body_heights;    ///< per body row, pt
   std::vector<TextBlock> header_text;  ///< per doc::Table::header cell
   std::vector<TextBlock> body_text;    ///< per doc::Table::body cell
-  TextBlock caption, continued_caption;
+  TextBlock caption, continued_caption;  ///< no lines for a table without caption
+  TextBlock note;                        ///< under the table (数据来源：…); no lines when there is none
   std::vector<std::vector<size_t>> body_cells_at;  ///< per body row: the indices of the cells starting in it
   std::vector<size_t> spanning_cells;              ///< indices of the body cells spanning several rows
   double width() const { return column_x.back(); }

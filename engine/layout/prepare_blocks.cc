@@ -36,7 +36,9 @@ TextBlock Paginator::body_paragraph(const doc::Block& b, double width) {
     left += b.quote_depth * spec_.quote.indent_em * spec_.body.size;
     right += b.quote_depth * spec_.quote.indent_em * spec_.body.size;
   }
-  double indent = b.list_depth == 0 && !b.continuation && !aligned ? spec_.paragraph_indent_em * cell : 0;
+  // A paragraph whose author typed its indent as full-width spaces keeps just those.
+  const bool typed_indent = !b.runs.empty() && b.runs.front().text.rfind("\u3000", 0) == 0;
+  double indent = b.list_depth == 0 && !b.continuation && !aligned && !typed_indent ? spec_.paragraph_indent_em * cell : 0;
   InlineText it = styled(b.runs, style.role, quoted ? style.role : spec_.strong_role,
                          quoted ? style.role : spec_.emphasis_role, em);
   if (!b.marker.empty()) {

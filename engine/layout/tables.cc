@@ -54,7 +54,9 @@ void Paginator::place_table(const PreparedBlock& p) {
       return notes_height(labels);
     };
     double held = 0;
-    while (row < table.body_rows && (fits(t.body_heights[row] + row_notes(row)) || row == first)) {
+    // The note under the table goes with its last row.
+    auto need = [&](int r) { return t.body_heights[r] + row_notes(r) + (r == table.body_rows - 1 ? t.note.height() : 0); };
+    while (row < table.body_rows && (fits(need(row)) || row == first)) {
       double h = row_notes(row);
       note_height_ += h;  // held while rows are fitted; the cells register their notes when drawn
       held += h;
@@ -72,7 +74,14 @@ void Paginator::place_table(const PreparedBlock& p) {
     for (int r = first; r < row; ++r) cells.insert(cells.end(), t.body_cells_at[r].begin(), t.body_cells_at[r].end());
     for (size_t i : cells) draw_cell(table.body[i], t.body_text[i], body_y, first, row, x0, t);
     draw_grid(t, x0, header_y, body_y, first, row, cells);
-    if (row >= table.body_rows) break;
+    if (row >= table.body_rows) {
+      for (size_t i = 0; i < t.note.lines.size(); ++i) {
+        draw_line(page(), t.note, i, spec_.margin_left, y_at(cursor_ + baseline_in_box(t.note.line_height, t.note.size)),
+                  decorations());
+        cursor_ += t.note.line_height;
+      }
+      break;
+    }
     new_page(true);
     continued = true;
   }

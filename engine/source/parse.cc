@@ -182,6 +182,15 @@ void split_inline_markup(std::vector<InlineRun>& runs, DiagnosticSink& sink_) {
         if (v.text.empty()) sink_.error(span_at(pos), "empty {{ }}", {"write a value as {{ students.total }}"});
         out.push_back(std::move(v));
         pos = literal_start = close + 2;
+      } else if (t.compare(pos, 2, "[^") == 0 && t.find(']', pos + 2) != std::string::npos &&
+                 t.find_first_of(" []", pos + 2) == t.find(']', pos + 2) && t.find(']', pos + 2) > pos + 2) {
+        // cmark-gfm leaves a reference to a footnote that is not defined as text.
+        size_t close = t.find(']', pos + 2);
+        std::string label = t.substr(pos + 2, close - pos - 2);
+        sink_.error(span_at(pos), fmt::format("footnote [^{}] is not defined", label),
+                    {fmt::format("define it on a line of its own: [^{}]: 注释的文字。", label)});
+        flush(pos);
+        pos = literal_start = close + 1;
       } else if (t.compare(pos, 2, "[@") == 0) {
         size_t close = t.find(']', pos + 2);
         std::string id = close == std::string::npos ? "" : t.substr(pos + 2, close - pos - 2);
