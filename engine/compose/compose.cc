@@ -12,6 +12,7 @@
 // gap between two units holds any typed spaces and is where a line may break.
 #include "compose/compose.h"
 
+#include <cstring>
 #include <hb.h>
 
 #include <algorithm>
@@ -164,6 +165,25 @@ Paragraph build_units(const text::ShapedParagraph& para, const fonts::FontSet& f
   std::vector<char> icu(para.text.size() + 1, 0);
   for (const auto& op : line_break_opportunities(para.text)) icu[op.offset] = op.mandatory ? 2 : 1;
 
+  // Web addresses (http://, https://, www.) up to the next space or wide
+  // character: a line may break after / . ? & = - _ # inside them (no hyphen is added).
+  std::vector<std::pair<size_t, size_t>> urls;
+  for (const char* scheme : {"http://", "https://", "www."}) {
+    for (size_t at = para.text.find(scheme); at != std::string::npos; at = para.text.find(scheme, at + 1)) {
+      if (std::string_view(scheme) == "www." && at >= 3 && para.text.compare(at - 3, 3, "://") == 0) continue;
+      size_t end = at;
+      while (end < para.text.size() && static_cast<unsigned char>(para.text[end]) > 0x20 &&
+             static_cast<unsigned char>(para.text[end]) < 0x80)
+        ++end;
+      urls.push_back({at, end});
+    }
+  }
+  auto in_url = [&](size_t from, size_t to) {
+    for (const auto& [b, e] : urls)
+      if (from > b && to < e) return true;
+    return false;
+  };
+
   for (size_t i = 0; i < p.gaps.size(); ++i) {
     Gap& g = p.gaps[i];
     const Unit& a = p.units[i];
@@ -222,6 +242,11 @@ Paragraph build_units(const text::ShapedParagraph& para, const fonts::FontSet& f
                       (a.cls == CharClass::Ellipsis && b.cls == CharClass::Ellipsis) ||
                       (!spaced && a.cls == CharClass::Latin && b.cls == CharClass::Latin);
     g.breakable = g.mandatory || (g.icu_breakable && !prohibited);
+    if (!spaced && !urls.empty() && in_url(a.text_end, b.text_begin) && std::strchr("/.?&=-_#", static_cast<char>(a.last)) &&
+        a.last < 0x80 && b.first != '/') {
+      g.breakable = g.icu_breakable = true;
+      g.penalty = s.digit_han_penalty;  // a break inside an address is a last choice, as a number's is
+    }
     if (a.last >= '0' && a.last <= '9' && b_han) g.penalty = s.digit_han_penalty;
   }
 
