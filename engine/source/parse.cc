@@ -12,7 +12,9 @@
 #include "base/yaml_util.h"
 #include "source/cjk_emphasis.h"
 
+#include <cstring>
 #include <memory>
+#include <set>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -324,6 +326,7 @@ class Converter {
         blocks.push_back(std::move(*block));
       }
     }
+    add_unreferenced_footnotes(prepared, blocks);
     line_offset_ = saved;
     prepared_ = saved_prepared;
     return blocks;
@@ -509,7 +512,57 @@ class Converter {
     if (parent == block) {
       resolve_soft_breaks(runs);
       split_inline_markup(runs, sink_);
+      link_bare_addresses(runs);
     }
+  }
+
+  /// A web address typed in the text (after a Chinese character, where GFM's
+  /// autolink extension does not look) becomes a link: http://, https:// or
+  /// www., up to the next space or non-ASCII character, less trailing punctuation.
+  static void link_bare_addresses(std::vector<InlineRun>& runs) {
+    std::vector<InlineRun> out;
+    for (auto& run : runs) {
+      if (run.kind != InlineKind::Text || !run.url.empty()) {
+        out.push_back(std::move(run));
+        continue;
+      }
+      const std::string& t = run.text;
+      size_t done = 0;
+      for (size_t at = 0; at < t.size();) {
+        size_t found = std::string::npos;
+        for (const char* scheme : {"https://", "http://", "www."}) {
+          size_t f = t.find(scheme, at);
+          if (f < found) found = f;
+        }
+        if (found == std::string::npos) break;
+        size_t end = found;
+        while (end < t.size() && static_cast<unsigned char>(t[end]) > 0x20 && static_cast<unsigned char>(t[end]) < 0x80) ++end;
+        while (end > found && std::strchr(".,;:!?)'\"", t[end - 1])) --end;
+        std::string address = t.substr(found, end - found);
+        if (address.size() <= 8 || address.find('.') == std::string::npos) {
+          at = found + 1;
+          continue;
+        }
+        if (found > done) {
+          InlineRun before = run;
+          before.text = t.substr(done, found - done);
+          out.push_back(std::move(before));
+        }
+        InlineRun link = run;
+        link.text = address;
+        link.url = address.rfind("www.", 0) == 0 ? "http://" + address : address;
+        out.push_back(std::move(link));
+        done = at = end;
+      }
+      if (done == 0) {
+        out.push_back(std::move(run));
+      } else if (done < t.size()) {
+        InlineRun after = run;
+        after.text = t.substr(done);
+        out.push_back(std::move(after));
+      }
+    }
+    runs = std::move(out);
   }
 
   static void resolve_soft_breaks(std::vector<InlineRun>& runs) {
@@ -576,6 +629,37 @@ class Converter {
       }
     }
     return b;
+  }
+
+  /// cmark-gfm drops a footnote definition nothing refers to; it is kept
+  /// (with no text) so that the document stage can warn about it.
+  void add_unreferenced_footnotes(const CjkPrepared& prepared, std::vector<Block>& blocks) {
+    std::set<std::string> defined;
+    for (const auto& b : blocks)
+      if (b.kind == BlockKind::Footnote) defined.insert(b.id);
+    std::string_view text = prepared.text;
+    bool fenced = false;
+    int line = 1;
+    for (size_t at = 0; at < text.size(); ++line) {
+      size_t end = text.find('\n', at);
+      std::string_view l = text.substr(at, (end == std::string_view::npos ? text.size() : end) - at);
+      at = end == std::string_view::npos ? text.size() : end + 1;
+      size_t lead = l.find_first_not_of(' ');
+      if (lead == std::string_view::npos || lead > 3) continue;
+      std::string_view body = l.substr(lead);
+      if (body.rfind("```", 0) == 0 || body.rfind("~~~", 0) == 0) fenced = !fenced;
+      if (fenced || body.rfind("[^", 0) != 0) continue;
+      size_t close = body.find("]:");
+      if (close == std::string_view::npos || close <= 2 || body.substr(2, close - 2).find_first_of(" []") != std::string_view::npos)
+        continue;
+      std::string label(body.substr(2, close - 2));
+      if (!defined.insert(label).second) continue;
+      Block f;
+      f.kind = BlockKind::Footnote;
+      f.id = label;
+      f.span = file_.span_at_line_byte(line + line_offset_, prepared.source_column(line, static_cast<int>(lead + close + 4)));
+      blocks.push_back(std::move(f));
+    }
   }
 
   /// A footnote's label as written at NODE's position, `[^label]` (cmark-gfm

@@ -56,7 +56,7 @@ class PdfInspector {
     return s;
   }
 
-  /// Checks every link annotation: it goes to a page, the text it covers ends
+  /// Checks every link annotation to a place in the document: it goes to a page, the text it covers ends
   /// with that page's label, and it has the Print flag. Returns the count;
   /// each failure is added to FAILURES.
   int check_links(std::vector<std::string>& failures) const {
@@ -66,6 +66,7 @@ class PdfInspector {
       if (!page.contains("/Annots")) continue;
       for (const auto& ref : page["/Annots"]) {
         const nlohmann::json& a = object(ref.get<std::string>());
+        if (!a.contains("/Dest")) continue;  // a web link (/A /URI): no page to check
         int target = page_index(a["/Dest"][0]);
         const auto& rect = a["/Rect"];
         std::string entry = text_in(i, rect[0].get<double>(), rect[1].get<double>(), rect[2].get<double>(),
