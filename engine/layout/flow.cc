@@ -24,6 +24,7 @@ void Paginator::new_page(bool overflow) {
   page_notes_.emplace_back();
   note_height_ = 0;
   if (spec_.footnotes.numbering == FootnoteNumbering::Page) mark_counter_ = 0;
+  carry_notes();
   cursor_ = 0;
   page_open_ = true;
 }

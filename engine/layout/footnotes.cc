@@ -64,30 +64,57 @@ void Paginator::prepare_footnotes() {
 
 const DecorationStyle* Paginator::decorations() { return &decoration_style_; }
 
+size_t Paginator::note_lines_per_page(const TextBlock& note) const {
+  size_t most = static_cast<size_t>(std::floor(spec_.type_height() / 2 / note.line_height));
+  return std::max<size_t>(1, std::min(most, note.lines.size()));
+}
+
+namespace {
+bool holds(const std::vector<NotePart>& parts, const std::string& label) {
+  return std::any_of(parts.begin(), parts.end(), [&](const auto& p) { return p.label == label; });
+}
+}  // namespace
+
 double Paginator::notes_height(const std::vector<std::string>& labels) const {
   double h = 0;
   bool first = page_notes_.empty() || page_notes_.back().empty();
   for (const auto& label : labels) {
     auto it = notes_.find(label);
     if (it == notes_.end()) continue;
-    if (!page_notes_.empty() && std::find(page_notes_.back().begin(), page_notes_.back().end(), label) != page_notes_.back().end())
-      continue;
+    if (!page_notes_.empty() && holds(page_notes_.back(), label)) continue;
     if (first) h += 2 * spec_.footnotes.space;
     first = false;
-    h += it->second.height();
+    h += note_lines_per_page(it->second) * it->second.line_height;
   }
   return h;
 }
 
 void Paginator::register_notes(const std::vector<std::string>& labels) {
   for (const auto& label : labels) {
-    if (!notes_.count(label)) continue;
+    auto it = notes_.find(label);
+    if (it == notes_.end()) continue;
     auto& on_page = page_notes_.back();
-    if (std::find(on_page.begin(), on_page.end(), label) != on_page.end()) continue;
+    if (holds(on_page, label) || mark_numbers_.count(label)) continue;
     note_height_ += notes_height({label});
-    on_page.push_back(label);
+    size_t take = note_lines_per_page(it->second);
+    on_page.push_back({label, 0, take});
+    if (take < it->second.lines.size()) carried_notes_.push_back({label, take, it->second.lines.size()});
     if (spec_.footnotes.numbering == FootnoteNumbering::Document) mark_numbers_[label] = doc_.footnotes.at(label).index;
     else mark_numbers_[label] = std::min(++mark_counter_, kMaxMarks);
+  }
+}
+
+void Paginator::carry_notes() {
+  if (carried_notes_.empty()) return;
+  std::vector<NotePart> carried = std::move(carried_notes_);
+  carried_notes_.clear();
+  note_height_ = 2 * spec_.footnotes.space;
+  for (auto part : carried) {
+    const TextBlock& note = notes_.at(part.label);
+    size_t take = std::min(part.to - part.from, note_lines_per_page(note));
+    note_height_ += take * note.line_height;
+    page_notes_.back().push_back({part.label, part.from, part.from + take});
+    if (part.from + take < part.to) carried_notes_.push_back({part.label, part.from + take, part.to});
   }
 }
 
@@ -95,16 +122,16 @@ void Paginator::draw_footnotes(size_t index) {
   if (index >= page_notes_.size() || page_notes_[index].empty()) return;
   const FootnoteStyle& fs = spec_.footnotes;
   double total = 2 * fs.space;
-  for (const auto& label : page_notes_[index]) total += notes_.at(label).height();
+  for (const auto& part : page_notes_[index]) total += (part.to - part.from) * notes_.at(part.label).line_height;
   Page& p = pages_.pages[index];
   double cursor = spec_.type_height() - total;
   double rule_y = y_at(cursor + fs.space);
   p.rules.push_back({spec_.margin_left, rule_y, spec_.margin_left + spec_.type_width() * fs.rule_length, rule_y,
                      fs.rule_width});
   cursor += 2 * fs.space;
-  for (const auto& label : page_notes_[index]) {
-    const TextBlock& t = notes_.at(label);
-    for (size_t i = 0; i < t.lines.size(); ++i) {
+  for (const auto& part : page_notes_[index]) {
+    const TextBlock& t = notes_.at(part.label);
+    for (size_t i = part.from; i < part.to; ++i) {
       draw_line(p, t, i, spec_.margin_left, y_at(cursor + baseline_in_box(t.line_height, t.size)), &decoration_style_);
       cursor += t.line_height;
     }

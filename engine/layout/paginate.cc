@@ -76,6 +76,7 @@ Pages Paginator::place_all(DiagnosticSink& pass_sink) {
   pages_.height = spec_.page_height;
   pages_.cover_label = spec_.labels.cover;
   page_notes_.clear();
+  carried_notes_.clear();
   mark_numbers_.clear();
   mark_counter_ = 0;
   note_height_ = 0;

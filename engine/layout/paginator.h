@@ -34,6 +34,12 @@ struct ContentsEntry {
   double hang = 0;     ///< pt: continuation lines start this far in (the number's width)
 };
 
+/// Lines [from, to) of a footnote set at a page's foot.
+struct NotePart {
+  std::string label;
+  size_t from = 0, to = 0;
+};
+
 class Paginator {
  public:
   Paginator(const doc::Document& doc, const LayoutSpec& spec, const fonts::FontSet& fonts, DiagnosticSink& sink)
@@ -66,6 +72,10 @@ class Paginator {
   void prepare_footnotes();
   /// The height the notes of LABELS add to this page's foot (the rule and its space with the first).
   double notes_height(const std::vector<std::string>& labels) const;
+  /// The lines of a note one page's foot holds at most (half the type area); the rest continues on the next.
+  size_t note_lines_per_page(const TextBlock& note) const;
+  /// Puts the carried parts of notes on the new page's foot.
+  void carry_notes();
   /// Numbers the marks of LABELS and puts their notes on this page.
   void register_notes(const std::vector<std::string>& labels);
   void draw_footnotes(size_t page_index);
@@ -174,7 +184,8 @@ class Paginator {
   int next_number_ = 1;
   std::vector<const PreparedBlock*> pending_;  ///< headings waiting for the block they keep with
   std::map<std::string, TextBlock> notes_;     ///< footnote label → its note, composed with a placeholder mark
-  std::vector<std::vector<std::string>> page_notes_;  ///< per page: the labels of its notes, in order
+  std::vector<std::vector<NotePart>> page_notes_;  ///< per page: its notes (or their parts), in order
+  std::vector<NotePart> carried_notes_;        ///< the rest of notes too long for their page, for the next
   double note_height_ = 0;                     ///< pt the current page's notes take at its foot
   std::map<std::string, int> mark_numbers_;    ///< footnote label → its printed number
   int mark_counter_ = 0;                       ///< marks numbered so far on this page (or chapter, or document)

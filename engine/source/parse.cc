@@ -15,6 +15,7 @@
 #include <cstring>
 #include <memory>
 #include <set>
+#include <tuple>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -136,7 +137,8 @@ std::string trim_spaces(std::string s) {
 }
 
 /// `[@id]` becomes a Reference run, `{{ expr | format }}` a Value run.
-void split_inline_markup(std::vector<InlineRun>& runs, DiagnosticSink& sink_) {
+void split_inline_markup(std::vector<InlineRun>& runs, DiagnosticSink& sink_,
+                         const std::set<std::string>* footnotes = nullptr) {
   std::vector<InlineRun> out;
   for (auto& run : runs) {
     if (run.kind != InlineKind::Text) {
@@ -189,9 +191,14 @@ void split_inline_markup(std::vector<InlineRun>& runs, DiagnosticSink& sink_) {
         // cmark-gfm leaves a reference to a footnote that is not defined as text.
         size_t close = t.find(']', pos + 2);
         std::string label = t.substr(pos + 2, close - pos - 2);
-        sink_.error(span_at(pos), fmt::format("footnote [^{}] is not defined", label),
-                    {fmt::format("define it on a line of its own: [^{}]: 注释的文字。", label)});
         flush(pos);
+        if (footnotes && footnotes->count(label)) {
+          // A mark inside a case box, whose text is parsed apart from the notes defined in the report.
+          out.push_back({label, run.style, span_at(pos), InlineKind::FootnoteRef});
+        } else {
+          sink_.error(span_at(pos), fmt::format("footnote [^{}] is not defined", label),
+                      {fmt::format("define it on a line of its own: [^{}]: 注释的文字。", label)});
+        }
         pos = literal_start = close + 1;
       } else if (t.compare(pos, 2, "[@") == 0) {
         size_t close = t.find(']', pos + 2);
@@ -511,7 +518,7 @@ class Converter {
     }
     if (parent == block) {
       resolve_soft_breaks(runs);
-      split_inline_markup(runs, sink_);
+      split_inline_markup(runs, sink_, &footnote_labels_);
       link_bare_addresses(runs);
     }
   }
@@ -637,7 +644,34 @@ class Converter {
     std::set<std::string> defined;
     for (const auto& b : blocks)
       if (b.kind == BlockKind::Footnote) defined.insert(b.id);
-    std::string_view text = prepared.text;
+    for (auto& [label, line, col] : footnote_definitions(prepared.text)) {
+      if (!defined.insert(label).second) continue;
+      Block f;
+      f.kind = BlockKind::Footnote;
+      f.id = label;
+      f.span = file_.span_at_line_byte(line + line_offset_, prepared.source_column(line, col));
+      // Its text (the rest of its line), parsed as a paragraph of its own: a mark in a case box may refer to it.
+      std::string_view text = prepared.text;
+      size_t at = 0;
+      for (int l = 1; l < line && at != std::string_view::npos; ++l) at = text.find('\n', at) + 1;
+      size_t end = text.find('\n', at);
+      std::string_view rest = text.substr(at, (end == std::string_view::npos ? text.size() : end) - at);
+      if (static_cast<size_t>(col - 1) < rest.size()) {
+        std::string source(rest.substr(col - 1));
+        const CjkPrepared* outer = prepared_;
+        int offset = line_offset_;
+        f.children = parse_blocks(source, line + line_offset_);
+        prepared_ = outer;
+        line_offset_ = offset;
+      }
+      blocks.push_back(std::move(f));
+    }
+  }
+
+ public:
+  /// The footnote definitions `[^label]: …` of TEXT (outside fenced blocks): label, line, column of the note's text.
+  static std::vector<std::tuple<std::string, int, int>> footnote_definitions(std::string_view text) {
+    std::vector<std::tuple<std::string, int, int>> out;
     bool fenced = false;
     int line = 1;
     for (size_t at = 0; at < text.size(); ++line) {
@@ -652,15 +686,13 @@ class Converter {
       size_t close = body.find("]:");
       if (close == std::string_view::npos || close <= 2 || body.substr(2, close - 2).find_first_of(" []") != std::string_view::npos)
         continue;
-      std::string label(body.substr(2, close - 2));
-      if (!defined.insert(label).second) continue;
-      Block f;
-      f.kind = BlockKind::Footnote;
-      f.id = label;
-      f.span = file_.span_at_line_byte(line + line_offset_, prepared.source_column(line, static_cast<int>(lead + close + 4)));
-      blocks.push_back(std::move(f));
+      out.push_back({std::string(body.substr(2, close - 2)), line, static_cast<int>(lead + close + 4)});
     }
+    return out;
   }
+  std::set<std::string> footnote_labels_;  ///< every footnote the report defines
+
+ private:
 
   /// A footnote's label as written at NODE's position, `[^label]` (cmark-gfm
   /// keeps only the footnote's ordinal).
@@ -768,6 +800,7 @@ std::optional<SyntaxTree> parse_source(const TextFile& file, DiagnosticSink& sin
   std::string_view body(file.text());
   body.remove_prefix(body_start);
   Converter converter(file, 0, sink);
+  for (auto& [label, line, col] : Converter::footnote_definitions(body)) converter.footnote_labels_.insert(label);
   tree.blocks = converter.parse_blocks(body, body_line);
   return tree;
 }

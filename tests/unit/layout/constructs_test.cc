@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <set>
 
 #include "layout/paginate.h"
 #include "layout/prepare.h"
@@ -177,6 +178,47 @@ TEST(Constructs, BodyShrinksToMakeRoomForTheNotes) {
     if (p.size == 12) lowest_body = std::min(lowest_body, p.y);
   EXPECT_GT(lowest_body - 0.12 * 12, rule.y0);  // the body's last line stays above the rule
   EXPECT_LT(lowest_body, rule.y0 + 2 * 22);     // … and the page is otherwise full
+}
+
+TEST(Constructs, ANoteTooLongForItsPageContinuesOnTheNext) {
+  std::string note;
+  for (int i = 0; i < 60; ++i) note += "这是一条很长的注释，用来检验脚注跨页接排。";
+  Laid l = lay_out("正文[^long]。\n\n{.pagebreak}\n\n下一页。\n\n[^long]: " + note + "\n");
+  ASSERT_EQ(l.pages.pages.size(), 2u);
+  auto note_lines = [&](const Page& page) {
+    std::set<long> baselines;
+    for (const auto& p : placed(page))
+      if (std::abs(p.size - 9) < 0.01 && p.y < kTop) baselines.insert(std::lround(p.y * 100));  // (not the header)
+    return baselines.size();
+  };
+  size_t first = note_lines(l.pages.pages[0]), second = note_lines(l.pages.pages[1]);
+  const double half = (kTop - kBottom) / 2;
+  EXPECT_EQ(first, static_cast<size_t>(std::floor(half / 14)));  // half the type area, in 14 pt lines
+  EXPECT_GT(second, 0u);
+  // Every line of the note is set once: the two parts add up to the note composed whole.
+  std::string whole = "①" + note;
+  std::string set;
+  for (const auto& page : l.pages.pages)
+    for (const auto& p : placed(page))
+      if (std::abs(p.size - 9) < 0.01 && p.y < kTop) set += p.text;
+  EXPECT_TRUE(set == whole) << set.size() << " bytes set of " << whole.size();
+  // The continuation sits at the second page's foot, under its own rule.
+  EXPECT_EQ(body_rules(l.pages.pages[1]).size(), 1u);
+}
+
+TEST(Constructs, NotesOfTableCellsAndCaseBoxesGoToTheirPageFoot) {
+  Laid l = lay_out("| 项目 | 数 |\n|---|---|\n| 经费[^a] | 1 |\n\n```case 案例 {#case-a}\n案例正文[^b]。\n```\n\n"
+                   "[^a]: 甲注。\n[^b]: 乙注。\n");
+  ASSERT_EQ(l.pages.pages.size(), 1u);
+  auto g = placed(l.pages.pages[0]);
+  const Placed* jia = find(g, "甲");
+  const Placed* yi = find(g, "乙");
+  ASSERT_TRUE(jia && yi);
+  EXPECT_NEAR(yi->y, kBottom + 14 - baseline_in_box(14, 9), 0.01);  // the last note on the foot's last line
+  EXPECT_NEAR(jia->y, yi->y + 14, 0.01);
+  const Placed* mark_b = find(g, "②");
+  ASSERT_TRUE(mark_b);
+  EXPECT_GT(mark_b->y, kTop - 300);  // the case's mark, in the text above
 }
 
 TEST(Constructs, BlockQuoteIsIndentedTwoEmBothSidesInKai) {
