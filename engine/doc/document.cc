@@ -204,6 +204,7 @@ class Builder {
     h.span = b.span;
     h.level = b.level;
     h.runs = bind_values(b.runs);
+    note_references(h.runs);
     h.in_contents = b.in_contents;
     if (b.numbered) {
       if (b.level > last_level_ + 1)

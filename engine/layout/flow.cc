@@ -46,6 +46,12 @@ void Paginator::anchor(const std::string& id, const std::string& title, int leve
 }
 
 /// What must fit below a heading for it to stay on this page.
+namespace {
+/// The fewest lines of a paragraph of N lines that can end a page: two, but
+/// all of a paragraph of three or fewer (two and one would leave a widow).
+size_t first_lines_that_stay(size_t n) { return n <= 3 ? n : 2; }
+}  // namespace
+
 double Paginator::keep_height(const PreparedBlock& p) const {
   switch (p.block->kind) {
     case doc::BlockKind::Paragraph: {
@@ -59,7 +65,7 @@ double Paginator::keep_height(const PreparedBlock& p) const {
     case doc::BlockKind::Case: {
       const CaseStyle& cs = spec_.case_box;
       double h = p.space_before + 2 * (cs.padding + cs.frame_width) + p.texts[0].height();
-      if (p.texts.size() > 2) h += std::min<size_t>(2, p.texts[2].lines.size()) * p.texts[2].line_height;
+      if (p.texts.size() > 2) h += first_lines_that_stay(p.texts[2].lines.size()) * p.texts[2].line_height;
       return h;
     }
     default:

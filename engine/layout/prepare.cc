@@ -116,7 +116,9 @@ void draw_line(Page& page, const TextBlock& block, size_t line_index, double x, 
       const auto& g = glyphs[i];
       if (g.cluster < d.begin || g.cluster >= d.end || block.shaped.text[g.cluster] == '\n') continue;
       size_t k = i - line.glyph_begin;
-      double gx0 = x + line.x[k], gx1 = gx0 + g.advance;
+      // A glyph ends where the next begins; the line's last where the line ends (a mark trimmed there).
+      double gx0 = x + line.x[k];
+      double gx1 = i + 1 < line.glyph_end ? x + line.x[k + 1] : std::min(gx0 + g.advance, x + line.width_pt);
       if (!any) x0 = gx0, x1 = gx1;
       x0 = std::min(x0, gx0);
       x1 = std::max(x1, gx1);

@@ -78,6 +78,7 @@ void Paginator::prepare() {
         if (!number.empty()) t.push_back({number, h.text.role, h.text.size, b.span});
         InlineText title_text = styled(b.runs, h.text.role, h.text.role, h.text.role, h.text.size);
         for (auto& s : title_text.texts) t.push_back(s);
+        for (auto& d : title_text.decorations) d.begin += number.size(), d.end += number.size();
         bool centered = b.level == 1 && b.number.empty();
         double cell = spec_.grid_pitch > 0 ? spec_.grid_pitch : spec_.body.size;
         double line_height = spec_.grid_lines > 0 ? spec_.body.line_height : h.text.line_height;
@@ -104,6 +105,7 @@ void Paginator::prepare() {
           tb = compose_text(t, fonts_, settings_for(h.text.size), spec_.type_width(), 0, line_height, h.text.size,
                             compose::Justify::No, doc::Align::Center, sink_);
         }
+        tb.decorations = std::move(title_text.decorations);
         p.texts.push_back(std::move(tb));
         p.space_before = h.space_before;
         p.space_after = h.space_after;

@@ -249,7 +249,7 @@ TEST_F(SchoolReport, LinkRectanglesCoverTheLinkText) {
 // A link's rectangle ends where its text ends. Fails today: at a line end the
 // rectangle over "“鲁班工坊”" keeps the closing quote's full advance, 6 pt past
 // the margin where the mark was trimmed to ½ em.
-TEST_F(SchoolReport, DISABLED_LinkRectanglesStayInsideTheTypeArea) {
+TEST_F(SchoolReport, LinkRectanglesStayInsideTheTypeArea) {
   testing::PdfInspector inspector(built_->pdf);
   int links = 0;
   for (size_t i = 0; i < inspector.page_count(); ++i) {
@@ -325,9 +325,9 @@ TEST_F(Notice, TheEmailAddressIsALink) {
 
 // 附件说明 (GB/T 9704 7.3.4): "附件：1.…" and, after a hard line break, the
 // second name on a line of its own, its "2." under the "1." as the standard
-// asks (the source aligns it with three U+3000 under "附件："). Fails today: a hard break followed by a line that
-// starts with U+3000 is not a break, and the U+3000 are dropped.
-TEST_F(Notice, DISABLED_AttachmentNamesStandOneUnderTheOther) {
+// asks. A line after a hard break starts at the margin, not indented, so the
+// source aligns it with five U+3000: the first line's 2-character indent and "附件：".
+TEST_F(Notice, AttachmentNamesStandOneUnderTheOther) {
   auto first = built_->lines_starting("附件：1.中等职业学校质量年度报告编写提纲");
   auto second = built_->lines_starting("2.中等职业学校质量年度报告数据表");
   ASSERT_EQ(first.size(), 1u);
