@@ -103,24 +103,54 @@ int edit_distance(std::string_view a, std::string_view b) {
 }
 
 std::optional<TextFile> read_text_file(const std::string& path, DiagnosticSink& sink) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  // O_NONBLOCK: a FIFO put where a file should be must not block the open;
+  // only a regular file is read (not a pipe, a device such as /dev/zero, or
+  // a folder).
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  if (fd < 0) {
     sink.error({path, 1, 1}, fmt::format("cannot read file: {}", std::strerror(errno)));
     return std::nullopt;
   }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    sink.error({path, 1, 1}, S_ISDIR(st.st_mode) ? "this is a folder, not a file"
+                             : S_ISFIFO(st.st_mode) ? "this is a pipe (FIFO), not a file"
+                             : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "this is a device, not a file"
+                                                                           : "this is not a regular file");
+    return std::nullopt;
+  }
   // Hostile input: a source or data file this large is not a report's.
-  constexpr std::streamoff kMaxBytes = 64 << 20;
-  in.seekg(0, std::ios::end);
-  if (in.tellg() > kMaxBytes) {
+  constexpr off_t kMaxBytes = 64 << 20;
+  if (st.st_size > kMaxBytes) {
+    ::close(fd);
     sink.error({path, 1, 1}, fmt::format("the file is larger than {} MB", kMaxBytes >> 20));
     return std::nullopt;
   }
-  in.seekg(0);
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  std::string bytes = std::move(buffer).str();
-  if (in.bad()) {
-    sink.error({path, 1, 1}, "cannot read file: read error");
+  std::string bytes;
+  bytes.resize(static_cast<size_t>(st.st_size));
+  size_t got = 0;
+  for (;;) {
+    if (got == bytes.size()) {
+      // The file grew while being read: read on, up to the limit.
+      if (bytes.size() > static_cast<size_t>(kMaxBytes)) break;
+      bytes.resize(bytes.size() + 65536);
+    }
+    ssize_t n = ::read(fd, bytes.data() + got, bytes.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;
+      ::close(fd);
+      sink.error({path, 1, 1}, fmt::format("cannot read file: {}", std::strerror(err)));
+      return std::nullopt;
+    }
+    if (n == 0) break;
+    got += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  bytes.resize(got);
+  if (bytes.size() > static_cast<size_t>(kMaxBytes)) {
+    sink.error({path, 1, 1}, fmt::format("the file is larger than {} MB", kMaxBytes >> 20));
     return std::nullopt;
   }
   if (auto bad = find_invalid_utf8(bytes)) {
@@ -133,6 +163,16 @@ std::optional<TextFile> read_text_file(const std::string& path, DiagnosticSink& 
     return std::nullopt;
   }
   if (bytes.size() >= 3 && bytes.compare(0, 3, "\xEF\xBB\xBF") == 0) bytes.erase(0, 3);
+  if (size_t nul = bytes.find('\0'); nul != std::string::npos) {
+    TextFile prefix(path, bytes.substr(0, nul));
+    sink.error(prefix.span_at(nul), "a NUL byte: this is not a text file", {"save the file as plain UTF-8 text"});
+    return std::nullopt;
+  }
+  if (bytes.find('\r') != std::string::npos && bytes.find('\n') == std::string::npos) {
+    sink.error({path, 1, 1}, "the lines end in CR alone (old Mac line endings)",
+               {"save the file with LF (or CR LF) line endings"});
+    return std::nullopt;
+  }
   return TextFile(path, std::move(bytes));
 }
 
