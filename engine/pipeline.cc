@@ -24,6 +24,7 @@
 
 #include <fmt/format.h>
 
+#include "base/confine.h"
 #include "base/cpu_time.h"
 #include "base/text_file.h"
 #include "data/data.h"
@@ -52,10 +53,17 @@ std::string resource_root() {
   return PAIBAN_SOURCE_DIR;
 }
 
+/// The folder's own name, also when it is given as "." or "..".
+static std::string folder_name(const std::string& dir) {
+  std::error_code ec;
+  fs::path path = fs::absolute(dir, ec).lexically_normal();
+  if (path.filename().empty()) path = path.parent_path();
+  std::string name = path.filename().string();
+  return name.empty() || name == "." || name == ".." ? "report" : name;
+}
+
 std::string default_output_path(const std::string& report_dir) {
-  fs::path dir = fs::path(report_dir).lexically_normal();
-  if (dir.filename().empty()) dir = dir.parent_path();
-  return (fs::path("output") / (dir.filename().string() + ".pdf")).string();
+  return (fs::path("output") / (folder_name(report_dir) + ".pdf")).string();
 }
 
 namespace {
@@ -70,6 +78,48 @@ struct Inputs {
 std::string layout_path(const std::string& root, const std::string& name) {
   if (name.find('/') != std::string::npos || name.ends_with(".yaml")) return name;
   return (fs::path(root) / "layouts" / (name + ".yaml")).string();
+}
+
+std::vector<std::string> installed_layouts(const std::string& root) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(fs::path(root) / "layouts", ec))
+    if (e.path().extension() == ".yaml") names.push_back(e.path().stem().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+/// The layout file a report's front matter names: a file of the report
+/// folder (`look.yaml`, `layouts/look.yaml`) or an installed layout by name
+/// (`gbt9704`), never anything else; reported at the front matter.
+std::optional<std::string> front_matter_layout(const std::string& root, const std::string& report_dir,
+                                               const std::string& name, const Span& span, DiagnosticSink& sink) {
+  std::string installed = fmt::format("installed layouts: {}", fmt::join(installed_layouts(root), ", "));
+  fs::path normal = fs::path(name).lexically_normal();
+  if (normal.is_absolute() || normal.empty() || *normal.begin() == "..") {
+    sink.error(span, fmt::format("layout \"{}\" is outside the report folder", name),
+               {"name an installed layout, or a layout file inside the report folder, e.g. layout: look.yaml", installed});
+    return std::nullopt;
+  }
+  std::vector<fs::path> candidates;
+  if (name.find('/') != std::string::npos || name.ends_with(".yaml")) candidates.push_back(fs::path(report_dir) / normal);
+  if (name.find('/') == std::string::npos)
+    candidates.push_back(fs::path(root) / "layouts" / (name.ends_with(".yaml") ? name : name + ".yaml"));
+  std::error_code ec;
+  for (const auto& candidate : candidates) {
+    if (!fs::exists(fs::symlink_status(candidate, ec))) continue;
+    ConfinedPath c = confine_path(candidate.string(), {report_dir, (fs::path(root) / "layouts").string()},
+                                  PathKind::File, "layout");
+    if (!c.ok()) {
+      sink.error(span, c.error, c.hint.empty() ? std::vector<std::string>{} : std::vector{c.hint});
+      return std::nullopt;
+    }
+    return candidate.string();
+  }
+  sink.error(span, fmt::format("there is no layout \"{}\"", name),
+             {fmt::format("a layout file is looked for in the report folder ({}), an installed layout by its name", report_dir),
+              installed});
+  return std::nullopt;
 }
 
 /// Every role the layout names exists; a role whose fonts only stand in
@@ -108,9 +158,19 @@ std::optional<Inputs> read_inputs(const BuildOptions& options, DiagnosticSink& s
   if (!tree || sink.has_errors()) return std::nullopt;
 
   // 2. layout file: the command line wins over the front matter
-  std::string name = !options.layout.empty() ? options.layout
-                     : !tree->front.layout.empty() ? tree->front.layout : "report";
-  auto spec = layout::load_layout(layout_path(root, name), sink);
+  //    (--layout is the user's own choice and may be any regular file; the
+  //    front matter's is confined to the report and the installed layouts)
+  std::string layout_file;
+  if (!options.layout.empty()) {
+    layout_file = layout_path(root, options.layout);
+  } else if (!tree->front.layout.empty()) {
+    auto found = front_matter_layout(root, options.report_dir, tree->front.layout, tree->front.layout_span, sink);
+    if (!found) return std::nullopt;
+    layout_file = *found;
+  } else {
+    layout_file = layout_path(root, "report");
+  }
+  auto spec = layout::load_layout(layout_file, sink);
   if (!spec) return std::nullopt;
 
   // 3. data: YAML and CSV files named by the front matter
@@ -121,9 +181,21 @@ std::optional<Inputs> read_inputs(const BuildOptions& options, DiagnosticSink& s
   // files elsewhere); reported at their place in the front matter.
   for (size_t i = 0; i < tree->front.data.size(); ++i) {
     fs::path p = fs::path(tree->front.data[i]).lexically_normal();
-    if (p.is_absolute() || p.empty() || *p.begin() == "..")
+    if (p.is_absolute() || p.empty() || *p.begin() == "..") {
       sink.error(tree->front.data_spans[i], fmt::format("data file \"{}\" is outside the report folder", tree->front.data[i]),
                  {"data files are named relative to the report folder, e.g. data.yaml or tables/majors.csv"});
+      continue;
+    }
+    // What the name resolves to (a symlink), and what kind of file it is.
+    std::string joined = (fs::path(options.report_dir) / p).string();
+    std::error_code ec;
+    if (!fs::exists(fs::symlink_status(joined, ec))) {
+      sink.error(tree->front.data_spans[i], fmt::format("there is no data file \"{}\"", joined),
+                 {"data files are named relative to the report folder, e.g. data.yaml or tables/majors.csv"});
+      continue;
+    }
+    ConfinedPath c = confine_path(joined, {options.report_dir}, PathKind::File, "data file");
+    if (!c.ok()) sink.error(tree->front.data_spans[i], c.error, c.hint.empty() ? std::vector<std::string>{} : std::vector{c.hint});
   }
   if (sink.has_errors()) return std::nullopt;
   if (load_data && !tree->front.data.empty()) {
@@ -291,7 +363,7 @@ BatchResult run_batch(const BatchOptions& options, DiagnosticSink& sink,
     return batch;
   }
   std::string out_dir = options.out_dir.empty()
-                            ? (fs::path("output") / fs::path(options.template_dir).lexically_normal().filename()).string()
+                            ? (fs::path("output") / folder_name(options.template_dir)).string()
                             : options.out_dir;
   fs::create_directories(out_dir, ec);
   batch.reports.resize(files.size());
@@ -408,7 +480,8 @@ void watch_report(const WatchOptions& options, DiagnosticSink& sink,
 std::vector<MissingGlyphs> font_coverage(const BuildOptions& options, DiagnosticSink& sink) {
   std::vector<MissingGlyphs> out;
   auto inputs = read_inputs(options, sink, true);
-  if (!inputs) return out;
+  // (An error here may be a role the layout uses and fonts.yaml lacks.)
+  if (!inputs || sink.has_errors()) return out;
   doc::Document document = doc::build_document(inputs->tree, inputs->data, sink, {inputs->layout.table.numbering});
   const layout::LayoutSpec& spec = inputs->layout;
   // Which role sets which text.
@@ -456,6 +529,7 @@ std::vector<MissingGlyphs> font_coverage(const BuildOptions& options, Diagnostic
   const fonts::FontSet& fonts = *inputs->owned_fonts;
   for (const auto& [role_name, text] : text_of) {
     const fonts::Role* role = fonts.role(role_name);
+    if (!role) continue;
     MissingGlyphs m{role_name, {}};
     std::set<char32_t> seen;
     for (size_t i = 0; i < text.size();) {

@@ -109,6 +109,7 @@ void parse_front_matter(const TextFile& file, const FrontMatterText& fm, FrontMa
       continue;
     }
     *field = item.second.Scalar();
+    if (field == &out.layout) out.layout_span = yaml_span(file, fm.first_line, item.second.Mark());
   }
   if (out.title.empty()) sink.error({file.path(), fm.first_line, 1}, "front matter: \"title\" is missing");
 }
