@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 
 #include <algorithm>
@@ -25,6 +26,7 @@
 #include <fmt/format.h>
 
 #include "base/confine.h"
+#include "batch_process.h"
 #include "base/cpu_time.h"
 #include "base/text_file.h"
 #include "data/data.h"
@@ -337,6 +339,85 @@ void check_report(const BuildOptions& options, DiagnosticSink& sink) {
   data::run_checks(inputs->data, sink);
 }
 
+namespace {
+
+// A BatchReport through the pipe from a child: fields as "<length>:<bytes>".
+void put(std::string& out, const std::string& field) { out += fmt::format("{}:", field.size()) + field; }
+bool take(const std::string& in, size_t& at, std::string& field) {
+  size_t colon = in.find(':', at);
+  if (colon == std::string::npos) return false;
+  char* end = nullptr;
+  unsigned long long size = std::strtoull(in.c_str() + at, &end, 10);
+  if (end != in.c_str() + colon || colon + 1 + size > in.size()) return false;
+  field = in.substr(colon + 1, size);
+  at = colon + 1 + size;
+  return true;
+}
+
+std::string serialize_report(const BatchReport& r) {
+  std::string out;
+  put(out, r.data_file);
+  put(out, r.output);
+  put(out, r.ok ? "1" : "0");
+  put(out, std::to_string(r.pages));
+  put(out, std::to_string(r.diagnostics.size()));
+  for (const auto& d : r.diagnostics) {
+    put(out, d.severity == Severity::Error ? "E" : "W");
+    put(out, d.span.path);
+    put(out, std::to_string(d.span.line));
+    put(out, std::to_string(d.span.col));
+    put(out, d.message);
+    put(out, std::to_string(d.hints.size()));
+    for (const auto& h : d.hints) put(out, h);
+  }
+  return out;
+}
+
+bool parse_report(const std::string& in, BatchReport& r) {
+  size_t at = 0;
+  std::string ok, pages, count;
+  if (!take(in, at, r.data_file) || !take(in, at, r.output) || !take(in, at, ok) || !take(in, at, pages) ||
+      !take(in, at, count))
+    return false;
+  r.ok = ok == "1";
+  r.pages = std::atoi(pages.c_str());
+  r.diagnostics.clear();
+  for (long n = std::atol(count.c_str()); n > 0; --n) {
+    Diagnostic d;
+    std::string severity, line, col, hints;
+    if (!take(in, at, severity) || !take(in, at, d.span.path) || !take(in, at, line) || !take(in, at, col) ||
+        !take(in, at, d.message) || !take(in, at, hints))
+      return false;
+    d.severity = severity == "E" ? Severity::Error : Severity::Warning;
+    d.span.line = std::atoi(line.c_str());
+    d.span.col = std::atoi(col.c_str());
+    for (long h = std::atol(hints.c_str()); h > 0; --h) {
+      std::string hint;
+      if (!take(in, at, hint)) return false;
+      d.hints.push_back(std::move(hint));
+    }
+    r.diagnostics.push_back(std::move(d));
+  }
+  return at == in.size();
+}
+
+/// The faults PAIBAN_TEST_FAULTS asks for (tests of batch isolation only).
+void inject_test_fault(const std::string& fault) {
+  if (fault == "crash") std::raise(SIGSEGV);
+  if (fault == "abort") std::abort();
+  if (fault == "hang")
+    for (;;) pause();
+  if (fault == "memory") {
+    std::vector<std::unique_ptr<char[]>> hog;
+    for (;;) {
+      hog.emplace_back(new char[64 << 20]);
+      std::memset(hog.back().get(), 1, 64 << 20);
+    }
+  }
+}
+
+}  // namespace
+
 BatchResult run_batch(const BatchOptions& options, DiagnosticSink& sink,
                       const std::function<void(const BatchProgress&)>& progress) {
   BatchResult batch;
@@ -367,42 +448,72 @@ BatchResult run_batch(const BatchOptions& options, DiagnosticSink& sink,
                             : options.out_dir;
   fs::create_directories(out_dir, ec);
   batch.reports.resize(files.size());
-  std::mutex mutex;  // guards `done` and the progress callback
-  size_t done = 0;
-  std::atomic<size_t> next{0};
-  auto worker = [&] {
-    for (size_t i; (i = next++) < files.size();) {
-      BatchReport& report = batch.reports[i];
-      report.data_file = files[i].string();
-      report.output = (fs::path(out_dir) / (files[i].stem().string() + ".pdf")).string();
-      DiagnosticSink school;
-      school.set_warnings_as_errors(options.strict);
-      auto data = data::load_data_set(files[i].parent_path().string(), {files[i].filename().string()}, school);
-      if (data && !school.has_errors()) {
-        StageTimer quiet;
-        BuildOptions build;
-        build.report_dir = options.template_dir;
-        build.creation_time = options.creation_time;
-        build.pdfa = options.pdfa;
-        BuildResult result = render(inputs->tree, *data, inputs->layout, *inputs->owned_fonts, build, school, quiet);
-        if (result.pdf && !school.has_errors()) {
-          if (std::string err = write_file_atomically(report.output, *result.pdf); !err.empty())
-            school.error({report.output, 0, 0}, err);
-          report.pages = result.page_count;
-        }
+  // One school: its data, its pages, its PDF written; everything it says in
+  // its own sink.
+  auto render_school = [&](size_t i) {
+    BatchReport report;
+    report.data_file = files[i].string();
+    report.output = (fs::path(out_dir) / (files[i].stem().string() + ".pdf")).string();
+    if (std::string fault = test_fault_for(files[i].stem().string()); !fault.empty()) inject_test_fault(fault);
+    DiagnosticSink school;
+    school.set_warnings_as_errors(options.strict);
+    auto data = data::load_data_set(files[i].parent_path().string(), {files[i].filename().string()}, school);
+    if (data && !school.has_errors()) {
+      StageTimer quiet;
+      BuildOptions build;
+      build.report_dir = options.template_dir;
+      build.creation_time = options.creation_time;
+      build.pdfa = options.pdfa;
+      BuildResult result = render(inputs->tree, *data, inputs->layout, *inputs->owned_fonts, build, school, quiet);
+      if (result.pdf && !school.has_errors()) {
+        if (std::string err = write_file_atomically(report.output, *result.pdf); !err.empty())
+          school.error({report.output, 0, 0}, err);
+        report.pages = result.page_count;
       }
-      report.ok = !school.has_errors();
-      report.diagnostics = school.all();
-      std::lock_guard lock(mutex);
-      ++done;
-      if (progress) progress({done, files.size(), files[i].stem().string(), seconds()});
     }
+    report.ok = !school.has_errors();
+    report.diagnostics = school.all();
+    return report;
+  };
+  size_t done = 0;
+  auto finished = [&](size_t i) {
+    ++done;
+    if (progress) progress({done, files.size(), files[i].stem().string(), seconds()});
   };
   unsigned jobs = options.jobs > 0 ? static_cast<unsigned>(options.jobs) : std::max(1u, std::thread::hardware_concurrency());
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < std::min<size_t>(jobs, files.size()); ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& t : pool) t.join();
+  if (options.isolate) {
+    // Each school in a process of its own, forked with the template, layout
+    // and fonts loaded: a crash, hang or blow-up ends that school only.
+    run_in_processes(files.size(), static_cast<int>(jobs), {options.max_seconds, options.max_memory_mb},
+                     [&](size_t i) { return serialize_report(render_school(i)); },
+                     [&](size_t i, JobOutcome outcome) {
+                       BatchReport& report = batch.reports[i];
+                       if (!outcome.finished || !parse_report(outcome.result, report)) {
+                         report = BatchReport{};
+                         report.data_file = files[i].string();
+                         report.output = (fs::path(out_dir) / (files[i].stem().string() + ".pdf")).string();
+                         report.diagnostics.push_back(
+                             {Severity::Error, {report.data_file, 0, 0},
+                              fmt::format("the report {}", outcome.finished ? "sent back a malformed result" : outcome.failure),
+                              {"its previous PDF, if any, is left as it was; the other reports are not affected"}});
+                       }
+                       finished(i);
+                     });
+  } else {
+    std::mutex mutex;  // guards `done` and the progress callback
+    std::atomic<size_t> next{0};
+    auto worker = [&] {
+      for (size_t i; (i = next++) < files.size();) {
+        batch.reports[i] = render_school(i);
+        std::lock_guard lock(mutex);
+        finished(i);
+      }
+    };
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < std::min<size_t>(jobs, files.size()); ++t) pool.emplace_back(worker);
+    worker();
+    for (auto& t : pool) t.join();
+  }
   batch.seconds = seconds();
   return batch;
 }

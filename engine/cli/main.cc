@@ -92,7 +92,7 @@ int run(int argc, char** argv) {
   batch->add_option("TEMPLATE_DIR", batch_options.template_dir, "template report folder (holds report.md)")->required();
   batch->add_option("DATA_DIR", batch_options.data_dir, "folder of .yaml data files, one per report")->required();
   batch->add_option("-o,--output", batch_options.out_dir, "folder for the PDFs (default: output/<template name>)");
-  batch->add_option("-j,--jobs", batch_options.jobs, "threads (default: one per core)")->check(CLI::Range(1, 256));
+  batch->add_option("-j,--jobs", batch_options.jobs, "reports rendered at once, each in its own process (default: one per core)")->check(CLI::Range(1, 256));
   batch->add_option("--layout", batch_options.layout, "layout name in layouts/ or a path");
   batch->add_flag("--strict", batch_options.strict, "treat warnings as errors");
   batch->add_flag("--pdfa", batch_options.pdfa, "write PDF/A-1b");
@@ -106,7 +106,8 @@ int run(int argc, char** argv) {
 
   paiban::DiagnosticSink sink;
   sink.set_warnings_as_errors(strict);
-  if (!*watch) set_limits(max_seconds, max_memory_mb);
+  // A batch's limits are per report (each in its own process), not for the whole run.
+  if (!*watch && !*batch) set_limits(max_seconds, max_memory_mb);
   // Reproducible builds: a creation date only when SOURCE_DATE_EPOCH gives one.
   if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch && *epoch) {
     char* end = nullptr;
@@ -138,6 +139,8 @@ int run(int argc, char** argv) {
   }
   if (*batch) {
     batch_options.creation_time = build_options.creation_time;
+    batch_options.max_seconds = max_seconds;
+    batch_options.max_memory_mb = max_memory_mb;
     const bool terminal = isatty(STDERR_FILENO);
     auto progress = [&](const paiban::BatchProgress& p) {
       if (terminal) std::fprintf(stderr, "\r\033[K[%zu/%zu] %s  %.1f s", p.done, p.total, p.current.c_str(), p.seconds);
@@ -163,7 +166,11 @@ int run(int argc, char** argv) {
         std::fprintf(stderr, "  failed: %s\n", r.data_file.c_str());
         for (const auto& d : r.diagnostics)
           if (d.severity == paiban::Severity::Error) {
-            std::fprintf(stderr, "    %s", d.format().c_str());
+            // Its first error, hints included, indented under the name.
+            std::string text = d.format();
+            for (size_t at = text.find('\n'); at != std::string::npos && at + 1 < text.size(); at = text.find('\n', at + 5))
+              text.insert(at + 1, "    ");
+            std::fprintf(stderr, "    %s", text.c_str());
             break;
           }
       }

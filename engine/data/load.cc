@@ -339,14 +339,17 @@ std::optional<Value> DataLoader::load_yaml_dir(const YAML::Node& map) {
   list.list = std::make_shared<List>();
   list.span = span_of(path_node.Mark());
   const TextFile* outer = file_;
+  // First the whole folder: a file that is a symlink out of the report, or
+  // one being read already (a folder holding the file that names it, or
+  // files naming each other's folders: the same file inside itself,
+  // forever), before any of it is read.
+  std::vector<std::string> real_paths;
   for (const auto& path : files) {
     ConfinedPath confined = confine_path(path, {report_dir_.empty() ? "." : report_dir_}, PathKind::File, "file");
     if (!confined.ok()) {
       sink_.error(written_at, confined.error, confined.hint.empty() ? std::vector<std::string>{} : std::vector{confined.hint});
-      continue;
+      return std::nullopt;
     }
-    // A folder holding the file that names it, or files naming each other's
-    // folders: the same file inside itself, forever.
     if (std::find(open_files_.begin(), open_files_.end(), confined.real) != open_files_.end()) {
       sink_.error(written_at,
                   fmt::format("yaml_dir \"{}\" includes {}, which is already being read: it would include itself",
@@ -354,6 +357,11 @@ std::optional<Value> DataLoader::load_yaml_dir(const YAML::Node& map) {
                   {"keep the per-school files in a folder of their own, e.g. yaml_dir: schools"});
       return std::nullopt;
     }
+    real_paths.push_back(confined.real);
+  }
+  for (size_t f = 0; f < files.size(); ++f) {
+    const std::string& path = files[f];
+    ConfinedPath confined{real_paths[f], {}, {}};
     auto file = read_text_file(path, sink_);
     if (!file) continue;
     file_ = &*file;
