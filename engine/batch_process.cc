@@ -2,6 +2,7 @@
 
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <fcntl.h>
 #include <sys/wait.h>
@@ -43,11 +44,13 @@ void write_all(int fd, const std::string& bytes) {
 
 /// In the child: limits, the job, its result down the pipe, exit. Never returns.
 [[noreturn]] void child(size_t i, int fd, const JobLimits& limits, const std::function<std::string(size_t)>& job) {
-  // The parent's signal handlers (temp-file cleanup, time limit) are not the child's.
-  signal(SIGINT, SIG_DFL);
-  signal(SIGTERM, SIG_DFL);
+  // The parent's SIGINT and SIGTERM handlers stay (they remove this
+  // process's temporary files); its time is the parent's to watch.
   signal(SIGALRM, SIG_DFL);
   alarm(0);
+  // A parent that dies (killed outright) takes its children with it.
+  prctl(PR_SET_PDEATHSIG, SIGTERM);
+  if (getppid() == 1) _exit(5);
 #if !defined(__SANITIZE_ADDRESS__)
   if (limits.max_memory_mb > 0) {
     rlim_t bytes = static_cast<rlim_t>(limits.max_memory_mb) << 20;

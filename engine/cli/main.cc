@@ -27,9 +27,17 @@ constexpr int kExitInternal = 70;
 /// input must not hang a batch server). The atomic write means no partial
 /// PDF is left in place of the previous one.
 void on_time_limit(int) {
+  paiban::remove_temporary_files();
   static const char message[] = "paiban: error: the build took longer than the time limit (--max-seconds)\n";
   (void)!write(STDERR_FILENO, message, sizeof message - 1);
   _exit(1);
+}
+
+/// SIGINT, SIGTERM: no temporary file left behind, then the default action.
+void on_interrupt(int sig) {
+  paiban::remove_temporary_files();
+  std::signal(sig, SIG_DFL);
+  std::raise(sig);
 }
 
 void set_limits(int max_seconds, int max_memory_mb) {
@@ -104,10 +112,13 @@ int run(int argc, char** argv) {
     return code == 0 ? 0 : kExitUsage;
   }
 
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
   paiban::DiagnosticSink sink;
   sink.set_warnings_as_errors(strict);
   // A batch's limits are per report (each in its own process), not for the whole run.
-  if (!*watch && !*batch) set_limits(max_seconds, max_memory_mb);
+  // watch: the same limits for each rebuild (armed again before each).
+  if (!*batch) set_limits(max_seconds, max_memory_mb);
   // Reproducible builds: a creation date only when SOURCE_DATE_EPOCH gives one.
   if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch && *epoch) {
     char* end = nullptr;
@@ -126,6 +137,7 @@ int run(int argc, char** argv) {
   }
   if (*watch) {
     watch_options.build.creation_time = build_options.creation_time;
+    watch_options.max_seconds = max_seconds;
     paiban::watch_report(watch_options, sink, [](const paiban::WatchEvent& e) {
       for (const auto& d : e.diagnostics) std::fputs(d.format().c_str(), stderr);
       if (e.result.pdf)
