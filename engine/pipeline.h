@@ -48,6 +48,9 @@ BuildResult build_report(const BuildOptions& options, DiagnosticSink& sink,
 struct WatchOptions {
   BuildOptions build;
   int exit_after = 0;  ///< > 0: stop after this many rebuilds (for scripts and tests)
+  /// > 0: each build's time limit, armed with alarm() (the caller's SIGALRM
+  /// handler decides what happens when it runs out).
+  int max_seconds = 0;
 };
 
 /// What a rebuild did.
