@@ -294,3 +294,58 @@ TEST(HostileInput, NulBytesAndCarriageReturns) {
 
 }  // namespace
 }  // namespace paiban
+
+namespace paiban {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::run_command;
+using testing::TempDir;
+
+/// A report with one two-column table whose first cell is CELL.
+void table_report(TempDir& dir, const std::string& cell) {
+  dir.write("r/report.md", "---\ntitle: t\ndata: [d.yaml]\n---\n\n```table\ncaption: 表\nrows: t\ncolumns: [a, b]\n```\n");
+  dir.write("r/d.yaml", "t: [{a: \"" + cell + "\", b: x}]\n");
+}
+
+TEST(HostileInput, AnUnbreakableCellIsBrokenInsideWithAWarning) {
+  TempDir dir;
+  table_report(dir, std::string(3000, 'a'));
+  std::string report = (dir.path() / "r").string(), pdf = (dir.path() / "r.pdf").string();
+  auto r = run_command(std::string(PAIBAN_BINARY) + " build " + report + " -o " + pdf);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  // (The column: the type area, 156 mm, less column b and the cell's padding.)
+  EXPECT_EQ(r.err, report + "/d.yaml:1:9: warning: table cell: the text is broken inside a word to fit its column "
+                            "(420.9pt wide)\n"
+                            "  hint: shorten the text or add spaces where it may break\n");
+  // Every one of the 3000 letters is on the page, within the type area.
+  std::string text = run_command("pdftotext " + pdf + " -").out;
+  EXPECT_EQ(std::count(text.begin(), text.end(), 'a'), 3000);
+  auto bbox = run_command("pdftotext -bbox " + pdf + " - | grep -o 'xMax=\"[0-9.]*\"' | tr -dc '0-9.\\n' | sort -n | tail -1");
+  EXPECT_LT(std::stod(bbox.out), 595.3 - 26 * 72 / 25.4 + 0.5) << bbox.out;  // the right margin: 26 mm
+  // --strict: an error, no PDF.
+  fs::remove(pdf);
+  r = run_command(std::string(PAIBAN_BINARY) + " build --strict " + report + " -o " + pdf);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("/d.yaml:1:9: error: table cell: the text is broken inside a word"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(pdf));
+}
+
+TEST(HostileInput, ARowTallerThanAPageIsAnError) {
+  TempDir dir;
+  std::string han;
+  for (int i = 0; i < 30000; ++i) han += "中";
+  table_report(dir, han);
+  std::string report = (dir.path() / "r").string(), pdf = (dir.path() / "r.pdf").string();
+  auto r = run_command(std::string(PAIBAN_BINARY) + " build " + report + " -o " + pdf);
+  EXPECT_EQ(r.exit_code, 1);
+  std::regex expected(report + "/d.yaml:1:9: error: table: row 1 is [0-9]+pt tall, more than a page holds below the "
+                               "table's header \\([0-9]+pt\\)\n"
+                               "  hint: a row is not split across pages: put the long text in a paragraph, or split it "
+                               "over several rows\n");
+  EXPECT_TRUE(std::regex_match(r.err, expected)) << r.err;
+  EXPECT_FALSE(fs::exists(pdf));
+}
+
+}  // namespace
+}  // namespace paiban
