@@ -130,7 +130,9 @@ void check_roles(const layout::LayoutSpec& spec, const fonts::FontSet& fonts, Di
   for (const auto& name : layout::roles_used(spec)) {
     const fonts::Role* role = fonts.role(name);
     if (!role) {
-      sink.error({spec.path, 0, 0}, fmt::format("the layout uses font role \"{}\", which fonts.yaml does not define", name),
+      auto at = spec.role_spans.find(name);
+      sink.error(at != spec.role_spans.end() ? at->second : Span{spec.path, 0, 0},
+                 fmt::format("the layout uses font role \"{}\", which fonts.yaml does not define", name),
                  {fmt::format("roles defined: {}", fmt::join(fonts.role_names(), ", "))});
       continue;
     }

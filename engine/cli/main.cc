@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
 
 #include <fmt/format.h>
@@ -26,10 +27,13 @@ constexpr int kExitInternal = 70;
 /// --max-seconds: a build that runs longer is stopped with an error (hostile
 /// input must not hang a batch server). The atomic write means no partial
 /// PDF is left in place of the previous one.
+/// The message, formatted beforehand (a signal handler may not allocate):
+/// at the report folder, with the limit.
+char time_limit_message[4096] = "paiban: error: the build took longer than the time limit (--max-seconds)\n";
+
 void on_time_limit(int) {
   paiban::remove_temporary_files();
-  static const char message[] = "paiban: error: the build took longer than the time limit (--max-seconds)\n";
-  (void)!write(STDERR_FILENO, message, sizeof message - 1);
+  (void)!write(STDERR_FILENO, time_limit_message, std::strlen(time_limit_message));
   _exit(1);
 }
 
@@ -40,7 +44,11 @@ void on_interrupt(int sig) {
   std::raise(sig);
 }
 
-void set_limits(int max_seconds, int max_memory_mb) {
+void set_limits(int max_seconds, int max_memory_mb, const std::string& report_dir) {
+  if (!report_dir.empty())
+    std::snprintf(time_limit_message, sizeof time_limit_message,
+                  "%s: error: the build took longer than the time limit (%d s, --max-seconds)\n", report_dir.c_str(),
+                  max_seconds);
   if (max_seconds > 0) {
     std::signal(SIGALRM, on_time_limit);
     alarm(static_cast<unsigned>(max_seconds));
@@ -118,7 +126,10 @@ int run(int argc, char** argv) {
   sink.set_warnings_as_errors(strict);
   // A batch's limits are per report (each in its own process), not for the whole run.
   // watch: the same limits for each rebuild (armed again before each).
-  if (!*batch) set_limits(max_seconds, max_memory_mb);
+  if (!*batch)
+    set_limits(max_seconds, max_memory_mb,
+               *build ? build_options.report_dir : *watch ? watch_options.build.report_dir
+               : *check ? check_options.report_dir : fonts_options.report_dir);
   // Reproducible builds: a creation date only when SOURCE_DATE_EPOCH gives one.
   if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch && *epoch) {
     char* end = nullptr;
@@ -211,7 +222,9 @@ int run(int argc, char** argv) {
         std::printf("%s\t%s\n", m.role.c_str(), m.code_points.empty() ? "covers every character" : ("missing:" + list).c_str());
         missing += static_cast<int>(m.code_points.size());
       }
-      if (missing > 0) return kExitInput;
+      // (The diagnostics first: a warning such as a substitute font explains the gaps.)
+      int code = report(sink);
+      return missing > 0 ? kExitInput : code;
     }
     return report(sink);
   }

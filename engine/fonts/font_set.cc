@@ -191,7 +191,7 @@ std::unique_ptr<FontSet> load_font_set(const std::string& fonts_dir, DiagnosticS
   try {
     root = YAML::Load(file->text());
   } catch (const YAML::Exception& e) {
-    sink.error(yaml_span(path, e.mark), e.msg);
+    sink.error(yaml_span(*file, e.mark), e.msg);
     return nullptr;
   }
   // (A scalar or list root has no ["roles"]: yaml-cpp throws on the subscript.)
@@ -206,10 +206,10 @@ std::unique_ptr<FontSet> load_font_set(const std::string& fonts_dir, DiagnosticS
     role.name = entry.first.Scalar();
     if (!only.empty() && std::find(only.begin(), only.end(), role.name) == only.end()) continue;
     if (!entry.second.IsMap()) {
-      sink.error(yaml_span(path, entry.second.Mark()), fmt::format("role \"{}\" must map cjk and latin to lists of fonts", role.name));
+      sink.error(yaml_span(*file, entry.second.Mark()), fmt::format("role \"{}\" must map cjk and latin to lists of fonts", role.name));
       continue;
     }
-    role.span = yaml_span(path, entry.first.Mark());
+    role.span = yaml_span(*file, entry.first.Mark());
     for (const auto& chain : entry.second) {
       std::string chain_name = chain.first.Scalar();
       if (chain_name == "substitute-for") {
@@ -218,17 +218,17 @@ std::unique_ptr<FontSet> load_font_set(const std::string& fonts_dir, DiagnosticS
       }
       std::vector<FaceId>* target = chain_name == "cjk" ? &role.cjk : chain_name == "latin" ? &role.latin : nullptr;
       if (!target) {
-        sink.error(yaml_span(path, chain.first.Mark()), fmt::format("unknown chain \"{}\" in role \"{}\"", chain_name, role.name),
+        sink.error(yaml_span(*file, chain.first.Mark()), fmt::format("unknown chain \"{}\" in role \"{}\"", chain_name, role.name),
                    {"a role has two chains, cjk and latin, and may say substitute-for"});
         continue;
       }
       if (!chain.second.IsSequence()) {
-        sink.error(yaml_span(path, chain.second.Mark()), "expected a list of font families or files");
+        sink.error(yaml_span(*file, chain.second.Mark()), "expected a list of font families or files");
         continue;
       }
       for (const auto& item : chain.second) {
         std::string request = item.Scalar();
-        Span span = yaml_span(path, item.Mark());
+        Span span = yaml_span(*file, item.Mark());
         bool synthetic = false, oblique = false;
         std::optional<std::pair<std::string, unsigned>> where;
         if (is_font_file(request)) {
@@ -302,7 +302,7 @@ std::unique_ptr<FontSet> load_font_set(const std::string& fonts_dir, DiagnosticS
       }
     }
     if (role.cjk.empty() && role.latin.empty() && !sink.has_errors())
-      sink.error(yaml_span(path, entry.first.Mark()), fmt::format("role \"{}\" names no font", role.name));
+      sink.error(yaml_span(*file, entry.first.Mark()), fmt::format("role \"{}\" names no font", role.name));
     set->add_role(std::move(role));
   }
   return set;

@@ -96,7 +96,7 @@ constexpr Range kFactor{0, 10000, false, "a factor"};
 /// Walks a YAML map with a table of known keys; anything else is an error.
 class MapReader {
  public:
-  MapReader(const std::string& path, DiagnosticSink& sink) : path_(path), sink_(sink) {}
+  MapReader(const TextFile& file, DiagnosticSink& sink) : path_(file), sink_(sink) {}
 
   using Handler = std::function<void(const YAML::Node&)>;
   void read(const YAML::Node& map, const std::string& where, const std::map<std::string, Handler>& keys) {
@@ -153,6 +153,14 @@ class MapReader {
       out = v;
     };
   }
+  /// A font role's name, remembered with its place (fonts.yaml may lack it).
+  Handler role(std::string& out) {
+    return [this, &out](const YAML::Node& n) {
+      text(out)(n);
+      if (n.IsScalar() && roles_) roles_->emplace(n.Scalar(), yaml_span(path_, n.Mark()));
+    };
+  }
+  void remember_roles(std::map<std::string, Span>* roles) { roles_ = roles; }
   Handler text(std::string& out) {
     return [this, &out](const YAML::Node& n) {
       if (!n.IsScalar()) {
@@ -193,14 +201,15 @@ class MapReader {
   }
   Handler style(TextStyle& s, const std::string& where) {
     return [this, &s, where](const YAML::Node& n) {
-      read(n, where, {{"role", text(s.role)}, {"size", length(s.size, kTypeSize)},
+      read(n, where, {{"role", role(s.role)}, {"size", length(s.size, kTypeSize)},
                       {"line-height", length(s.line_height, kLineHeight)}});
     };
   }
 
  private:
-  const std::string& path_;
+  const TextFile& path_;  ///< the layout file (spans in code points)
   DiagnosticSink& sink_;
+  std::map<std::string, Span>* roles_ = nullptr;
 };
 
 }  // namespace
@@ -211,19 +220,20 @@ std::optional<LayoutSpec> load_layout(const std::string& path, DiagnosticSink& s
   YAML::Node root;
   try {
     root = YAML::Load(file->text());
-  } catch (const YAML::ParserException& e) {
-    sink.error(yaml_span(path, e.mark), e.msg);
+  } catch (const YAML::Exception& e) {
+    sink.error(yaml_span(*file, e.mark), e.msg);
     return std::nullopt;
   }
   int errors_before = sink.error_count();
   LayoutSpec spec;
   spec.path = path;
-  MapReader r(path, sink);
+  MapReader r(*file, sink);
+  r.remember_roles(&spec.role_spans);
   auto heading = [&](int level) {
     HeadingStyle& h = spec.headings[level - 1];
     return [&r, &h, level](const YAML::Node& n) {
       std::string where = fmt::format("headings.{}", level);
-      r.read(n, where, {{"role", r.text(h.text.role)}, {"size", r.length(h.text.size, kTypeSize)},
+      r.read(n, where, {{"role", r.role(h.text.role)}, {"size", r.length(h.text.size, kTypeSize)},
                         {"line-height", r.length(h.text.line_height, kLineHeight)}, {"indent", r.number(h.indent_em)},
                         {"space-before", r.length(h.space_before)}, {"space-after", r.length(h.space_after)}});
     };
@@ -235,27 +245,27 @@ std::optional<LayoutSpec> load_layout(const std::string& path, DiagnosticSink& s
                          {"margin-left", r.length(spec.margin_left)}, {"margin-right", r.length(spec.margin_right)}});
     }},
     {"body", [&](const YAML::Node& n) {
-      r.read(n, "body", {{"role", r.text(spec.body.role)}, {"size", r.length(spec.body.size, kTypeSize)},
+      r.read(n, "body", {{"role", r.role(spec.body.role)}, {"size", r.length(spec.body.size, kTypeSize)},
                          {"line-height", r.length(spec.body.line_height, kLineHeight)},
                          {"indent", r.number(spec.paragraph_indent_em)},
                          {"paragraph-space", r.length(spec.paragraph_space)},
                          {"list-indent", r.number(spec.list_indent_em)},
-                         {"strong-role", r.text(spec.strong_role)},
-                         {"emphasis-role", r.text(spec.emphasis_role)}});
+                         {"strong-role", r.role(spec.strong_role)},
+                         {"emphasis-role", r.role(spec.emphasis_role)}});
     }},
     {"title", r.style(spec.title, "title")},
     {"composition", [&](const YAML::Node& n) {
       r.read(n, "composition", {
         {"punctuation", [&](const YAML::Node& v) {
           if (!v.IsScalar() || !compose::parse_punctuation_scheme(v.Scalar(), spec.compose.punctuation))
-            sink.error(yaml_span(path, v.Mark()), fmt::format("unknown punctuation scheme \"{}\"", v.IsScalar() ? v.Scalar() : "…"),
+            sink.error(yaml_span(*file, v.Mark()), fmt::format("unknown punctuation scheme \"{}\"", v.IsScalar() ? v.Scalar() : "…"),
                        {"use quanjiao, kaiming or banjiao"});
         }},
         {"line-breaking", [&](const YAML::Node& v) {
           std::string name = v.IsScalar() ? v.Scalar() : "";
           if (name == "optimal") spec.compose.strategy = compose::BreakStrategy::Optimal;
           else if (name == "first-fit") spec.compose.strategy = compose::BreakStrategy::FirstFit;
-          else sink.error(yaml_span(path, v.Mark()), fmt::format("unknown line-breaking strategy \"{}\"", name),
+          else sink.error(yaml_span(*file, v.Mark()), fmt::format("unknown line-breaking strategy \"{}\"", name),
                           {"use optimal or first-fit"});
         }},
         {"tolerance", r.number(spec.compose.tolerance, kFactor)},
@@ -271,7 +281,7 @@ std::optional<LayoutSpec> load_layout(const std::string& path, DiagnosticSink& s
                                std::string name = v.IsScalar() ? v.Scalar() : "";
                                if (name == "decimal") spec.heading_numbering = HeadingNumbering::Decimal;
                                else if (name == "chinese") spec.heading_numbering = HeadingNumbering::Chinese;
-                               else sink.error(yaml_span(path, v.Mark()), fmt::format("unknown heading numbering \"{}\"", name),
+                               else sink.error(yaml_span(*file, v.Mark()), fmt::format("unknown heading numbering \"{}\"", name),
                                                {"decimal (1. / 1.1 / 1.1.1) or chinese (一、 / （一） / 1. / （1）)"});
                              }}});
     }},
@@ -288,7 +298,7 @@ std::optional<LayoutSpec> load_layout(const std::string& path, DiagnosticSink& s
                              std::string name = v.IsScalar() ? v.Scalar() : "";
                              if (name == "document") t.numbering = doc::TableNumbering::Document;
                              else if (name == "chapter") t.numbering = doc::TableNumbering::Chapter;
-                             else sink.error(yaml_span(path, v.Mark()), fmt::format("unknown table numbering \"{}\"", name),
+                             else sink.error(yaml_span(*file, v.Mark()), fmt::format("unknown table numbering \"{}\"", name),
                                              {"document (表1, 表2, …) or chapter (表1-1, 表1-2, …)"});
                            }}});
     }},
@@ -313,17 +323,17 @@ std::optional<LayoutSpec> load_layout(const std::string& path, DiagnosticSink& s
                           {"line", r.style(spec.cover.line, "cover.line")}});
     }},
     {"header", [&](const YAML::Node& n) {
-      r.read(n, "header", {{"role", r.text(spec.header.role)}, {"size", r.length(spec.header.size, kTypeSize)},
+      r.read(n, "header", {{"role", r.role(spec.header.role)}, {"size", r.length(spec.header.size, kTypeSize)},
                            {"offset", r.length(spec.header_offset)}, {"enabled", r.flag(spec.header_enabled)}});
     }},
     {"footer", [&](const YAML::Node& n) {
-      r.read(n, "footer", {{"role", r.text(spec.footer.role)}, {"size", r.length(spec.footer.size, kTypeSize)},
+      r.read(n, "footer", {{"role", r.role(spec.footer.role)}, {"size", r.length(spec.footer.size, kTypeSize)},
                            {"offset", r.length(spec.footer_offset)}, {"format", r.text(spec.footer_format)},
                            {"position", [&](const YAML::Node& v) {
                              std::string name = v.IsScalar() ? v.Scalar() : "";
                              if (name == "center") spec.footer_position = NumberPosition::Center;
                              else if (name == "outside") spec.footer_position = NumberPosition::Outside;
-                             else sink.error(yaml_span(path, v.Mark()), fmt::format("unknown page-number position \"{}\"", name),
+                             else sink.error(yaml_span(*file, v.Mark()), fmt::format("unknown page-number position \"{}\"", name),
                                              {"center, or outside (odd pages right, even pages left)"});
                            }}});
     }},

@@ -349,3 +349,33 @@ TEST(HostileInput, ARowTallerThanAPageIsAnError) {
 
 }  // namespace
 }  // namespace paiban
+
+namespace paiban {
+namespace {
+
+TEST(HostileInput, LayoutDiagnosticsCountColumnsInCodePointsAndNameTheRolesPlace) {
+  testing::TempDir dir;
+  dir.write("r/report.md", "---\ntitle: t\nlayout: look.yaml\n---\n\n正文。\n");
+  std::string layout = testing::read_file(testing::source_dir() + "/layouts/report.yaml");
+  size_t at = layout.find("  1: {role: hei-bold, size: 16pt,");
+  ASSERT_NE(at, std::string::npos);
+  layout.replace(at, std::string("  1: {role: hei-bold, size: 16pt,").size(), "  1: {role: 黑体粗, size: 0pt,");
+  dir.write("r/look.yaml", layout);
+  auto r = testing::run_command(std::string(PAIBAN_BINARY) + " build " + (dir.path() / "r").string() + " -o " +
+                                (dir.path() / "r.pdf").string());
+  EXPECT_EQ(r.exit_code, 1);
+  std::string look = (dir.path() / "r/look.yaml").string();
+  EXPECT_EQ(r.err, look + ":23:24: error: a type size \"0pt\" is out of range\n"
+                          "  hint: a type size is at least 1pt and at most 500pt\n");
+  // With the size right, the undefined role at its place.
+  layout.replace(layout.find("size: 0pt,"), 10, "size: 16pt,");
+  dir.write("r/look.yaml", layout);
+  r = testing::run_command(std::string(PAIBAN_BINARY) + " build " + (dir.path() / "r").string() + " -o " +
+                           (dir.path() / "r.pdf").string());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err.substr(0, r.err.find('\n')),
+            look + ":23:13: error: the layout uses font role \"黑体粗\", which fonts.yaml does not define");
+}
+
+}  // namespace
+}  // namespace paiban
