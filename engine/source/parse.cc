@@ -132,6 +132,30 @@ std::string trim_spaces(std::string s) {
   return a == std::string::npos ? std::string() : s.substr(a, e - a + 1);
 }
 
+/// Inside `{{ … }}` (on one line), `*` and `_` are an expression's, not
+/// Markdown's emphasis (`{{ x*2*3 }}`): they are hidden from cmark as the
+/// control bytes 0x01 and 0x02 (one byte each, so every column stays) and
+/// restored in what cmark hands back.
+std::string hide_expression_marks(std::string_view text) {
+  std::string out(text);
+  for (size_t open = out.find("{{"); open != std::string::npos; open = out.find("{{", open + 2)) {
+    size_t close = out.find("}}", open + 2), line_end = out.find('\n', open);
+    if (close == std::string::npos || close > line_end) continue;
+    for (size_t i = open + 2; i < close; ++i)
+      if (out[i] == '*') out[i] = '\x01';
+      else if (out[i] == '_') out[i] = '\x02';
+  }
+  return out;
+}
+
+std::string restore_expression_marks(const char* literal) {
+  std::string out = literal ? literal : "";
+  for (char& c : out)
+    if (c == '\x01') c = '*';
+    else if (c == '\x02') c = '_';
+  return out;
+}
+
 /// `[@id]` becomes a Reference run, `{{ expr | format }}` a Value run.
 void split_inline_markup(std::vector<InlineRun>& runs, DiagnosticSink& sink_) {
   std::vector<InlineRun> out;
@@ -260,7 +284,8 @@ class Converter {
   std::vector<Block> parse_blocks(std::string_view text, int first_line) {
     std::unique_ptr<cmark_parser, decltype(&cmark_parser_free)> parser(cmark_parser_new(CMARK_OPT_DEFAULT),
                                                                        cmark_parser_free);
-    cmark_parser_feed(parser.get(), text.data(), text.size());
+    const std::string hidden = hide_expression_marks(text);
+    cmark_parser_feed(parser.get(), hidden.data(), hidden.size());
     std::unique_ptr<cmark_node, decltype(&cmark_node_free)> root(cmark_parser_finish(parser.get()), cmark_node_free);
     int saved = line_offset_;
     line_offset_ = first_line - 1;
@@ -275,10 +300,10 @@ class Converter {
   /// ```table, ```case 标题 {#id} and ```contents: fenced blocks whose info
   /// string names a directive.
   std::optional<Block> convert_directive(cmark_node* node, Block& b) {
-    std::string info = cmark_node_get_fence_info(node) ? cmark_node_get_fence_info(node) : "";
+    std::string info = restore_expression_marks(cmark_node_get_fence_info(node));
     std::string name = info.substr(0, info.find(' '));
     std::string rest = name.size() < info.size() ? info.substr(name.size() + 1) : "";
-    std::string body = cmark_node_get_literal(node) ? cmark_node_get_literal(node) : "";
+    std::string body = restore_expression_marks(cmark_node_get_literal(node));
     int fence_line = cmark_node_get_start_line(node) + line_offset_;
     static const char* const directives[] = {"table", "case", "contents"};
     if (name == "table" || name == "contents") {
@@ -388,7 +413,7 @@ class Converter {
       switch (cmark_node_get_type(n)) {
         case CMARK_NODE_TEXT:
         case CMARK_NODE_CODE:
-          append(runs, cmark_node_get_literal(n), style, span_of(n, block));
+          append(runs, restore_expression_marks(cmark_node_get_literal(n)), style, span_of(n, block));
           break;
         case CMARK_NODE_SOFTBREAK: {
           // clreq: a source newline between two CJK characters gives no space.

@@ -379,3 +379,21 @@ TEST(HostileInput, LayoutDiagnosticsCountColumnsInCodePointsAndNameTheRolesPlace
 
 }  // namespace
 }  // namespace paiban
+
+namespace paiban {
+namespace {
+
+TEST(HostileInput, AsterisksInsideAnExpressionAreNotEmphasis) {
+  testing::TempDir dir;
+  dir.write("r/report.md", "---\ntitle: t\ndata: [d.yaml]\n---\n\n值{{ x*2*3 }}与*强调*与{{ a_b_ }}。\n");
+  dir.write("r/d.yaml", "x: 7\na_b_: 5\n");
+  std::string pdf = (dir.path() / "r.pdf").string();
+  auto r = testing::run_command(std::string(PAIBAN_BINARY) + " build " + (dir.path() / "r").string() + " -o " + pdf);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  std::string text = testing::run_command("pdftotext " + pdf + " -").out;
+  EXPECT_NE(text.find("值 42 与强调与 5。"), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace paiban
