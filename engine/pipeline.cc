@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 
 #include <algorithm>
@@ -24,6 +25,8 @@
 
 #include <fmt/format.h>
 
+#include "base/confine.h"
+#include "batch_process.h"
 #include "base/cpu_time.h"
 #include "base/text_file.h"
 #include "data/data.h"
@@ -52,10 +55,17 @@ std::string resource_root() {
   return PAIBAN_SOURCE_DIR;
 }
 
+/// The folder's own name, also when it is given as "." or "..".
+static std::string folder_name(const std::string& dir) {
+  std::error_code ec;
+  fs::path path = fs::absolute(dir, ec).lexically_normal();
+  if (path.filename().empty()) path = path.parent_path();
+  std::string name = path.filename().string();
+  return name.empty() || name == "." || name == ".." ? "report" : name;
+}
+
 std::string default_output_path(const std::string& report_dir) {
-  fs::path dir = fs::path(report_dir).lexically_normal();
-  if (dir.filename().empty()) dir = dir.parent_path();
-  return (fs::path("output") / (dir.filename().string() + ".pdf")).string();
+  return (fs::path("output") / (folder_name(report_dir) + ".pdf")).string();
 }
 
 namespace {
@@ -80,13 +90,57 @@ std::string layout_path(const std::string& root, const std::string& name) {
   return (fs::path(root) / "layouts" / (name + ".yaml")).string();
 }
 
+std::vector<std::string> installed_layouts(const std::string& root) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(fs::path(root) / "layouts", ec))
+    if (e.path().extension() == ".yaml") names.push_back(e.path().stem().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+/// The layout file a report's front matter names: a file of the report
+/// folder (`look.yaml`, `layouts/look.yaml`) or an installed layout by name
+/// (`gbt9704`), never anything else; reported at the front matter.
+std::optional<std::string> front_matter_layout(const std::string& root, const std::string& report_dir,
+                                               const std::string& name, const Span& span, DiagnosticSink& sink) {
+  std::string installed = fmt::format("installed layouts: {}", fmt::join(installed_layouts(root), ", "));
+  fs::path normal = fs::path(name).lexically_normal();
+  if (normal.is_absolute() || normal.empty() || *normal.begin() == "..") {
+    sink.error(span, fmt::format("layout \"{}\" is outside the report folder", name),
+               {"name an installed layout, or a layout file inside the report folder, e.g. layout: look.yaml", installed});
+    return std::nullopt;
+  }
+  std::vector<fs::path> candidates;
+  if (name.find('/') != std::string::npos || name.ends_with(".yaml")) candidates.push_back(fs::path(report_dir) / normal);
+  if (name.find('/') == std::string::npos)
+    candidates.push_back(fs::path(root) / "layouts" / (name.ends_with(".yaml") ? name : name + ".yaml"));
+  std::error_code ec;
+  for (const auto& candidate : candidates) {
+    if (!fs::exists(fs::symlink_status(candidate, ec))) continue;
+    ConfinedPath c = confine_path(candidate.string(), {report_dir, (fs::path(root) / "layouts").string()},
+                                  PathKind::File, "layout");
+    if (!c.ok()) {
+      sink.error(span, c.error, c.hint.empty() ? std::vector<std::string>{} : std::vector{c.hint});
+      return std::nullopt;
+    }
+    return candidate.string();
+  }
+  sink.error(span, fmt::format("there is no layout \"{}\"", name),
+             {fmt::format("a layout file is looked for in the report folder ({}), an installed layout by its name", report_dir),
+              installed});
+  return std::nullopt;
+}
+
 /// Every role the layout names exists; a role whose fonts only stand in
 /// for a style (a free 楷 for 仿宋) is a warning that names the substitution.
 void check_roles(const layout::LayoutSpec& spec, const fonts::FontSet& fonts, DiagnosticSink& sink) {
   for (const auto& name : layout::roles_used(spec)) {
     const fonts::Role* role = fonts.role(name);
     if (!role) {
-      sink.error({spec.path, 0, 0}, fmt::format("the layout uses font role \"{}\", which fonts.yaml does not define", name),
+      auto at = spec.role_spans.find(name);
+      sink.error(at != spec.role_spans.end() ? at->second : Span{spec.path, 0, 0},
+                 fmt::format("the layout uses font role \"{}\", which fonts.yaml does not define", name),
                  {fmt::format("roles defined: {}", fmt::join(fonts.role_names(), ", "))});
       continue;
     }
@@ -116,9 +170,19 @@ std::optional<Inputs> read_inputs(const BuildOptions& options, DiagnosticSink& s
   if (!tree || sink.has_errors()) return std::nullopt;
 
   // 2. layout file: the command line wins over the front matter
-  std::string name = !options.layout.empty() ? options.layout
-                     : !tree->front.layout.empty() ? tree->front.layout : "report";
-  auto spec = layout::load_layout(layout_path(root, name), sink);
+  //    (--layout is the user's own choice and may be any regular file; the
+  //    front matter's is confined to the report and the installed layouts)
+  std::string layout_file;
+  if (!options.layout.empty()) {
+    layout_file = layout_path(root, options.layout);
+  } else if (!tree->front.layout.empty()) {
+    auto found = front_matter_layout(root, options.report_dir, tree->front.layout, tree->front.layout_span, sink);
+    if (!found) return std::nullopt;
+    layout_file = *found;
+  } else {
+    layout_file = layout_path(root, "report");
+  }
+  auto spec = layout::load_layout(layout_file, sink);
   if (!spec) return std::nullopt;
 
   // 3. data: YAML and CSV files named by the front matter
@@ -129,9 +193,21 @@ std::optional<Inputs> read_inputs(const BuildOptions& options, DiagnosticSink& s
   // files elsewhere); reported at their place in the front matter.
   for (size_t i = 0; i < tree->front.data.size(); ++i) {
     fs::path p = fs::path(tree->front.data[i]).lexically_normal();
-    if (p.is_absolute() || p.empty() || *p.begin() == "..")
+    if (p.is_absolute() || p.empty() || *p.begin() == "..") {
       sink.error(tree->front.data_spans[i], fmt::format("data file \"{}\" is outside the report folder", tree->front.data[i]),
                  {"data files are named relative to the report folder, e.g. data.yaml or tables/majors.csv"});
+      continue;
+    }
+    // What the name resolves to (a symlink), and what kind of file it is.
+    std::string joined = (fs::path(options.report_dir) / p).string();
+    std::error_code ec;
+    if (!fs::exists(fs::symlink_status(joined, ec))) {
+      sink.error(tree->front.data_spans[i], fmt::format("there is no data file \"{}\"", joined),
+                 {"data files are named relative to the report folder, e.g. data.yaml or tables/majors.csv"});
+      continue;
+    }
+    ConfinedPath c = confine_path(joined, {options.report_dir}, PathKind::File, "data file");
+    if (!c.ok()) sink.error(tree->front.data_spans[i], c.error, c.hint.empty() ? std::vector<std::string>{} : std::vector{c.hint});
   }
   if (sink.has_errors()) return std::nullopt;
   if (load_data && !tree->front.data.empty()) {
@@ -196,8 +272,12 @@ BuildResult render(const source::SyntaxTree& tree, const data::DataSet& data, co
   //    the fonts are subset on other threads as soon as every glyph is known
   std::future<pdf::PreparedFonts> subsets;
   layout::Pages pages = layout::paginate(document, layout, fonts, sink, [&](const layout::GlyphSets& glyphs) {
-    subsets = std::async(std::launch::async,
-                         [glyphs, &fonts, subset_cache] { return pdf::subset_fonts(glyphs, fonts, subset_cache); });
+    auto subset = [glyphs, &fonts, subset_cache] { return pdf::subset_fonts(glyphs, fonts, subset_cache); };
+    try {
+      subsets = std::async(std::launch::async, subset);
+    } catch (const std::system_error&) {  // no thread to be had (near a memory limit): subset when asked
+      subsets = std::async(std::launch::deferred, subset);
+    }
   });
   if (sink.has_errors()) return result;
   auto [layout_cpu, paginate_stage_cpu] = timer.mark("shape, compose, paginate");
@@ -273,6 +353,85 @@ void check_report(const BuildOptions& options, DiagnosticSink& sink) {
   data::run_checks(inputs->data, sink);
 }
 
+namespace {
+
+// A BatchReport through the pipe from a child: fields as "<length>:<bytes>".
+void put(std::string& out, const std::string& field) { out += fmt::format("{}:", field.size()) + field; }
+bool take(const std::string& in, size_t& at, std::string& field) {
+  size_t colon = in.find(':', at);
+  if (colon == std::string::npos) return false;
+  char* end = nullptr;
+  unsigned long long size = std::strtoull(in.c_str() + at, &end, 10);
+  if (end != in.c_str() + colon || colon + 1 + size > in.size()) return false;
+  field = in.substr(colon + 1, size);
+  at = colon + 1 + size;
+  return true;
+}
+
+std::string serialize_report(const BatchReport& r) {
+  std::string out;
+  put(out, r.data_file);
+  put(out, r.output);
+  put(out, r.ok ? "1" : "0");
+  put(out, std::to_string(r.pages));
+  put(out, std::to_string(r.diagnostics.size()));
+  for (const auto& d : r.diagnostics) {
+    put(out, d.severity == Severity::Error ? "E" : "W");
+    put(out, d.span.path);
+    put(out, std::to_string(d.span.line));
+    put(out, std::to_string(d.span.col));
+    put(out, d.message);
+    put(out, std::to_string(d.hints.size()));
+    for (const auto& h : d.hints) put(out, h);
+  }
+  return out;
+}
+
+bool parse_report(const std::string& in, BatchReport& r) {
+  size_t at = 0;
+  std::string ok, pages, count;
+  if (!take(in, at, r.data_file) || !take(in, at, r.output) || !take(in, at, ok) || !take(in, at, pages) ||
+      !take(in, at, count))
+    return false;
+  r.ok = ok == "1";
+  r.pages = std::atoi(pages.c_str());
+  r.diagnostics.clear();
+  for (long n = std::atol(count.c_str()); n > 0; --n) {
+    Diagnostic d;
+    std::string severity, line, col, hints;
+    if (!take(in, at, severity) || !take(in, at, d.span.path) || !take(in, at, line) || !take(in, at, col) ||
+        !take(in, at, d.message) || !take(in, at, hints))
+      return false;
+    d.severity = severity == "E" ? Severity::Error : Severity::Warning;
+    d.span.line = std::atoi(line.c_str());
+    d.span.col = std::atoi(col.c_str());
+    for (long h = std::atol(hints.c_str()); h > 0; --h) {
+      std::string hint;
+      if (!take(in, at, hint)) return false;
+      d.hints.push_back(std::move(hint));
+    }
+    r.diagnostics.push_back(std::move(d));
+  }
+  return at == in.size();
+}
+
+/// The faults PAIBAN_TEST_FAULTS asks for (tests of batch isolation only).
+void inject_test_fault(const std::string& fault) {
+  if (fault == "crash") std::raise(SIGSEGV);
+  if (fault == "abort") std::abort();
+  if (fault == "hang")
+    for (;;) pause();
+  if (fault == "memory") {
+    std::vector<std::unique_ptr<char[]>> hog;
+    for (;;) {
+      hog.emplace_back(new char[64 << 20]);
+      std::memset(hog.back().get(), 1, 64 << 20);
+    }
+  }
+}
+
+}  // namespace
+
 BatchResult run_batch(const BatchOptions& options, DiagnosticSink& sink,
                       const std::function<void(const BatchProgress&)>& progress) {
   BatchResult batch;
@@ -299,46 +458,76 @@ BatchResult run_batch(const BatchOptions& options, DiagnosticSink& sink,
     return batch;
   }
   std::string out_dir = options.out_dir.empty()
-                            ? (fs::path("output") / fs::path(options.template_dir).lexically_normal().filename()).string()
+                            ? (fs::path("output") / folder_name(options.template_dir)).string()
                             : options.out_dir;
   fs::create_directories(out_dir, ec);
   batch.reports.resize(files.size());
-  std::mutex mutex;  // guards `done` and the progress callback
-  size_t done = 0;
-  std::atomic<size_t> next{0};
-  auto worker = [&] {
-    for (size_t i; (i = next++) < files.size();) {
-      BatchReport& report = batch.reports[i];
-      report.data_file = files[i].string();
-      report.output = (fs::path(out_dir) / (files[i].stem().string() + ".pdf")).string();
-      DiagnosticSink school;
-      school.set_warnings_as_errors(options.strict);
-      auto data = data::load_data_set(files[i].parent_path().string(), {files[i].filename().string()}, school);
-      if (data && !school.has_errors()) {
-        StageTimer quiet;
-        BuildOptions build;
-        build.report_dir = options.template_dir;
-        build.creation_time = options.creation_time;
-        build.pdfa = options.pdfa;
-        BuildResult result = render(inputs->tree, *data, inputs->layout, *inputs->owned_fonts, build, school, quiet);
-        if (result.pdf && !school.has_errors()) {
-          if (std::string err = write_file_atomically(report.output, *result.pdf); !err.empty())
-            school.error({report.output, 0, 0}, err);
-          report.pages = result.page_count;
-        }
+  // One school: its data, its pages, its PDF written; everything it says in
+  // its own sink.
+  auto render_school = [&](size_t i) {
+    BatchReport report;
+    report.data_file = files[i].string();
+    report.output = (fs::path(out_dir) / (files[i].stem().string() + ".pdf")).string();
+    if (std::string fault = test_fault_for(files[i].stem().string()); !fault.empty()) inject_test_fault(fault);
+    DiagnosticSink school;
+    school.set_warnings_as_errors(options.strict);
+    auto data = data::load_data_set(files[i].parent_path().string(), {files[i].filename().string()}, school);
+    if (data && !school.has_errors()) {
+      StageTimer quiet;
+      BuildOptions build;
+      build.report_dir = options.template_dir;
+      build.creation_time = options.creation_time;
+      build.pdfa = options.pdfa;
+      BuildResult result = render(inputs->tree, *data, inputs->layout, *inputs->owned_fonts, build, school, quiet);
+      if (result.pdf && !school.has_errors()) {
+        if (std::string err = write_file_atomically(report.output, *result.pdf); !err.empty())
+          school.error({report.output, 0, 0}, err);
+        report.pages = result.page_count;
       }
-      report.ok = !school.has_errors();
-      report.diagnostics = school.all();
-      std::lock_guard lock(mutex);
-      ++done;
-      if (progress) progress({done, files.size(), files[i].stem().string(), seconds()});
     }
+    report.ok = !school.has_errors();
+    report.diagnostics = school.all();
+    return report;
+  };
+  size_t done = 0;
+  auto finished = [&](size_t i) {
+    ++done;
+    if (progress) progress({done, files.size(), files[i].stem().string(), seconds()});
   };
   unsigned jobs = options.jobs > 0 ? static_cast<unsigned>(options.jobs) : std::max(1u, std::thread::hardware_concurrency());
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < std::min<size_t>(jobs, files.size()); ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& t : pool) t.join();
+  if (options.isolate) {
+    // Each school in a process of its own, forked with the template, layout
+    // and fonts loaded: a crash, hang or blow-up ends that school only.
+    run_in_processes(files.size(), static_cast<int>(jobs), {options.max_seconds, options.max_memory_mb},
+                     [&](size_t i) { return serialize_report(render_school(i)); },
+                     [&](size_t i, JobOutcome outcome) {
+                       BatchReport& report = batch.reports[i];
+                       if (!outcome.finished || !parse_report(outcome.result, report)) {
+                         report = BatchReport{};
+                         report.data_file = files[i].string();
+                         report.output = (fs::path(out_dir) / (files[i].stem().string() + ".pdf")).string();
+                         report.diagnostics.push_back(
+                             {Severity::Error, {report.data_file, 0, 0},
+                              fmt::format("the report {}", outcome.finished ? "sent back a malformed result" : outcome.failure),
+                              {"its previous PDF, if any, is left as it was; the other reports are not affected"}});
+                       }
+                       finished(i);
+                     });
+  } else {
+    std::mutex mutex;  // guards `done` and the progress callback
+    std::atomic<size_t> next{0};
+    auto worker = [&] {
+      for (size_t i; (i = next++) < files.size();) {
+        batch.reports[i] = render_school(i);
+        std::lock_guard lock(mutex);
+        finished(i);
+      }
+    };
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < std::min<size_t>(jobs, files.size()); ++t) pool.emplace_back(worker);
+    worker();
+    for (auto& t : pool) t.join();
+  }
   batch.seconds = seconds();
   return batch;
 }
@@ -351,25 +540,62 @@ void watch_report(const WatchOptions& options, DiagnosticSink& sink,
     sink.error({options.build.report_dir, 0, 0}, fmt::format("cannot watch files: {}", std::strerror(errno)));
     return;
   }
-  // The report folder and its sub-folders (tables/, schools/), the layouts and the fonts.
+  // The report folder and its sub-folders (tables/, schools/), the layouts
+  // and the fonts; and the folder above the report's, to notice the report
+  // folder itself replaced (renamed away and a new one put in its place).
   std::map<int, fs::path> watched;
-  auto watch = [&](const fs::path& dir) {
-    int wd = inotify_add_watch(fd, dir.c_str(), IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE);
+  const fs::path report_dir = fs::path(options.build.report_dir).lexically_normal();
+  std::error_code ec;
+  const fs::path report_parent = fs::absolute(report_dir, ec).lexically_normal().parent_path();
+  const std::string report_name = fs::absolute(report_dir, ec).lexically_normal().filename().string();
+  auto watch = [&](const fs::path& dir, uint32_t extra = 0) {
+    int wd = inotify_add_watch(fd, dir.c_str(), IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE | extra);
     if (wd >= 0) watched[wd] = dir;
   };
-  std::error_code ec;
-  watch(options.build.report_dir);
-  for (const auto& e : fs::recursive_directory_iterator(options.build.report_dir, ec))
-    if (e.is_directory()) watch(e.path());
+  std::set<int> report_watches;
+  auto watch_report_folder = [&] {
+    for (int wd : report_watches) {
+      inotify_rm_watch(fd, wd);
+      watched.erase(wd);
+    }
+    report_watches.clear();
+    auto add = [&](const fs::path& dir) {
+      int wd = inotify_add_watch(fd, dir.c_str(), IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_MOVE_SELF |
+                                                      IN_DELETE_SELF);
+      if (wd >= 0) {
+        watched[wd] = dir;
+        report_watches.insert(wd);
+      }
+    };
+    add(report_dir);
+    for (const auto& e : fs::recursive_directory_iterator(report_dir, ec))
+      if (e.is_directory()) add(e.path());
+  };
+  watch_report_folder();
   watch(fs::path(root) / "layouts");
   watch(fs::path(root) / "fonts");
+  int parent_wd = inotify_add_watch(fd, report_parent.c_str(), IN_MOVED_TO | IN_CREATE);
 
   BuildCaches caches;
   auto build = [&](std::chrono::steady_clock::time_point since, const std::string& changed) {
     DiagnosticSink build_sink;
     build_sink.set_warnings_as_errors(false);
     WatchEvent event;
-    event.result = write_report(options.build, build_sink, &caches);
+    // The limits of a build, for each rebuild: the time limit ends paiban as
+    // it ends a build (SIGALRM, set up by the caller); memory runs out as an
+    // error of this rebuild, and the next starts afresh.
+    if (options.max_seconds > 0) alarm(static_cast<unsigned>(options.max_seconds));
+    try {
+      event.result = write_report(options.build, build_sink, &caches);
+    } catch (const std::bad_alloc&) {
+      caches = BuildCaches();
+      event.result = BuildResult{};
+      event.result.output_path =
+          options.build.output.empty() ? default_output_path(options.build.report_dir) : options.build.output;
+      build_sink.error({options.build.report_dir, 0, 0},
+                       "out of memory: the build needs more than the memory limit (--max-memory-mb)");
+    }
+    if (options.max_seconds > 0) alarm(0);
     event.milliseconds = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - since).count();
     event.diagnostics = build_sink.all();
     event.changed = changed;
@@ -386,12 +612,20 @@ void watch_report(const WatchOptions& options, DiagnosticSink& sink,
     }
     auto since = std::chrono::steady_clock::now();
     std::string changed;
-    bool fonts_changed = false;
+    bool fonts_changed = false, replaced = false;
     auto take = [&](ssize_t count) {
       for (char* p = buffer; p < buffer + count;) {
         auto* e = reinterpret_cast<inotify_event*>(p);
-        fs::path dir = watched.count(e->wd) ? watched[e->wd] : fs::path();
         std::string name = e->len ? e->name : "";
+        if (e->wd == parent_wd) {
+          // The report folder put back in place (mv new r, or mkdir r).
+          if (name == report_name) replaced = true;
+          p += sizeof(inotify_event) + e->len;
+          continue;
+        }
+        if (report_watches.count(e->wd) && watched[e->wd] == report_dir && (e->mask & (IN_MOVE_SELF | IN_DELETE_SELF)))
+          replaced = true;
+        fs::path dir = watched.count(e->wd) ? watched[e->wd] : fs::path();
         // Editors' temporary files are not the report's.
         if (!name.empty() && name[0] != '.' && name.back() != '~') {
           changed = (dir / name).string();
@@ -405,6 +639,14 @@ void watch_report(const WatchOptions& options, DiagnosticSink& sink,
     // An editor saves in several steps: gather what follows within 2 ms.
     pollfd pfd{fd, POLLIN, 0};
     while (poll(&pfd, 1, 2) > 0 && (n = read(fd, buffer, sizeof buffer)) > 0) take(n);
+    if (replaced) {
+      // Follow the folder now at the report's path, not the old one's inode.
+      if (!fs::is_directory(report_dir, ec)) continue;  // moved away; wait for the new one
+      // A new folder is often filled just after it appears.
+      while (poll(&pfd, 1, 50) > 0 && (n = read(fd, buffer, sizeof buffer)) > 0) take(n);
+      watch_report_folder();
+      changed = report_dir.string();
+    }
     if (changed.empty()) continue;
     if (fonts_changed) caches = BuildCaches();
     build(since, changed);
@@ -416,7 +658,8 @@ void watch_report(const WatchOptions& options, DiagnosticSink& sink,
 std::vector<MissingGlyphs> font_coverage(const BuildOptions& options, DiagnosticSink& sink) {
   std::vector<MissingGlyphs> out;
   auto inputs = read_inputs(options, sink, true);
-  if (!inputs) return out;
+  // (An error here may be a role the layout uses and fonts.yaml lacks.)
+  if (!inputs || sink.has_errors()) return out;
   doc::Document document = doc::build_document(inputs->tree, inputs->data, sink, document_settings(inputs->layout));
   const layout::LayoutSpec& spec = inputs->layout;
   // Which role sets which text.
@@ -464,6 +707,7 @@ std::vector<MissingGlyphs> font_coverage(const BuildOptions& options, Diagnostic
   const fonts::FontSet& fonts = *inputs->owned_fonts;
   for (const auto& [role_name, text] : text_of) {
     const fonts::Role* role = fonts.role(role_name);
+    if (!role) continue;
     MissingGlyphs m{role_name, {}};
     std::set<char32_t> seen;
     for (size_t i = 0; i < text.size();) {

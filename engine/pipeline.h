@@ -48,6 +48,9 @@ BuildResult build_report(const BuildOptions& options, DiagnosticSink& sink,
 struct WatchOptions {
   BuildOptions build;
   int exit_after = 0;  ///< > 0: stop after this many rebuilds (for scripts and tests)
+  /// > 0: each build's time limit, armed with alarm() (the caller's SIGALRM
+  /// handler decides what happens when it runs out).
+  int max_seconds = 0;
 };
 
 /// What a rebuild did.
@@ -81,7 +84,13 @@ struct BatchOptions {
   std::string out_dir;       ///< empty: output/<template folder name>
   std::string layout;        ///< layout name or path; empty: the template's
   std::string root;          ///< resource root; empty: resource_root()
-  int jobs = 0;              ///< threads; 0: one per core
+  int jobs = 0;              ///< reports rendered at once; 0: one per core
+  /// Each report in a child process of its own (forked once the template,
+  /// layout and fonts are loaded) with these limits per report; false:
+  /// threads of this process, no limits (for embedding).
+  bool isolate = true;
+  int max_seconds = 0;    ///< wall time per report; 0: none
+  int max_memory_mb = 0;  ///< memory per report; 0: none
   bool strict = false;       ///< warnings are errors
   bool pdfa = false;
   long long creation_time = -1;
@@ -107,10 +116,12 @@ struct BatchProgress {
   double seconds = 0;
 };
 
-/// Renders the template once per data file, on JOBS threads, sharing the
-/// parsed template, layout and fonts. A report that fails leaves its
-/// previous PDF as it was and does not stop the others. Output is the same
-/// bytes whatever the number of threads.
+/// Renders the template once per data file, JOBS at a time, sharing the
+/// parsed template, layout and fonts. A report that fails (an error, or, when
+/// isolated, a crash, a hang past max_seconds or memory past max_memory_mb)
+/// leaves its previous PDF as it was and does not stop the others; it is
+/// reported with its reason. Output is the same bytes whatever the number of
+/// jobs.
 BatchResult run_batch(const BatchOptions& options, DiagnosticSink& sink,
                       const std::function<void(const BatchProgress&)>& progress = {});
 

@@ -1,12 +1,17 @@
 #include "base/text_file.h"
 
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <unicode/utf8.h>
 
 #include <algorithm>
+#include <atomic>
+#include <ctime>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -103,24 +108,54 @@ int edit_distance(std::string_view a, std::string_view b) {
 }
 
 std::optional<TextFile> read_text_file(const std::string& path, DiagnosticSink& sink) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  // O_NONBLOCK: a FIFO put where a file should be must not block the open;
+  // only a regular file is read (not a pipe, a device such as /dev/zero, or
+  // a folder).
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  if (fd < 0) {
     sink.error({path, 1, 1}, fmt::format("cannot read file: {}", std::strerror(errno)));
     return std::nullopt;
   }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    sink.error({path, 1, 1}, S_ISDIR(st.st_mode) ? "this is a folder, not a file"
+                             : S_ISFIFO(st.st_mode) ? "this is a pipe (FIFO), not a file"
+                             : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "this is a device, not a file"
+                                                                           : "this is not a regular file");
+    return std::nullopt;
+  }
   // Hostile input: a source or data file this large is not a report's.
-  constexpr std::streamoff kMaxBytes = 64 << 20;
-  in.seekg(0, std::ios::end);
-  if (in.tellg() > kMaxBytes) {
+  constexpr off_t kMaxBytes = 64 << 20;
+  if (st.st_size > kMaxBytes) {
+    ::close(fd);
     sink.error({path, 1, 1}, fmt::format("the file is larger than {} MB", kMaxBytes >> 20));
     return std::nullopt;
   }
-  in.seekg(0);
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  std::string bytes = std::move(buffer).str();
-  if (in.bad()) {
-    sink.error({path, 1, 1}, "cannot read file: read error");
+  std::string bytes;
+  bytes.resize(static_cast<size_t>(st.st_size));
+  size_t got = 0;
+  for (;;) {
+    if (got == bytes.size()) {
+      // The file grew while being read: read on, up to the limit.
+      if (bytes.size() > static_cast<size_t>(kMaxBytes)) break;
+      bytes.resize(bytes.size() + 65536);
+    }
+    ssize_t n = ::read(fd, bytes.data() + got, bytes.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;
+      ::close(fd);
+      sink.error({path, 1, 1}, fmt::format("cannot read file: {}", std::strerror(err)));
+      return std::nullopt;
+    }
+    if (n == 0) break;
+    got += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  bytes.resize(got);
+  if (bytes.size() > static_cast<size_t>(kMaxBytes)) {
+    sink.error({path, 1, 1}, fmt::format("the file is larger than {} MB", kMaxBytes >> 20));
     return std::nullopt;
   }
   if (auto bad = find_invalid_utf8(bytes)) {
@@ -133,16 +168,106 @@ std::optional<TextFile> read_text_file(const std::string& path, DiagnosticSink& 
     return std::nullopt;
   }
   if (bytes.size() >= 3 && bytes.compare(0, 3, "\xEF\xBB\xBF") == 0) bytes.erase(0, 3);
+  if (size_t nul = bytes.find('\0'); nul != std::string::npos) {
+    TextFile prefix(path, bytes.substr(0, nul));
+    sink.error(prefix.span_at(nul), "a NUL byte: this is not a text file", {"save the file as plain UTF-8 text"});
+    return std::nullopt;
+  }
+  if (bytes.find('\r') != std::string::npos && bytes.find('\n') == std::string::npos) {
+    sink.error({path, 1, 1}, "the lines end in CR alone (old Mac line endings)",
+               {"save the file with LF (or CR LF) line endings"});
+    return std::nullopt;
+  }
   return TextFile(path, std::move(bytes));
+}
+
+namespace {
+
+/// The temporary files being written, for remove_temporary_files() to
+/// unlink from a signal handler: fixed slots, no allocation, no locks.
+constexpr int kTempSlots = 64;
+struct TempSlot {
+  std::atomic<int> state{0};  ///< 0 free, 1 being filled, 2 holds a path
+  char path[4096];
+};
+TempSlot temp_slots[kTempSlots];
+
+int claim_temp_slot(const std::string& path) {
+  if (path.size() >= sizeof temp_slots[0].path) return -1;
+  for (int i = 0; i < kTempSlots; ++i) {
+    int expected = 0;
+    if (temp_slots[i].state.compare_exchange_strong(expected, 1)) {
+      std::memcpy(temp_slots[i].path, path.c_str(), path.size() + 1);
+      temp_slots[i].state.store(2);
+      return i;
+    }
+  }
+  return -1;
+}
+
+void release_temp_slot(int slot) {
+  if (slot >= 0) temp_slots[slot].state.store(0);
+}
+
+/// ".NAME.PID.XXXXXX": the writer's process id in the name tells a temporary
+/// file of a killed run (no such process) from one being written now.
+std::string temp_prefix(const std::string& name) { return "." + name + "."; }
+
+/// Removes the temporary files of TARGET left by runs that were killed
+/// (SIGKILL, a power cut): those whose process is gone, and those of the
+/// older naming (six random characters, no process id) over ten minutes old.
+void remove_stale_temporaries(const std::filesystem::path& dir, const std::string& name) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const std::string prefix = temp_prefix(name);
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    std::string file = entry.path().filename().string();
+    if (file.size() < prefix.size() + 6 || file.compare(0, prefix.size(), prefix) != 0) continue;
+    std::string rest = file.substr(prefix.size());  // "PID.XXXXXX" or "XXXXXX"
+    bool stale = false;
+    if (size_t dot = rest.find('.'); dot != std::string::npos && rest.size() - dot - 1 == 6) {
+      std::string pid = rest.substr(0, dot);
+      if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) continue;
+      stale = ::kill(static_cast<pid_t>(std::stol(pid)), 0) != 0 && errno == ESRCH;
+    } else if (rest.size() == 6) {
+      struct stat st {};
+      stale = ::lstat(entry.path().c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::time(nullptr) - st.st_mtime > 600;
+    }
+    if (stale) fs::remove(entry.path(), ec);
+  }
+}
+
+}  // namespace
+
+void remove_temporary_files() {
+  for (auto& slot : temp_slots)
+    if (slot.state.load() == 2) ::unlink(slot.path);
 }
 
 std::string write_file_atomically(const std::string& path, std::string_view bytes) {
   namespace fs = std::filesystem;
   fs::path target(path);
   fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  std::string tmpl = (dir / ("." + target.filename().string() + ".XXXXXX")).string();
+  remove_stale_temporaries(dir, target.filename().string());
+  std::string tmpl =
+      (dir / (temp_prefix(target.filename().string()) + std::to_string(::getpid()) + ".XXXXXX")).string();
+  // Blocked while the file is created and registered, so that a SIGINT
+  // cannot fall between the two and leave it behind.
+  sigset_t block, previous;
+  sigemptyset(&block);
+  sigaddset(&block, SIGINT);
+  sigaddset(&block, SIGTERM);
+  sigaddset(&block, SIGALRM);
+  pthread_sigmask(SIG_BLOCK, &block, &previous);
   int fd = mkstemp(tmpl.data());
+  int slot = fd >= 0 ? claim_temp_slot(tmpl) : -1;
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
   if (fd < 0) return fmt::format("cannot create a temporary file in {}: {}", dir.string(), std::strerror(errno));
+  auto fail = [&](std::string message) {
+    ::unlink(tmpl.c_str());
+    release_temp_slot(slot);
+    return message;
+  };
   const char* p = bytes.data();
   size_t left = bytes.size();
   while (left > 0) {
@@ -151,8 +276,7 @@ std::string write_file_atomically(const std::string& path, std::string_view byte
       if (errno == EINTR) continue;
       std::string err = std::strerror(errno);
       ::close(fd);
-      ::unlink(tmpl.c_str());
-      return fmt::format("cannot write {}: {}", tmpl, err);
+      return fail(fmt::format("cannot write {}: {}", tmpl, err));
     }
     p += n;
     left -= static_cast<size_t>(n);
@@ -161,16 +285,16 @@ std::string write_file_atomically(const std::string& path, std::string_view byte
   mode_t mask = umask(0);
   umask(mask);
   fchmod(fd, 0666 & ~mask);
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    std::string err = std::strerror(errno);
-    ::unlink(tmpl.c_str());
-    return fmt::format("cannot flush {}: {}", tmpl, err);
-  }
-  if (std::rename(tmpl.c_str(), path.c_str()) != 0) {
-    std::string err = std::strerror(errno);
-    ::unlink(tmpl.c_str());
-    return fmt::format("cannot rename {} to {}: {}", tmpl, path, err);
-  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) return fail(fmt::format("cannot flush {}: {}", tmpl, std::strerror(errno)));
+  // Tests of the cleanup on SIGINT and SIGTERM stop here, the temporary file written.
+  if (const char* faults = std::getenv("PAIBAN_TEST_FAULTS"); faults && std::strstr(faults, "write:hang"))
+    for (;;) ::pause();
+  pthread_sigmask(SIG_BLOCK, &block, &previous);
+  int renamed = std::rename(tmpl.c_str(), path.c_str());
+  int rename_errno = errno;
+  if (renamed == 0) release_temp_slot(slot);
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  if (renamed != 0) return fail(fmt::format("cannot rename {} to {}: {}", tmpl, path, std::strerror(rename_errno)));
   return {};
 }
 

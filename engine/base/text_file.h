@@ -40,10 +40,17 @@ std::optional<TextFile> read_text_file(const std::string& path, DiagnosticSink& 
 /// Byte offset of the first ill-formed UTF-8 sequence, or nullopt.
 std::optional<size_t> find_invalid_utf8(std::string_view bytes);
 
-/// Writes BYTES to PATH atomically: a temporary file in the same folder,
+/// Writes BYTES to PATH atomically: a temporary file in the same folder
+/// (.NAME.PID.XXXXXX),
 /// flushed to disk, then renamed over PATH. On failure PATH is untouched and
 /// the temporary file removed; returns an error message, or "" on success.
 std::string write_file_atomically(const std::string& path, std::string_view bytes);
+
+/// Unlinks the temporary files write_file_atomically is writing at this
+/// moment; async-signal-safe, for SIGINT, SIGTERM and time-limit handlers.
+/// (Those of runs killed outright are removed by the next write of the same
+/// file: their names carry the process id of their writer.)
+void remove_temporary_files();
 
 /// Levenshtein distance between A and B counted in code points (for
 /// "did you mean" hints).

@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
 
 #include <fmt/format.h>
@@ -26,13 +27,28 @@ constexpr int kExitInternal = 70;
 /// --max-seconds: a build that runs longer is stopped with an error (hostile
 /// input must not hang a batch server). The atomic write means no partial
 /// PDF is left in place of the previous one.
+/// The message, formatted beforehand (a signal handler may not allocate):
+/// at the report folder, with the limit.
+char time_limit_message[4096] = "paiban: error: the build took longer than the time limit (--max-seconds)\n";
+
 void on_time_limit(int) {
-  static const char message[] = "paiban: error: the build took longer than the time limit (--max-seconds)\n";
-  (void)!write(STDERR_FILENO, message, sizeof message - 1);
+  paiban::remove_temporary_files();
+  (void)!write(STDERR_FILENO, time_limit_message, std::strlen(time_limit_message));
   _exit(1);
 }
 
-void set_limits(int max_seconds, int max_memory_mb) {
+/// SIGINT, SIGTERM: no temporary file left behind, then the default action.
+void on_interrupt(int sig) {
+  paiban::remove_temporary_files();
+  std::signal(sig, SIG_DFL);
+  std::raise(sig);
+}
+
+void set_limits(int max_seconds, int max_memory_mb, const std::string& report_dir) {
+  if (!report_dir.empty())
+    std::snprintf(time_limit_message, sizeof time_limit_message,
+                  "%s: error: the build took longer than the time limit (%d s, --max-seconds)\n", report_dir.c_str(),
+                  max_seconds);
   if (max_seconds > 0) {
     std::signal(SIGALRM, on_time_limit);
     alarm(static_cast<unsigned>(max_seconds));
@@ -92,7 +108,7 @@ int run(int argc, char** argv) {
   batch->add_option("TEMPLATE_DIR", batch_options.template_dir, "template report folder (holds report.md)")->required();
   batch->add_option("DATA_DIR", batch_options.data_dir, "folder of .yaml data files, one per report")->required();
   batch->add_option("-o,--output", batch_options.out_dir, "folder for the PDFs (default: output/<template name>)");
-  batch->add_option("-j,--jobs", batch_options.jobs, "threads (default: one per core)")->check(CLI::Range(1, 256));
+  batch->add_option("-j,--jobs", batch_options.jobs, "reports rendered at once, each in its own process (default: one per core)")->check(CLI::Range(1, 256));
   batch->add_option("--layout", batch_options.layout, "layout name in layouts/ or a path");
   batch->add_flag("--strict", batch_options.strict, "treat warnings as errors");
   batch->add_flag("--pdfa", batch_options.pdfa, "write PDF/A-1b");
@@ -104,9 +120,16 @@ int run(int argc, char** argv) {
     return code == 0 ? 0 : kExitUsage;
   }
 
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
   paiban::DiagnosticSink sink;
   sink.set_warnings_as_errors(strict);
-  if (!*watch) set_limits(max_seconds, max_memory_mb);
+  // A batch's limits are per report (each in its own process), not for the whole run.
+  // watch: the same limits for each rebuild (armed again before each).
+  if (!*batch)
+    set_limits(max_seconds, max_memory_mb,
+               *build ? build_options.report_dir : *watch ? watch_options.build.report_dir
+               : *check ? check_options.report_dir : fonts_options.report_dir);
   // Reproducible builds: a creation date only when SOURCE_DATE_EPOCH gives one.
   if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch && *epoch) {
     char* end = nullptr;
@@ -125,6 +148,7 @@ int run(int argc, char** argv) {
   }
   if (*watch) {
     watch_options.build.creation_time = build_options.creation_time;
+    watch_options.max_seconds = max_seconds;
     paiban::watch_report(watch_options, sink, [](const paiban::WatchEvent& e) {
       for (const auto& d : e.diagnostics) std::fputs(d.format().c_str(), stderr);
       if (e.result.pdf)
@@ -138,6 +162,8 @@ int run(int argc, char** argv) {
   }
   if (*batch) {
     batch_options.creation_time = build_options.creation_time;
+    batch_options.max_seconds = max_seconds;
+    batch_options.max_memory_mb = max_memory_mb;
     const bool terminal = isatty(STDERR_FILENO);
     auto progress = [&](const paiban::BatchProgress& p) {
       if (terminal) std::fprintf(stderr, "\r\033[K[%zu/%zu] %s  %.1f s", p.done, p.total, p.current.c_str(), p.seconds);
@@ -163,7 +189,11 @@ int run(int argc, char** argv) {
         std::fprintf(stderr, "  failed: %s\n", r.data_file.c_str());
         for (const auto& d : r.diagnostics)
           if (d.severity == paiban::Severity::Error) {
-            std::fprintf(stderr, "    %s", d.format().c_str());
+            // Its first error, hints included, indented under the name.
+            std::string text = d.format();
+            for (size_t at = text.find('\n'); at != std::string::npos && at + 1 < text.size(); at = text.find('\n', at + 5))
+              text.insert(at + 1, "    ");
+            std::fprintf(stderr, "    %s", text.c_str());
             break;
           }
       }
@@ -192,7 +222,9 @@ int run(int argc, char** argv) {
         std::printf("%s\t%s\n", m.role.c_str(), m.code_points.empty() ? "covers every character" : ("missing:" + list).c_str());
         missing += static_cast<int>(m.code_points.size());
       }
-      if (missing > 0) return kExitInput;
+      // (The diagnostics first: a warning such as a substitute font explains the gaps.)
+      int code = report(sink);
+      return missing > 0 ? kExitInput : code;
     }
     return report(sink);
   }

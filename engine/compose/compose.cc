@@ -386,9 +386,13 @@ struct Range {
 /// position, fitness class): the same optimum as TeX's active-list form, but
 /// each start only looks at the few ends whose line could be feasible, found
 /// by binary search on the prefix sums. Pass 1 keeps every line within the
-/// tolerance; pass 2 accepts any badness; pass 3 (last resort) may break
-/// where the rules prohibit (never inside a Latin word) and may leave a line
-/// overfull, marking it.
+/// tolerance; pass 2 accepts any badness; pass 3 may break where the rules
+/// prohibit (never inside a Latin word) and may leave a line overfull,
+/// marking it; pass 4, only when pass 3 left a line of more than one unit
+/// overfull (a word or number longer than the measure, such as a long
+/// unbroken string in a narrow table column), breaks anywhere, inside words
+/// too, marking those breaks: text never runs past the measure while it can
+/// be broken.
 std::vector<Range> break_optimal(const Paragraph& p, const ComposeSettings& s) {
   const size_t n = p.units.size();
   Sums sums(p);
@@ -402,7 +406,8 @@ std::vector<Range> break_optimal(const Paragraph& p, const ComposeSettings& s) {
     int from_fitness = 0;
     bool forced = false;
   };
-  for (int pass = 1; pass <= 3; ++pass) {
+  std::vector<Range> overfull_fallback;  // pass 3's result, if pass 4 finds nothing
+  for (int pass = 1; pass <= 4; ++pass) {
     const double r_max = pass == 1 ? std::cbrt(s.tolerance / 100) : kInfinity;
     // best[4 * k + f]: the best way to end a line just before unit k with fitness f.
     std::vector<Best> best(4 * (n + 1));
@@ -433,7 +438,7 @@ std::vector<Range> break_optimal(const Paragraph& p, const ComposeSettings& s) {
         const bool mandatory = gap && gap->mandatory;
         bool allowed = last || gap->breakable;
         bool forced_rule = false;
-        if (!allowed && pass == 3 && gap->kind != GapKind::Tight) allowed = forced_rule = true;
+        if (!allowed && (pass == 4 || (pass == 3 && gap->kind != GapKind::Tight))) allowed = forced_rule = true;
         // clreq: the last line holds at least two characters.
         if (allowed && !last && !mandatory && pass < 3 && p.chars_after[e] > 0 &&
             p.chars_after[e] < s.min_last_line_chars)
@@ -441,9 +446,10 @@ std::vector<Range> break_optimal(const Paragraph& p, const ComposeSettings& s) {
         Measure m = measure_line(p, sums, start, e, indent, s.grid_pitch_pt > 0);
         m.ragged = s.justify == Justify::No;
         const bool too_long = m.natural - m.shrink > s.width_pt + 1e-6;
-        if (too_long && (pass < 3 || overfull_taken)) break;
+        // Pass 4 lets a line be too long only when it is a single unit.
+        if (too_long && (pass < 3 || overfull_taken || (pass == 4 && e > start))) break;
         // An overfull line ends at the first break the rules allow.
-        if (too_long && forced_rule) allowed = false;
+        if (too_long && forced_rule && pass == 3) allowed = false;
         if (allowed) {
           double r = adjustment_ratio(m, s.width_pt, last || mandatory);
           double b = badness(r);
@@ -479,8 +485,20 @@ std::vector<Range> break_optimal(const Paragraph& p, const ComposeSettings& s) {
       k = b.start;
     }
     std::reverse(ranges.begin(), ranges.end());
+    if (pass == 3) {
+      bool overfull = false;
+      for (const Range& r : ranges) {
+        Measure m = measure_line(p, sums, r.start, r.end, r.start == 0 ? s.first_indent_pt : 0, s.grid_pitch_pt > 0);
+        overfull = overfull || (r.end > r.start && m.natural - m.shrink > s.width_pt + 1e-6);
+      }
+      if (overfull && s.break_long_words) {
+        overfull_fallback = std::move(ranges);
+        continue;
+      }
+    }
     return ranges;
   }
+  if (!overfull_fallback.empty()) return overfull_fallback;
   return {{0, n - 1, false}};  // unreachable: pass 3 always finds a way
 }
 
@@ -499,14 +517,16 @@ std::vector<Range> break_first_fit(const Paragraph& p, const ComposeSettings& s)
       if (!last && !p.gaps[e].breakable) continue;
       Measure m = measure_line(p, sums, start, e, indent, s.grid_pitch_pt > 0);
       const double fitting = m.natural - m.hang;  // a hanging mark needs no room
-      if (fitting > s.width_pt + 1e-6 && best != SIZE_MAX) break;
+      if (fitting > s.width_pt + 1e-6 && (best != SIZE_MAX || s.break_long_words)) break;
       best = e;
       if (fitting > s.width_pt + 1e-6 || last || p.gaps[e].mandatory) break;
     }
-    if (best == SIZE_MAX) {  // no allowed break at all: break where it overflows
+    if (best == SIZE_MAX) {  // no allowed break that fits: break where it overflows, inside a word if need be
       best = start;
-      while (best + 1 < n && measure_line(p, sums, start, best + 1, indent, s.grid_pitch_pt > 0).natural <= s.width_pt) ++best;
-      forced = best + 1 < n;
+      while (best + 1 < n && !p.gaps[best].mandatory &&
+             measure_line(p, sums, start, best + 1, indent, s.grid_pitch_pt > 0).natural - 1e-6 <= s.width_pt)
+        ++best;
+      forced = best + 1 < n && !p.gaps[best].breakable;
     }
     ranges.push_back({start, best, forced});
     start = best + 1;

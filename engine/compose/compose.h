@@ -38,6 +38,10 @@ struct ComposeSettings {
   double digit_han_penalty = 50;    ///< discourage "2023|年" breaks between a number and Han
   double adjacent_fitness_demerits = 100;  ///< a very loose line next to a tight one
   int min_last_line_chars = 2;      ///< clreq: no lone character (孤字) on a paragraph's last line
+  /// A word longer than the measure is broken inside as a last resort (table
+  /// cells, whose column is narrow); otherwise it runs past the measure as
+  /// an overfull line (paragraphs: the writer rephrases).
+  bool break_long_words = false;
   /// > 0: a character grid (GB/T 9704): every full-width character takes
   /// exactly this pitch (pt), punctuation keeps its full cell, and a mark that
   /// may not start a line hangs past the line end instead of pushing a

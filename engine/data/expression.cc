@@ -210,8 +210,16 @@ struct Node {
   int column = 0;        ///< code-point offset of the node's own token (key, operator, function name)
   int start_column = 0;  ///< code-point offset of the node's first token
   size_t begin = 0, end = 0;  ///< byte range in the expression (to quote a path back)
+  int height = 1;             ///< levels of nodes from this one down (1: a leaf)
   std::vector<std::unique_ptr<Node>> children;
 };
+
+/// Levels a syntax tree may have. The parser builds chains such as
+/// `1+1+…+1` and `x.a.a…` in loops, so the bound is on the tree, checked as
+/// each node is made: evaluating and freeing the tree recurse once per
+/// level, and a tree that never grows past this bound cannot exhaust the
+/// stack of any thread.
+constexpr int kMaxTreeHeight = 256;
 
 /// A human name for a token in "expected …, found …".
 std::string describe_token(const Token& t) {
@@ -255,14 +263,26 @@ class Parser {
     return n;
   }
 
+  /// Makes CHILD the last child of N, failing at N's token when the tree
+  /// would grow taller than kMaxTreeHeight (CHILD is freed first: its height
+  /// is within the bound).
+  static void adopt(Node& n, std::unique_ptr<Node> child) {
+    int height = child->height + 1;
+    if (height > kMaxTreeHeight)
+      fail(n.column, fmt::format("the expression is too long: more than {} operations in a chain", kMaxTreeHeight),
+           {"split it into derived values ({expr: …}) of a few terms each, or use sum() over a list"});
+    n.height = std::max(n.height, height);
+    n.children.push_back(std::move(child));
+  }
+
   std::unique_ptr<Node> binary(const Token& op, std::unique_ptr<Node> left, std::unique_ptr<Node> right) {
     auto n = make(Node::Kind::Binary, op);
     n->text = op.text;
     n->start_column = left->start_column;
     n->begin = left->begin;
     n->end = right->end;
-    n->children.push_back(std::move(left));
-    n->children.push_back(std::move(right));
+    adopt(*n, std::move(left));
+    adopt(*n, std::move(right));
     return n;
   }
 
@@ -295,7 +315,7 @@ class Parser {
       if (op.kind == TokenKind::Plus) return operand;
       auto n = make(Node::Kind::Negate, op);
       n->end = operand->end;
-      n->children.push_back(std::move(operand));
+      adopt(*n, std::move(operand));
       return n;
     }
     return postfix();
@@ -313,14 +333,14 @@ class Parser {
         n->text = key.text;
         n->start_column = node->start_column;
         n->begin = node->begin;
-        n->children.push_back(std::move(node));
+        adopt(*n, std::move(node));
         node = std::move(n);
       } else if (at(TokenKind::LeftBracket)) {
         auto n = make(Node::Kind::Index, advance());
         n->start_column = node->start_column;
         n->begin = node->begin;
-        n->children.push_back(std::move(node));
-        n->children.push_back(additive());
+        adopt(*n, std::move(node));
+        adopt(*n, additive());
         n->end = current().end;
         expect(TokenKind::RightBracket, "\"]\"");
         node = std::move(n);
@@ -354,10 +374,10 @@ class Parser {
         n->text = t.text;
         advance();  // "("
         if (!at(TokenKind::RightParen)) {
-          n->children.push_back(additive());
+          adopt(*n, additive());
           while (at(TokenKind::Comma)) {
             advance();
-            n->children.push_back(additive());
+            adopt(*n, additive());
           }
         }
         n->end = current().end;
@@ -398,7 +418,18 @@ class Evaluator {
   Evaluator(const std::string& source, const DataSet& data, const Span& span)
       : source_(source), data_(data), span_(span) {}
 
+  /// N's value; a number that is not finite (an overflow such as
+  /// `big * 10`) is an error at N, never "inf" or "nan" in the report.
   Evaluation eval(const Node& n) {
+    Evaluation e = eval_node(n);
+    if (e.value.is_number() && !std::isfinite(e.value.number))
+      fail(n.kind == Node::Kind::Binary || n.kind == Node::Kind::Call ? n.column : n.start_column,
+           "the result is too large to be a number", {"a value beyond ±1.8e308 cannot be printed"});
+    return e;
+  }
+
+ private:
+  Evaluation eval_node(const Node& n) {
     switch (n.kind) {
       case Node::Kind::Number:
         return computed(Value::of_number(n.number, span_));
@@ -420,7 +451,6 @@ class Evaluator {
     fail(n.column, "unknown expression");
   }
 
- private:
   Evaluation computed(Value v) { return {std::move(v), false}; }
 
   std::string source_text(const Node& n) const { return source_.substr(n.begin, n.end - n.begin); }

@@ -18,6 +18,7 @@
 
 #include <fmt/format.h>
 
+#include "base/confine.h"
 #include "base/text_file.h"
 #include "data/data_internal.h"
 
@@ -28,6 +29,16 @@ namespace fs = std::filesystem;
 
 /// The key every data file may hold besides data: consistency checks.
 constexpr const char* kChecksKey = "checks";
+
+/// Bounds on what data may expand to (hostile input: a few hundred bytes of
+/// YAML aliases stand for billions of values). The values of all files of
+/// one report, counted as they are converted: far above any report's data
+/// (tables come from CSV and do not count), far below the memory limit.
+constexpr size_t kMaxValues = 250000;
+/// Lists and maps inside one another, and folders of yaml_dir inside the
+/// files of yaml_dir.
+constexpr int kMaxNesting = 64;
+constexpr int kMaxYamlDirDepth = 8;
 
 /// Whether EXPRESSION opens more "(" or "[" than it closes outside quotes:
 /// the sign that YAML cut a flow list `[a, pct(b, c)]` at the comma inside
@@ -84,7 +95,10 @@ class DataLoader {
   std::optional<Value> load_yaml_dir(const YAML::Node& map);
   std::optional<YAML::Node> parse_yaml(const TextFile& file);
   std::vector<Derived> derived_;
-  std::optional<std::string> resolve_path(const std::string& relative_path, const Span& written_at);
+  std::optional<std::string> resolve_path(const std::string& relative_path, const Span& written_at,
+                                          PathKind kind = PathKind::File);
+  /// Counts one more value against kMaxValues; false (reported once) past it.
+  bool count_value(const Span& at);
   Span span_of(const YAML::Mark& mark) const;
   Span span_of_expression(const YAML::Node& node) const;
   void report_duplicate_keys(const YAML::Node& node);
@@ -98,13 +112,27 @@ class DataLoader {
   DataSet set_;
   const TextFile* file_ = nullptr;       ///< the YAML file being read
   std::map<std::string, Span> defined_;  ///< top-level keys → where defined
+  std::vector<std::string> open_files_;  ///< real paths of the files being read, outermost first
+  size_t values_ = 0;                    ///< converted so far (kMaxValues)
+  size_t walked_ = 0;                    ///< nodes report_duplicate_keys visited
+  int nesting_ = 0;                      ///< convert() calls open
+  Span top_key_;                         ///< the top-level key being converted (where a blow-up is reported)
 };
+
+bool DataLoader::count_value(const Span& at) {
+  if (++values_ == kMaxValues + 1)
+    sink_.error(top_key_.line > 0 ? top_key_ : at, fmt::format("the data holds more than {} values", kMaxValues),
+                {"YAML aliases (*name) repeat what they name: a few of them inside one another multiply it; "
+                 "put large tables in CSV files"});
+  return values_ <= kMaxValues;
+}
 
 /// REPORT_DIR/RELATIVE_PATH as spans show it, or an error at WRITTEN_AT when
 /// the path is absolute or climbs out of the report folder with "..": a
 /// report must carry all its data, and a path outside it would make the
 /// output depend on files nobody reviews with the report.
-std::optional<std::string> DataLoader::resolve_path(const std::string& relative_path, const Span& written_at) {
+std::optional<std::string> DataLoader::resolve_path(const std::string& relative_path, const Span& written_at,
+                                                    PathKind kind) {
   if (relative_path.empty()) {
     sink_.error(written_at, "the path is empty");
     return std::nullopt;
@@ -122,8 +150,22 @@ std::optional<std::string> DataLoader::resolve_path(const std::string& relative_
                              report_dir_.empty() ? "." : report_dir_)});
     return std::nullopt;
   }
-  if (report_dir_.empty()) return normal.generic_string();
-  return (fs::path(report_dir_) / normal).lexically_normal().generic_string();
+  std::string joined = report_dir_.empty() ? normal.generic_string()
+                                           : (fs::path(report_dir_) / normal).lexically_normal().generic_string();
+  // The path as written stays inside; what it resolves to (symlinks) must too.
+  ConfinedPath confined = confine_path(joined, {report_dir_.empty() ? "." : report_dir_}, kind,
+                                       kind == PathKind::Folder ? "folder" : "file");
+  if (!confined.ok()) {
+    sink_.error(written_at, confined.error, confined.hint.empty() ? std::vector<std::string>{} : std::vector{confined.hint});
+    return std::nullopt;
+  }
+  std::error_code ec;
+  if (written_at.line > 0 && !fs::exists(fs::symlink_status(joined, ec))) {
+    sink_.error(written_at, fmt::format("there is no {} \"{}\"", kind == PathKind::Folder ? "folder" : "file", joined),
+                {fmt::format("the path is relative to the report folder ({})", report_dir_.empty() ? "." : report_dir_)});
+    return std::nullopt;
+  }
+  return joined;
 }
 
 Span DataLoader::span_of(const YAML::Mark& mark) const {
@@ -145,6 +187,9 @@ Span DataLoader::span_of_expression(const YAML::Node& node) const {
 /// first, so a second `total:` would be silently ignored. Every map is
 /// walked once here; later conversion keeps the first entry too.
 void DataLoader::report_duplicate_keys(const YAML::Node& node) {
+  // Aliases make the tree a graph that is walked once per path to a node:
+  // the walk stops with convert()'s bound (which reports it).
+  if (++walked_ > kMaxValues) return;
   if (node.IsMap()) {
     std::map<std::string, YAML::Mark> seen;
     for (const auto& item : node) {
@@ -165,6 +210,17 @@ void DataLoader::report_duplicate_keys(const YAML::Node& node) {
 /// empty value (`key:` with nothing after it), whose yaml-cpp mark points at
 /// whatever follows. nullopt: the value could not be loaded (reported).
 std::optional<Value> DataLoader::convert(const YAML::Node& node, const Span& owner) {
+  if (!count_value(owner)) return std::nullopt;
+  if (nesting_ >= kMaxNesting) {
+    sink_.error(span_of(node.Mark()), fmt::format("the data is nested more than {} deep", kMaxNesting),
+                {"a report's data needs a few levels of lists and maps"});
+    return std::nullopt;
+  }
+  struct Open {
+    int& n;
+    explicit Open(int& count) : n(++count) {}
+    ~Open() { --n; }
+  } open(nesting_);
   switch (node.Type()) {
     case YAML::NodeType::Undefined:
     case YAML::NodeType::Null: {
@@ -262,8 +318,13 @@ std::optional<Value> DataLoader::load_yaml_dir(const YAML::Node& map) {
     sink_.error(span_of(map.Mark()), "\"yaml_dir\" names a folder of YAML files", {"yaml_dir: schools"});
     return std::nullopt;
   }
-  auto dir = resolve_path(path_node.Scalar(), span_of(path_node.Mark()));
+  Span written_at = span_of(path_node.Mark());
+  auto dir = resolve_path(path_node.Scalar(), written_at, PathKind::Folder);
   if (!dir) return std::nullopt;
+  if (static_cast<int>(open_files_.size()) > kMaxYamlDirDepth) {
+    sink_.error(written_at, fmt::format("yaml_dir inside yaml_dir more than {} deep", kMaxYamlDirDepth));
+    return std::nullopt;
+  }
   std::error_code ec;
   std::vector<std::string> files;
   for (const auto& entry : fs::directory_iterator(*dir, ec))
@@ -278,10 +339,37 @@ std::optional<Value> DataLoader::load_yaml_dir(const YAML::Node& map) {
   list.list = std::make_shared<List>();
   list.span = span_of(path_node.Mark());
   const TextFile* outer = file_;
+  // First the whole folder: a file that is a symlink out of the report, or
+  // one being read already (a folder holding the file that names it, or
+  // files naming each other's folders: the same file inside itself,
+  // forever), before any of it is read.
+  std::vector<std::string> real_paths;
   for (const auto& path : files) {
+    ConfinedPath confined = confine_path(path, {report_dir_.empty() ? "." : report_dir_}, PathKind::File, "file");
+    if (!confined.ok()) {
+      sink_.error(written_at, confined.error, confined.hint.empty() ? std::vector<std::string>{} : std::vector{confined.hint});
+      return std::nullopt;
+    }
+    if (std::find(open_files_.begin(), open_files_.end(), confined.real) != open_files_.end()) {
+      sink_.error(written_at,
+                  fmt::format("yaml_dir \"{}\" includes {}, which is already being read: it would include itself",
+                              path_node.Scalar(), path),
+                  {"keep the per-school files in a folder of their own, e.g. yaml_dir: schools"});
+      return std::nullopt;
+    }
+    real_paths.push_back(confined.real);
+  }
+  for (size_t f = 0; f < files.size(); ++f) {
+    const std::string& path = files[f];
+    ConfinedPath confined{real_paths[f], {}, {}};
     auto file = read_text_file(path, sink_);
     if (!file) continue;
     file_ = &*file;
+    open_files_.push_back(confined.real);
+    struct Close {
+      std::vector<std::string>& files;
+      ~Close() { files.pop_back(); }
+    } close{open_files_};
     std::optional<YAML::Node> parsed = parse_yaml(*file);
     if (!parsed) {
       file_ = outer;
@@ -399,6 +487,7 @@ bool DataLoader::load_file(const std::string& relative_path) {
   auto file = read_text_file(*path, sink_);
   if (!file) return false;
   file_ = &*file;
+  open_files_.assign(1, confine_path(*path, {report_dir_.empty() ? "." : report_dir_}, PathKind::File, "file").real);
   std::optional<YAML::Node> parsed = parse_yaml(*file);
   if (!parsed) return false;
   const YAML::Node& root = *parsed;
@@ -429,6 +518,7 @@ bool DataLoader::load_file(const std::string& relative_path) {
       continue;
     }
     defined_.emplace(key, key_span);
+    top_key_ = key_span;
     if (auto value = convert(item.second, key_span)) {
       if (is_derived(*value)) remember(set_.root.record, key, *value);
       record[key] = std::move(*value);

@@ -324,7 +324,8 @@ class Builder {
     c.span = b.span;
     auto root = load_yaml(b.spec, b.span.path, b.spec_line, sink_, "contents");
     if (!root) return;
-    YAML::Node lists = (*root)["lists"];
+    // (A scalar or a list has no ["lists"]: yaml-cpp throws on the subscript.)
+    YAML::Node lists = root->IsMap() ? (*root)["lists"] : YAML::Node();
     if (!root->IsMap() || !lists || !lists.IsSequence()) {
       sink_.error(b.span, "contents: expected `lists: [toc, tables, cases]`");
       return;
@@ -366,13 +367,13 @@ class Builder {
     return s;
   }
 
-  std::optional<int> read_int(const source::Block& b, const YAML::Node& n, const char* what) {
+  std::optional<int> read_int(const source::Block& b, const YAML::Node& n, const char* what, int max = 1000000) {
     try {
       int v = n.as<int>();
-      if (v >= 1) return v;
+      if (v >= 1 && v <= max) return v;
     } catch (const YAML::Exception&) {
     }
-    sink_.error(at(b, n), fmt::format("{} must be a whole number of at least 1", what));
+    sink_.error(at(b, n), fmt::format("{} must be a whole number from 1 to {}", what, max));
     return std::nullopt;
   }
 
@@ -531,8 +532,8 @@ class Builder {
           for (const auto& kv : c) {
             std::string k = kv.first.Scalar();
             if (k == "text") cell.text = read_text(b, kv.second, "text").value_or("");
-            else if (k == "rowspan") cell.rowspan = read_int(b, kv.second, "rowspan").value_or(1);
-            else if (k == "colspan") cell.colspan = read_int(b, kv.second, "colspan").value_or(1);
+            else if (k == "rowspan") cell.rowspan = read_int(b, kv.second, "rowspan", static_cast<int>(header.size())).value_or(1);
+            else if (k == "colspan") cell.colspan = read_int(b, kv.second, "colspan", table.columns).value_or(1);
             else sink_.error(at(b, kv.first), fmt::format("table: unknown header cell key \"{}\"", k),
                              {"known keys: text, rowspan, colspan"});
           }

@@ -9,11 +9,13 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <charconv>
 #include <filesystem>
 #include <mutex>
 
 #include <fmt/format.h>
 
+#include "base/confine.h"
 #include "base/text_file.h"
 #include "base/yaml_span.h"
 
@@ -188,11 +190,12 @@ std::unique_ptr<FontSet> load_font_set(const std::string& fonts_dir, DiagnosticS
   YAML::Node root;
   try {
     root = YAML::Load(file->text());
-  } catch (const YAML::ParserException& e) {
-    sink.error(yaml_span(path, e.mark), e.msg);
+  } catch (const YAML::Exception& e) {
+    sink.error(yaml_span(*file, e.mark), e.msg);
     return nullptr;
   }
-  YAML::Node roles = root["roles"];
+  // (A scalar or list root has no ["roles"]: yaml-cpp throws on the subscript.)
+  YAML::Node roles = root.IsMap() ? root["roles"] : YAML::Node();
   if (!roles || !roles.IsMap()) {
     sink.error({path, 1, 1}, "expected a \"roles\" map", {"roles:\n  song:\n    cjk: [Noto Serif CJK SC]"});
     return nullptr;
@@ -203,10 +206,10 @@ std::unique_ptr<FontSet> load_font_set(const std::string& fonts_dir, DiagnosticS
     role.name = entry.first.Scalar();
     if (!only.empty() && std::find(only.begin(), only.end(), role.name) == only.end()) continue;
     if (!entry.second.IsMap()) {
-      sink.error(yaml_span(path, entry.second.Mark()), fmt::format("role \"{}\" must map cjk and latin to lists of fonts", role.name));
+      sink.error(yaml_span(*file, entry.second.Mark()), fmt::format("role \"{}\" must map cjk and latin to lists of fonts", role.name));
       continue;
     }
-    role.span = yaml_span(path, entry.first.Mark());
+    role.span = yaml_span(*file, entry.first.Mark());
     for (const auto& chain : entry.second) {
       std::string chain_name = chain.first.Scalar();
       if (chain_name == "substitute-for") {
@@ -215,17 +218,17 @@ std::unique_ptr<FontSet> load_font_set(const std::string& fonts_dir, DiagnosticS
       }
       std::vector<FaceId>* target = chain_name == "cjk" ? &role.cjk : chain_name == "latin" ? &role.latin : nullptr;
       if (!target) {
-        sink.error(yaml_span(path, chain.first.Mark()), fmt::format("unknown chain \"{}\" in role \"{}\"", chain_name, role.name),
+        sink.error(yaml_span(*file, chain.first.Mark()), fmt::format("unknown chain \"{}\" in role \"{}\"", chain_name, role.name),
                    {"a role has two chains, cjk and latin, and may say substitute-for"});
         continue;
       }
       if (!chain.second.IsSequence()) {
-        sink.error(yaml_span(path, chain.second.Mark()), "expected a list of font families or files");
+        sink.error(yaml_span(*file, chain.second.Mark()), "expected a list of font families or files");
         continue;
       }
       for (const auto& item : chain.second) {
         std::string request = item.Scalar();
-        Span span = yaml_span(path, item.Mark());
+        Span span = yaml_span(*file, item.Mark());
         bool synthetic = false, oblique = false;
         std::optional<std::pair<std::string, unsigned>> where;
         if (is_font_file(request)) {
@@ -236,11 +239,26 @@ std::unique_ptr<FontSet> load_font_set(const std::string& fonts_dir, DiagnosticS
                        {"copy the font file into fonts/ and name it by its file name"});
             continue;
           }
-          unsigned index = request.find('#') == std::string::npos ? 0 : std::stoul(request.substr(request.find('#') + 1));
+          unsigned index = 0;
+          if (size_t hash = request.find('#'); hash != std::string::npos) {
+            std::string_view digits = std::string_view(request).substr(hash + 1);
+            auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), index);
+            if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || index > 255) {
+              sink.error(span, fmt::format("face index \"{}\" is not a whole number from 0 to 255", digits),
+                         {"name a face of a collection by its number: NotoSerifCJK-Regular.ttc#2"});
+              continue;
+            }
+          }
           std::string file_path = (std::filesystem::path(fonts_dir) / name).string();
           if (!std::filesystem::exists(file_path)) {
             sink.error(span, fmt::format("font file \"{}\" not found", file_path),
                        {fmt::format("copy the font file into {}/ or name an installed family", fonts_dir)});
+            continue;
+          }
+          // A symlink out of the folder, a FIFO or a device in place of the file.
+          ConfinedPath confined = confine_path(file_path, {fonts_dir}, PathKind::File, "font file");
+          if (!confined.ok()) {
+            sink.error(span, confined.error, confined.hint.empty() ? std::vector<std::string>{} : std::vector{confined.hint});
             continue;
           }
           where = std::make_pair(file_path, index);
@@ -284,7 +302,7 @@ std::unique_ptr<FontSet> load_font_set(const std::string& fonts_dir, DiagnosticS
       }
     }
     if (role.cjk.empty() && role.latin.empty() && !sink.has_errors())
-      sink.error(yaml_span(path, entry.first.Mark()), fmt::format("role \"{}\" names no font", role.name));
+      sink.error(yaml_span(*file, entry.first.Mark()), fmt::format("role \"{}\" names no font", role.name));
     set->add_role(std::move(role));
   }
   return set;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <functional>
 #include <map>
@@ -73,10 +74,30 @@ std::vector<std::string> roles_used(const LayoutSpec& spec) {
 
 namespace {
 
+/// The values a layout number may take: finite, within [min, max] (or above
+/// min when MIN_EXCLUSIVE).
+struct Range {
+  double min, max;
+  bool min_exclusive;
+  const char* what;
+  bool holds(double v) const { return std::isfinite(v) && (min_exclusive ? v > min : v >= min) && v <= max; }
+  std::string describe(const char* unit) const {
+    return fmt::format("{} {}{} and at most {}{}", min_exclusive ? "is more than" : "is at least", min, unit, max, unit);
+  }
+};
+constexpr double kTwoMetres = 2000 * 72.0 / 25.4;  // 5669.3 pt
+constexpr Range kPageSize{0, kTwoMetres, true, "a page size"};
+constexpr Range kSpace{0, kTwoMetres, false, "a length"};
+constexpr Range kTypeSize{1, 500, false, "a type size"};
+constexpr Range kLineHeight{0.5, 1000, false, "a line height"};
+constexpr Range kEms{-50, 50, false, "a number of em"};
+constexpr Range kPitch{0.5, 500, false, "a leader pitch"};
+constexpr Range kFactor{0, 10000, false, "a factor"};
+
 /// Walks a YAML map with a table of known keys; anything else is an error.
 class MapReader {
  public:
-  MapReader(const std::string& path, DiagnosticSink& sink) : path_(path), sink_(sink) {}
+  MapReader(const TextFile& file, DiagnosticSink& sink) : path_(file), sink_(sink) {}
 
   using Handler = std::function<void(const YAML::Node&)>;
   void read(const YAML::Node& map, const std::string& where, const std::map<std::string, Handler>& keys) {
@@ -98,19 +119,26 @@ class MapReader {
     }
   }
 
-  Handler length(double& out) {
-    return [this, &out](const YAML::Node& n) {
+  /// A length within RANGE (every length is bounded: a page of 1e20 mm, a
+  /// type size of 0 or -12 pt, or NaN would reach the PDF as nonsense).
+  Handler length(double& out, Range range = kSpace) {
+    return [this, &out, range](const YAML::Node& n) {
       auto v = n.IsScalar() ? parse_length(n.Scalar()) : std::nullopt;
       if (!v) {
         sink_.error(yaml_span(path_, n.Mark()), fmt::format("expected a length, got \"{}\"", n.IsScalar() ? n.Scalar() : "…"),
                     {"write a number with a unit (12pt, 25mm, 1.5cm, 1in) or a 号 size (三号, 小四)"});
         return;
       }
+      if (!range.holds(*v)) {
+        sink_.error(yaml_span(path_, n.Mark()), fmt::format("{} \"{}\" is out of range", range.what, n.Scalar()),
+                    {fmt::format("{} {}", range.what, range.describe("pt"))});
+        return;
+      }
       out = *v;
     };
   }
-  Handler number(double& out) {
-    return [this, &out](const YAML::Node& n) {
+  Handler number(double& out, Range range = kEms) {
+    return [this, &out, range](const YAML::Node& n) {
       double v = 0;
       const std::string s = n.IsScalar() ? n.Scalar() : "";
       auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -118,9 +146,22 @@ class MapReader {
         sink_.error(yaml_span(path_, n.Mark()), fmt::format("expected a number, got \"{}\"", s));
         return;
       }
+      if (!range.holds(v)) {
+        sink_.error(yaml_span(path_, n.Mark()), fmt::format("{} \"{}\" is out of range", range.what, s),
+                    {fmt::format("{} {}", range.what, range.describe(""))});
+        return;
+      }
       out = v;
     };
   }
+  /// A font role's name, remembered with its place (fonts.yaml may lack it).
+  Handler role(std::string& out) {
+    return [this, &out](const YAML::Node& n) {
+      text(out)(n);
+      if (n.IsScalar() && roles_) roles_->emplace(n.Scalar(), yaml_span(path_, n.Mark()));
+    };
+  }
+  void remember_roles(std::map<std::string, Span>* roles) { roles_ = roles; }
   Handler text(std::string& out) {
     return [this, &out](const YAML::Node& n) {
       if (!n.IsScalar()) {
@@ -141,12 +182,14 @@ class MapReader {
       sink_.error(yaml_span(path_, n.Mark()), fmt::format("expected a colour, got \"{}\"", t), {"write #RRGGBB, e.g. #F2F2F2"});
     };
   }
-  Handler whole(int& out) {
-    return [this, &out](const YAML::Node& n) {
-      double v = 0;
-      number(v)(n);
-      if (v >= 0 && v == static_cast<int>(v)) out = static_cast<int>(v);
-      else sink_.error(yaml_span(path_, n.Mark()), "expected a whole number");
+  Handler whole(int& out, int max = 1000) {
+    return [this, &out, max](const YAML::Node& n) {
+      const std::string s = n.IsScalar() ? n.Scalar() : "";
+      int v = -1;
+      auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+      if (s.empty() || ec != std::errc() || ptr != s.data() + s.size() || v < 0 || v > max)
+        sink_.error(yaml_span(path_, n.Mark()), fmt::format("expected a whole number from 0 to {}, got \"{}\"", max, s));
+      else out = v;
     };
   }
   Handler flag(bool& out) {
@@ -159,13 +202,15 @@ class MapReader {
   }
   Handler style(TextStyle& s, const std::string& where) {
     return [this, &s, where](const YAML::Node& n) {
-      read(n, where, {{"role", text(s.role)}, {"size", length(s.size)}, {"line-height", length(s.line_height)}});
+      read(n, where, {{"role", role(s.role)}, {"size", length(s.size, kTypeSize)},
+                      {"line-height", length(s.line_height, kLineHeight)}});
     };
   }
 
  private:
-  const std::string& path_;
+  const TextFile& path_;  ///< the layout file (spans in code points)
   DiagnosticSink& sink_;
+  std::map<std::string, Span>* roles_ = nullptr;
 };
 
 }  // namespace
@@ -176,55 +221,56 @@ std::optional<LayoutSpec> load_layout(const std::string& path, DiagnosticSink& s
   YAML::Node root;
   try {
     root = YAML::Load(file->text());
-  } catch (const YAML::ParserException& e) {
-    sink.error(yaml_span(path, e.mark), e.msg);
+  } catch (const YAML::Exception& e) {
+    sink.error(yaml_span(*file, e.mark), e.msg);
     return std::nullopt;
   }
   int errors_before = sink.error_count();
   LayoutSpec spec;
   spec.path = path;
-  MapReader r(path, sink);
+  MapReader r(*file, sink);
+  r.remember_roles(&spec.role_spans);
   auto heading = [&](int level) {
     HeadingStyle& h = spec.headings[level - 1];
     return [&r, &h, level](const YAML::Node& n) {
       std::string where = fmt::format("headings.{}", level);
-      r.read(n, where, {{"role", r.text(h.text.role)}, {"size", r.length(h.text.size)},
-                        {"line-height", r.length(h.text.line_height)}, {"indent", r.number(h.indent_em)},
+      r.read(n, where, {{"role", r.role(h.text.role)}, {"size", r.length(h.text.size, kTypeSize)},
+                        {"line-height", r.length(h.text.line_height, kLineHeight)}, {"indent", r.number(h.indent_em)},
                         {"space-before", r.length(h.space_before)}, {"space-after", r.length(h.space_after)}});
     };
   };
   r.read(root, "layout", {
     {"page", [&](const YAML::Node& n) {
-      r.read(n, "page", {{"width", r.length(spec.page_width)}, {"height", r.length(spec.page_height)},
+      r.read(n, "page", {{"width", r.length(spec.page_width, kPageSize)}, {"height", r.length(spec.page_height, kPageSize)},
                          {"margin-top", r.length(spec.margin_top)}, {"margin-bottom", r.length(spec.margin_bottom)},
                          {"margin-left", r.length(spec.margin_left)}, {"margin-right", r.length(spec.margin_right)}});
     }},
     {"body", [&](const YAML::Node& n) {
-      r.read(n, "body", {{"role", r.text(spec.body.role)}, {"size", r.length(spec.body.size)},
-                         {"line-height", r.length(spec.body.line_height)},
+      r.read(n, "body", {{"role", r.role(spec.body.role)}, {"size", r.length(spec.body.size, kTypeSize)},
+                         {"line-height", r.length(spec.body.line_height, kLineHeight)},
                          {"indent", r.number(spec.paragraph_indent_em)},
                          {"paragraph-space", r.length(spec.paragraph_space)},
                          {"list-indent", r.number(spec.list_indent_em)},
-                         {"strong-role", r.text(spec.strong_role)},
-                         {"emphasis-role", r.text(spec.emphasis_role)}});
+                         {"strong-role", r.role(spec.strong_role)},
+                         {"emphasis-role", r.role(spec.emphasis_role)}});
     }},
     {"title", r.style(spec.title, "title")},
     {"composition", [&](const YAML::Node& n) {
       r.read(n, "composition", {
         {"punctuation", [&](const YAML::Node& v) {
           if (!v.IsScalar() || !compose::parse_punctuation_scheme(v.Scalar(), spec.compose.punctuation))
-            sink.error(yaml_span(path, v.Mark()), fmt::format("unknown punctuation scheme \"{}\"", v.IsScalar() ? v.Scalar() : "…"),
+            sink.error(yaml_span(*file, v.Mark()), fmt::format("unknown punctuation scheme \"{}\"", v.IsScalar() ? v.Scalar() : "…"),
                        {"use quanjiao, kaiming or banjiao"});
         }},
         {"line-breaking", [&](const YAML::Node& v) {
           std::string name = v.IsScalar() ? v.Scalar() : "";
           if (name == "optimal") spec.compose.strategy = compose::BreakStrategy::Optimal;
           else if (name == "first-fit") spec.compose.strategy = compose::BreakStrategy::FirstFit;
-          else sink.error(yaml_span(path, v.Mark()), fmt::format("unknown line-breaking strategy \"{}\"", name),
+          else sink.error(yaml_span(*file, v.Mark()), fmt::format("unknown line-breaking strategy \"{}\"", name),
                           {"use optimal or first-fit"});
         }},
-        {"tolerance", r.number(spec.compose.tolerance)},
-        {"han-latin-gap", r.number(spec.compose.han_latin_gap)},
+        {"tolerance", r.number(spec.compose.tolerance, kFactor)},
+        {"han-latin-gap", r.number(spec.compose.han_latin_gap, kFactor)},
         {"grid", [&](const YAML::Node& v) {
           r.read(v, "composition.grid", {{"chars", r.whole(spec.grid_chars)}, {"lines", r.whole(spec.grid_lines)}});
         }},
@@ -236,7 +282,7 @@ std::optional<LayoutSpec> load_layout(const std::string& path, DiagnosticSink& s
                                std::string name = v.IsScalar() ? v.Scalar() : "";
                                if (name == "decimal") spec.heading_numbering = HeadingNumbering::Decimal;
                                else if (name == "chinese") spec.heading_numbering = HeadingNumbering::Chinese;
-                               else sink.error(yaml_span(path, v.Mark()), fmt::format("unknown heading numbering \"{}\"", name),
+                               else sink.error(yaml_span(*file, v.Mark()), fmt::format("unknown heading numbering \"{}\"", name),
                                                {"decimal (1. / 1.1 / 1.1.1) or chinese (一、 / （一） / 1. / （1）)"});
                              }}});
     }},
@@ -253,7 +299,7 @@ std::optional<LayoutSpec> load_layout(const std::string& path, DiagnosticSink& s
                              std::string name = v.IsScalar() ? v.Scalar() : "";
                              if (name == "document") t.numbering = doc::TableNumbering::Document;
                              else if (name == "chapter") t.numbering = doc::TableNumbering::Chapter;
-                             else sink.error(yaml_span(path, v.Mark()), fmt::format("unknown table numbering \"{}\"", name),
+                             else sink.error(yaml_span(*file, v.Mark()), fmt::format("unknown table numbering \"{}\"", name),
                                              {"document (表1, 表2, …) or chapter (表1-1, 表1-2, …)"});
                            }}});
     }},
@@ -268,8 +314,8 @@ std::optional<LayoutSpec> load_layout(const std::string& path, DiagnosticSink& s
     {"contents", [&](const YAML::Node& n) {
       auto& c = spec.contents;
       r.read(n, "contents", {{"title", r.style(c.title, "contents.title")}, {"entry", r.style(c.entry, "contents.entry")},
-                             {"levels", r.whole(c.levels)}, {"indent", r.number(c.indent_em)},
-                             {"leader-pitch", r.length(c.leader_pitch)},
+                             {"levels", r.whole(c.levels, 4)}, {"indent", r.number(c.indent_em)},
+                             {"leader-pitch", r.length(c.leader_pitch, kPitch)},
                              {"toc-title", r.text(spec.labels.toc)}, {"tables-title", r.text(spec.labels.tables)},
                              {"cases-title", r.text(spec.labels.cases)}});
     }},
@@ -319,17 +365,17 @@ std::optional<LayoutSpec> load_layout(const std::string& path, DiagnosticSink& s
                           {"line", r.style(spec.cover.line, "cover.line")}});
     }},
     {"header", [&](const YAML::Node& n) {
-      r.read(n, "header", {{"role", r.text(spec.header.role)}, {"size", r.length(spec.header.size)},
+      r.read(n, "header", {{"role", r.role(spec.header.role)}, {"size", r.length(spec.header.size, kTypeSize)},
                            {"offset", r.length(spec.header_offset)}, {"enabled", r.flag(spec.header_enabled)}});
     }},
     {"footer", [&](const YAML::Node& n) {
-      r.read(n, "footer", {{"role", r.text(spec.footer.role)}, {"size", r.length(spec.footer.size)},
+      r.read(n, "footer", {{"role", r.role(spec.footer.role)}, {"size", r.length(spec.footer.size, kTypeSize)},
                            {"offset", r.length(spec.footer_offset)}, {"format", r.text(spec.footer_format)},
                            {"position", [&](const YAML::Node& v) {
                              std::string name = v.IsScalar() ? v.Scalar() : "";
                              if (name == "center") spec.footer_position = NumberPosition::Center;
                              else if (name == "outside") spec.footer_position = NumberPosition::Outside;
-                             else sink.error(yaml_span(path, v.Mark()), fmt::format("unknown page-number position \"{}\"", name),
+                             else sink.error(yaml_span(*file, v.Mark()), fmt::format("unknown page-number position \"{}\"", name),
                                              {"center, or outside (odd pages right, even pages left)"});
                            }}});
     }},
@@ -352,6 +398,18 @@ std::optional<LayoutSpec> load_layout(const std::string& path, DiagnosticSink& s
     if (h.text.line_height <= 0) h.text.line_height = h.text.size * 1.4;
   }
   if (spec.body.role.empty()) sink.error({path, 1, 1}, "body.role is missing", {"body:\n  role: song"});
+  // Lines closer than half their type size overprint each other.
+  auto check_leading = [&](const TextStyle& style, const char* where) {
+    if (style.line_height > 0 && style.line_height < style.size * 0.5)
+      sink.error({path, 1, 1},
+                 fmt::format("{}: a line height of {:g} pt is less than half the type size ({:g} pt)", where,
+                             style.line_height, style.size),
+                 {"a line height is usually 1.2 to 2 times the type size"});
+  };
+  check_leading(spec.body, "body");
+  check_leading(spec.title, "title");
+  for (int level = 1; level <= 4; ++level)
+    check_leading(spec.headings[level - 1].text, level == 1 ? "headings.1" : level == 2 ? "headings.2" : level == 3 ? "headings.3" : "headings.4");
   if (spec.type_width() <= spec.body.size * 4 || spec.type_height() <= spec.body.line_height * 4)
     sink.error({path, 1, 1}, fmt::format("the margins leave a type area of {:.1f} × {:.1f} pt, too small for text",
                                          spec.type_width(), spec.type_height()));

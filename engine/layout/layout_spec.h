@@ -3,6 +3,7 @@
 #include <array>
 #include <vector>
 #include <optional>
+#include <map>
 #include <string>
 
 #include "base/diagnostic.h"
@@ -111,6 +112,7 @@ struct LinkStyle {
 /// Everything layout reads from a layout file.
 struct LayoutSpec {
   std::string path;                 ///< the file it came from
+  std::map<std::string, Span> role_spans;  ///< where each font role is first named
   double page_width = 595.276;      ///< pt (A4)
   double page_height = 841.89;      ///< pt
   double margin_top = 72, margin_bottom = 72, margin_left = 72, margin_right = 72;  ///< pt

@@ -172,6 +172,10 @@ CellWidths measure_cell(const std::string& text, const TextStyle& style, const f
     word = latin ? word + g.advance : 0;
     longest_word = std::max(longest_word, latin ? word : g.advance);
   }
+  // A word longer than 20 em (a long unbroken string) does not claim its
+  // whole width: it is broken inside as a last resort (with a warning)
+  // rather than squeeze the other columns.
+  longest_word = std::min(longest_word, 20 * style.size);
   // Chinese may wrap anywhere, but a column narrower than a few em reads
   // badly; a short label (up to 3½ em: 2021年, 区教育局) does not wrap at all.
   w.minimum = keep_short && w.natural <= 3.5 * style.size
@@ -259,6 +263,8 @@ TableLayout prepare_table(const doc::Table& table, const LayoutSpec& spec, const
   for (int c = 0; c < n; ++c) t.column_x[c + 1] = t.column_x[c] + widths[c];
 
   compose::ComposeSettings settings = spec.compose;
+  compose::ComposeSettings cell_settings = settings;
+  cell_settings.break_long_words = true;
   auto compose_cell = [&](const doc::TableCell& c, const TextStyle& style) {
     double w = t.column_x[c.column + c.colspan] - t.column_x[c.column] - 2 * st.padding_x;
     std::vector<text::StyledText> texts;
@@ -271,7 +277,23 @@ TableLayout prepare_table(const doc::Table& table, const LayoutSpec& spec, const
       return b;
     }
     if (!c.text.empty()) texts.push_back({c.text, style.role, style.size, c.span});
-    return compose_text(texts, fonts, settings, w, 0, style.line_height, style.size, compose::Justify::No, c.align, sink);
+    TextBlock b = compose_text(texts, fonts, cell_settings, w, 0, style.line_height, style.size, compose::Justify::No, c.align, sink);
+    // A cell's text that could not be set within its column: broken inside
+    // a word as a last resort, or (a single character wider than the
+    // column) past it. Warnings, errors with --strict.
+    bool broken = false;
+    double over = 0;
+    for (const auto& line : b.lines) {
+      broken = broken || line.forced_break;
+      if (line.overfull || line.width_pt > w + 0.01) over = std::max(over, line.width_pt - w);
+    }
+    if (over > 0)
+      sink.warning(c.span, fmt::format("table cell: the text runs {:.2f}pt past its column", over),
+                   {"shorten the text, or give the table fewer columns"});
+    else if (broken)
+      sink.warning(c.span, fmt::format("table cell: the text is broken inside a word to fit its column ({:.1f}pt wide)", w),
+                   {"shorten the text or add spaces where it may break"});
+    return b;
   };
   auto row_heights = [&](const std::vector<doc::TableCell>& cells, std::vector<TextBlock>& out, int rows,
                          const TextStyle& style) {
@@ -298,6 +320,23 @@ TableLayout prepare_table(const doc::Table& table, const LayoutSpec& spec, const
   }
   t.header_heights = row_heights(table.header, t.header_text, table.header_rows, st.header);
   t.body_heights = row_heights(table.body, t.body_text, table.body_rows, st.text);
+  // A row is never split across pages: one taller than a page (with the
+  // caption and the header above it) would run past the page's bottom.
+  {
+    double room = spec.type_height() - t.header_height();
+    std::vector<bool> reported(table.body_rows, false);
+    for (const auto& c : table.body) {
+      // (A cell spanning rows may continue on the next page with them.)
+      double h = t.body_heights[c.row];
+      if (h > room && !reported[c.row]) {
+        reported[c.row] = true;
+        sink.error(c.span,
+                   fmt::format("table: row {} is {:.0f}pt tall, more than a page holds below the table's header ({:.0f}pt)",
+                               c.row + 1, h, room),
+                   {"a row is not split across pages: put the long text in a paragraph, or split it over several rows"});
+      }
+    }
+  }
 
   std::string unit = table.unit.empty() ? "" : fmt::format(fmt::runtime(spec.labels.unit), table.unit);
   auto caption = [&](const std::string& label) {

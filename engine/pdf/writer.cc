@@ -37,6 +37,7 @@
 #include "base/text_file.h"
 #include "pdf/subset.h"
 
+#include "base/threads.h"
 #include "pdf/writer_internal.h"
 
 namespace paiban::pdf {
@@ -66,10 +67,7 @@ std::string Writer::write(const layout::Pages& pages, const DocumentInfo& info) 
       }
     };
     unsigned threads = std::min<unsigned>(std::max(1u, std::thread::hardware_concurrency()), pages.pages.size());
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
-    worker();
-    for (auto& t : pool) t.join();
+    run_on_threads(threads, worker);
   }
   for (size_t i = 0; i < pages.pages.size(); ++i) {
     write_page(pages.pages[i], pages.width, pages.height, deflated[i]);
@@ -202,10 +200,7 @@ PreparedFonts subset_fonts(const layout::GlyphSets& glyphs, const fonts::FontSet
       out.subsets[work[i].first] = subset_face(fonts.face(work[i].first), *work[i].second);
   };
   unsigned threads = std::min<unsigned>(std::max(1u, std::thread::hardware_concurrency()), work.size());
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& t : pool) t.join();
+  run_on_threads(threads, worker);
   if (cache) cache->last = out;
   return out;
 }

@@ -114,6 +114,7 @@ void parse_front_matter(const TextFile& file, const FrontMatterText& fm, FrontMa
       continue;
     }
     *field = item.second.Scalar();
+    if (field == &out.layout) out.layout_span = yaml_span(file, fm.first_line, item.second.Mark());
   }
   if (out.title.empty()) sink.error({file.path(), fm.first_line, 1}, "front matter: \"title\" is missing");
 }
@@ -134,6 +135,30 @@ char32_t last_code_point(std::string_view s) {
 std::string trim_spaces(std::string s) {
   size_t a = s.find_first_not_of(" \t"), e = s.find_last_not_of(" \t");
   return a == std::string::npos ? std::string() : s.substr(a, e - a + 1);
+}
+
+/// Inside `{{ … }}` (on one line), `*` and `_` are an expression's, not
+/// Markdown's emphasis (`{{ x*2*3 }}`): they are hidden from cmark as the
+/// control bytes 0x01 and 0x02 (one byte each, so every column stays) and
+/// restored in what cmark hands back.
+std::string hide_expression_marks(std::string_view text) {
+  std::string out(text);
+  for (size_t open = out.find("{{"); open != std::string::npos; open = out.find("{{", open + 2)) {
+    size_t close = out.find("}}", open + 2), line_end = out.find('\n', open);
+    if (close == std::string::npos || close > line_end) continue;
+    for (size_t i = open + 2; i < close; ++i)
+      if (out[i] == '*') out[i] = '\x01';
+      else if (out[i] == '_') out[i] = '\x02';
+  }
+  return out;
+}
+
+std::string restore_expression_marks(const char* literal) {
+  std::string out = literal ? literal : "";
+  for (char& c : out)
+    if (c == '\x01') c = '*';
+    else if (c == '\x02') c = '_';
+  return out;
 }
 
 /// `[@id]` becomes a Reference run, `{{ expr | format }}` a Value run.
@@ -311,7 +336,7 @@ class Converter {
     for (const char* name : {"table", "strikethrough", "autolink"})
       if (cmark_syntax_extension* ext = cmark_find_syntax_extension(name))
         cmark_parser_attach_syntax_extension(parser.get(), ext);
-    CjkPrepared prepared = prepare_cjk_emphasis(text);
+    CjkPrepared prepared = prepare_cjk_emphasis(hide_expression_marks(text));
     cmark_parser_feed(parser.get(), prepared.text.data(), prepared.text.size());
     std::unique_ptr<cmark_node, decltype(&cmark_node_free)> root(cmark_parser_finish(parser.get()), cmark_node_free);
     int saved = line_offset_;
@@ -343,10 +368,10 @@ class Converter {
   /// ```table, ```case 标题 {#id} and ```contents: fenced blocks whose info
   /// string names a directive.
   std::optional<Block> convert_directive(cmark_node* node, Block& b) {
-    std::string info = cmark_node_get_fence_info(node) ? cmark_node_get_fence_info(node) : "";
+    std::string info = restore_expression_marks(cmark_node_get_fence_info(node));
     std::string name = info.substr(0, info.find(' '));
     std::string rest = name.size() < info.size() ? info.substr(name.size() + 1) : "";
-    std::string body = cmark_node_get_literal(node) ? cmark_node_get_literal(node) : "";
+    std::string body = restore_expression_marks(cmark_node_get_literal(node));
     int fence_line = cmark_node_get_start_line(node) + line_offset_;
     static const char* const directives[] = {"table", "case", "contents"};
     if (name == "table" || name == "contents") {
@@ -466,7 +491,7 @@ class Converter {
       switch (cmark_node_get_type(n)) {
         case CMARK_NODE_TEXT:
         case CMARK_NODE_CODE:
-          append(runs, cmark_node_get_literal(n), style, span_of(n, block));
+          append(runs, restore_expression_marks(cmark_node_get_literal(n)), style, span_of(n, block));
           break;
         case CMARK_NODE_LINK: {
           const char* url = cmark_node_get_url(n);

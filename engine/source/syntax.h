@@ -87,6 +87,7 @@ struct FrontMatter {
   std::string subject;   ///< the PDF's Subject
   std::string keywords;  ///< the PDF's Keywords
   std::string layout;  ///< layout name, overrides the default
+  Span layout_span;    ///< where it is named
   std::vector<std::string> data;  ///< data files (YAML), relative to the report folder
   std::vector<Span> data_spans;   ///< where each is named
   Span span;           ///< where the front matter starts

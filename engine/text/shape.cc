@@ -69,7 +69,12 @@ ShapedParagraph shape_paragraph(const std::vector<StyledText>& texts, const font
       key += t.text;
       key += '\0';
       key += t.role;
-      key += fmt::format("\0{}\0", t.size);
+      // (Not fmt::format("\0{}\0"): a format string given as a C string ends at
+      // its first NUL, which left the size out of the key and let a 26 pt
+      // title take the glyphs of a 16 pt heading of the same words.)
+      key += '\0';
+      key += fmt::format("{}", t.size);
+      key += '\0';
     }
     if (auto it = current_cache->entries_.find(key); it != current_cache->entries_.end()) {
       ++current_cache->hits_;

@@ -123,7 +123,7 @@ TEST(Hostile, ABuildOverTheTimeLimitStopsWithAnError) {
   std::string pdf = dir.write("out/r.pdf", "previous PDF");
   auto r = run_command(kPaiban + " --max-seconds 1 build " + (dir.path() / "r").string() + " -o " + pdf);
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_EQ(r.err, "paiban: error: the build took longer than the time limit (--max-seconds)\n");
+  EXPECT_EQ(r.err, (dir.path() / "r").string() + ": error: the build took longer than the time limit (1 s, --max-seconds)\n");
   EXPECT_EQ(testing::read_file(pdf), "previous PDF");
 }
 

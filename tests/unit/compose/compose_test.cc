@@ -257,3 +257,30 @@ TEST(Justification, OverlongWordIsReportedOverfull) {
 
 }  // namespace
 }  // namespace paiban::compose
+
+namespace paiban::compose {
+namespace {
+
+TEST(Justification, InATableCellAnOverlongWordIsBrokenInside) {
+ for (BreakStrategy strategy : {BreakStrategy::Optimal, BreakStrategy::FirstFit}) {
+  ComposeSettings s = settings(8);
+  s.break_long_words = true;
+  s.strategy = strategy;
+  auto c = compose("国Pneumonoultramicroscopicsilicovolcanoconiosis", s);
+  // Broken where the line is full, inside the word, each break marked; no
+  // line past the measure.
+  ASSERT_GT(c.lines.size(), 1u);
+  std::string joined;
+  for (size_t i = 0; i < c.lines.size(); ++i) {
+    joined += c.texts()[i];
+    EXPECT_LE(c.lines[i].width_pt, 8 * kEm + 0.01) << i;
+    EXPECT_FALSE(c.lines[i].overfull) << i;
+    // A break inside the word is marked; the one after 国 is allowed.
+    if (i + 1 < c.lines.size()) EXPECT_EQ(c.lines[i].forced_break, c.texts()[i] != "国") << i << c.texts()[i];
+  }
+  EXPECT_EQ(joined, "国Pneumonoultramicroscopicsilicovolcanoconiosis");
+ }
+}
+
+}  // namespace
+}  // namespace paiban::compose

@@ -3,6 +3,13 @@
 #include "data/data.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "base/text_file.h"
 
 #include "unit/data/data_test_util.h"
 
@@ -290,7 +297,8 @@ TEST(LoadDataSet, PathsMustStayInsideTheReportFolder) {
             "  hint: data files must be inside the report folder (<report>)\n"
             "data.yaml:5:18: error: unknown key \"sep\" in a table reference\n"
             "  hint: known keys: csv\n"
-            "missing.csv:1:1: error: cannot read file: No such file or directory\n");
+            "data.yaml:6:10: error: there is no file \"missing.csv\"\n"
+            "  hint: the path is relative to the report folder (<report>)\n");
   EXPECT_EQ(show(data->root), "{d: [{n: 1}], e: [{n: 1}]}");
 }
 
@@ -380,6 +388,108 @@ TEST(LoadDataSet, ChecksAreReadAndValidated) {
   EXPECT_EQ(report.relative(check.span.to_string()), "data.yaml:12:5");
   EXPECT_EQ(data->checks[1].name, "又一个");
   EXPECT_EQ(report.relative(data->checks[1].span.to_string()), "more.yaml:2:5");
+}
+
+}  // namespace
+}  // namespace paiban::data
+
+namespace paiban::data {
+namespace {
+
+using test::Report;
+
+TEST(LoadDataSet, YamlDirThatIncludesItsOwnFileIsAnError) {
+  Report report;
+  report.write("data.yaml", "s: {yaml_dir: .}\n");
+  auto data = report.load();
+  ASSERT_TRUE(data);
+  EXPECT_EQ(report.diagnostics(),
+            "data.yaml:1:15: error: yaml_dir \".\" includes data.yaml, which is already being read: it would include "
+            "itself\n"
+            "  hint: keep the per-school files in a folder of their own, e.g. yaml_dir: schools\n");
+}
+
+TEST(LoadDataSet, YamlDirsThatIncludeEachOtherAreAnError) {
+  Report report;
+  report.write("data.yaml", "s: {yaml_dir: a}\n");
+  report.write("a/x.yaml", "t: {yaml_dir: b}\n");
+  report.write("b/y.yaml", "u: {yaml_dir: a}\n");
+  auto data = report.load();
+  ASSERT_TRUE(data);
+  EXPECT_EQ(report.diagnostics(),
+            "b/y.yaml:1:15: error: yaml_dir \"a\" includes a/x.yaml, which is already being read: it would "
+            "include itself\n"
+            "  hint: keep the per-school files in a folder of their own, e.g. yaml_dir: schools\n");
+}
+
+TEST(LoadDataSet, AnAliasBombStopsAtTheValueBudget) {
+  // Nine levels of ten aliases: a billion values from 300 bytes; a5 (line 6)
+  // is the first to stand for more than 250,000.
+  std::string yaml = "a0: &a0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n";
+  for (int i = 1; i <= 9; ++i) {
+    yaml += fmt::format("a{}: &a{} [", i, i);
+    for (int k = 0; k < 10; ++k) yaml += fmt::format("{}*a{}", k ? ", " : "", i - 1);
+    yaml += "]\n";
+  }
+  Report report;
+  report.write("data.yaml", yaml);
+  auto data = report.load();
+  EXPECT_EQ(report.diagnostics().substr(0, report.diagnostics().find('\n')),
+            "data.yaml:6:1: error: the data holds more than 250000 values");
+}
+
+TEST(LoadDataSet, DataNestedTooDeepIsAnError) {
+  Report report;
+  report.write("data.yaml", "x: " + std::string(100, '[') + std::string(100, ']') + "\n");
+  report.load();
+  EXPECT_EQ(report.diagnostics(),
+            "data.yaml:1:68: error: the data is nested more than 64 deep\n"
+            "  hint: a report's data needs a few levels of lists and maps\n");
+}
+
+TEST(LoadDataSet, SymlinksThatLeadOutOfTheReportAreRefused) {
+  testing::TempDir outside;
+  outside.write("secret.csv", "secret\n42\n");
+  outside.write("dir/s.yaml", "secret: 42\n");
+  Report report;
+  report.write("data.yaml", "t: {csv: t.csv}\nu: {csv: tables/secret.csv}\ns: {yaml_dir: schools}\n");
+  std::filesystem::create_symlink(outside.path() / "secret.csv", report.dir() + "/t.csv");
+  std::filesystem::create_symlink(outside.path(), report.dir() + "/tables");
+  std::filesystem::create_symlink(outside.path() / "dir", report.dir() + "/schools");
+  auto data = report.load();
+  std::string out = outside.path().string();
+  EXPECT_EQ(report.diagnostics(),
+            "data.yaml:1:10: error: file \"t.csv\" leads to " + out + "/secret.csv, outside the folder it must stay in\n"
+            "  hint: a report reads only files inside its own folder: copy the file in rather than linking to it\n"
+            "data.yaml:2:10: error: file \"tables/secret.csv\" leads to " + out + "/secret.csv, outside the folder it must stay in\n"
+            "  hint: a report reads only files inside its own folder: copy the file in rather than linking to it\n"
+            "data.yaml:3:15: error: folder \"schools\" leads to " + out + "/dir, outside the folder it must stay in\n"
+            "  hint: a report reads only files inside its own folder: copy the file in rather than linking to it\n");
+  // A symlink inside the folder is fine.
+  Report inner;
+  inner.write("data.yaml", "t: {csv: t.csv}\n");
+  inner.write("real.csv", "n\n1\n");
+  std::filesystem::create_symlink("real.csv", inner.dir() + "/t.csv");
+  auto ok = inner.load();
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(inner.diagnostics(), "");
+}
+
+TEST(LoadDataSet, OnlyRegularFilesAreRead) {
+  Report report;
+  report.write("data.yaml", "t: {csv: pipe.csv}\nz: {csv: zero.csv}\nd: {csv: folder}\n");
+  ASSERT_EQ(mkfifo((report.dir() + "/pipe.csv").c_str(), 0600), 0);
+  std::filesystem::create_directories(report.dir() + "/folder");
+  // /dev/zero through a symlink is outside; the device itself is refused by the reader too.
+  DiagnosticSink sink;
+  EXPECT_FALSE(read_text_file("/dev/zero", sink));
+  EXPECT_EQ(sink.format_all(), "/dev/zero:1:1: error: this is a device, not a file\n");
+  report.load();
+  EXPECT_EQ(report.diagnostics(),
+            "data.yaml:1:10: error: file \"pipe.csv\": this is a pipe (FIFO), not a file\n"
+            "data.yaml:2:10: error: there is no file \"zero.csv\"\n"
+            "  hint: the path is relative to the report folder (<report>)\n"
+            "data.yaml:3:10: error: file \"folder\": this is a folder, not a file\n");
 }
 
 }  // namespace

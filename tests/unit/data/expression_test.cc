@@ -217,5 +217,53 @@ TEST(Expression, DeepNestingIsAnErrorNotACrash) {
   EXPECT_EQ(sink.format_all(), "r.md:1:101: error: the expression is nested too deeply\n");
 }
 
+/// x = 1 and big = 1e308: the tree bound stops the parser before any lookup.
+DataSet empty_data() {
+  DataSet data;
+  data.root.kind = Value::Kind::Record;
+  data.root.record = std::make_shared<Record>();
+  (*data.root.record)["x"] = Value::of_number(1);
+  (*data.root.record)["big"] = Value::of_number(1e308);
+  return data;
+}
+
+TEST(Expression, LongChainsAreAnErrorNotACrash) {
+  DataSet data = empty_data();
+  std::string sum = "1";
+  for (int i = 0; i < 6000; ++i) sum += "+1";
+  DiagnosticSink sink;
+  EXPECT_FALSE(evaluate(sum, data, Span{"r.md", 1, 1}, sink));
+  // The 256th "+" (column 2·256 − 1 from 0) makes the tree 257 levels tall.
+  EXPECT_EQ(sink.format_all(),
+            "r.md:1:512: error: the expression is too long: more than 256 operations in a chain\n"
+            "  hint: split it into derived values ({expr: …}) of a few terms each, or use sum() over a list\n");
+  std::string fields = "x", indexes = "x";
+  for (int i = 0; i < 200000; ++i) fields += ".a", indexes += "[0]";
+  DiagnosticSink sink2, sink3;
+  EXPECT_FALSE(evaluate(fields, data, Span{"r.md", 1, 1}, sink2));
+  EXPECT_NE(sink2.format_all().find("error: the expression is too long"), std::string::npos) << sink2.format_all();
+  EXPECT_FALSE(evaluate(indexes, data, Span{"r.md", 1, 1}, sink3));
+  EXPECT_NE(sink3.format_all().find("error: the expression is too long"), std::string::npos) << sink3.format_all();
+  // 200 terms are fine.
+  std::string fine = "1";
+  for (int i = 0; i < 199; ++i) fine += "+1";
+  DiagnosticSink sink4;
+  auto v = evaluate(fine, data, Span{"r.md", 1, 1}, sink4);
+  ASSERT_TRUE(v) << sink4.format_all();
+  EXPECT_EQ(v->number, 200);
+}
+
+TEST(Expression, AnOverflowIsAnErrorAtItsOperator) {
+  DataSet data = empty_data();
+  DiagnosticSink sink;
+  EXPECT_FALSE(evaluate("big * 10", data, Span{"r.md", 3, 5}, sink));
+  EXPECT_EQ(sink.format_all(),
+            "r.md:3:9: error: the result is too large to be a number\n"
+            "  hint: a value beyond ±1.8e308 cannot be printed\n");
+  DiagnosticSink sink2;
+  EXPECT_FALSE(evaluate("big * 10 - big * 10", data, Span{"r.md", 1, 1}, sink2));
+  EXPECT_EQ(sink2.format_all().substr(0, 60).find("r.md:1:5: error: the result is too large"), 0u) << sink2.format_all();
+}
+
 }  // namespace
 }  // namespace paiban::data
