@@ -74,7 +74,9 @@ std::optional<DataSet> load_data_set(const std::string& report_dir, const std::v
 /// One sheet of a workbook (.xlsx, .xls; SHEET: a name or 1-based number,
 /// empty for the first) or a CSV file, header in its first row: one Record
 /// per row, for `paiban batch TEMPLATE data.xlsx`. nullopt after an error.
-std::optional<Value> load_table_file(const std::string& path, const std::string& sheet, DiagnosticSink& sink);
+/// COLUMNS (if given) receives the field names in the order of the columns.
+std::optional<Value> load_table_file(const std::string& path, const std::string& sheet, DiagnosticSink& sink,
+                                     std::vector<std::string>* columns = nullptr);
 
 /// Evaluates EXPRESSION against DATA. SPAN is where the expression is
 /// written (errors are reported there, offset to the failing token).

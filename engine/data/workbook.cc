@@ -133,7 +133,7 @@ std::string clean_name(std::string s) {
 }  // namespace
 
 std::optional<Value> sheet_to_table(const Sheet& sheet, const TableShape& shape, const std::string& path,
-                                    DiagnosticSink& sink) {
+                                    DiagnosticSink& sink, std::vector<std::string>* column_names) {
   const int errors_before = sink.error_count();
   auto where = [&](int r, int c) { return Span{cell_location(path, sheet.name, r, c), 0, 0}; };
   Span sheet_span{fmt::format("{}:{}", path, sheet.name), 0, 0};
@@ -261,6 +261,9 @@ std::optional<Value> sheet_to_table(const Sheet& sheet, const TableShape& shape,
     }
   }
 
+  if (column_names)
+    for (int c = 0; c < columns; ++c)
+      if (used[c]) column_names->push_back(names[c]);
   Value table;
   table.kind = Value::Kind::List;
   table.list = std::make_shared<List>();
@@ -483,17 +486,32 @@ std::optional<Value> load_csv_reference(const YAML::Node& map, const Resolver& r
   return table;
 }
 
-std::optional<Value> load_table_file(const std::string& path, const std::string& sheet, DiagnosticSink& sink) {
+std::optional<Value> load_table_file(const std::string& path, const std::string& sheet, DiagnosticSink& sink,
+                                     std::vector<std::string>* columns) {
   std::string lower;
   for (char c : path) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (lower.ends_with(".csv")) {
     auto file = read_csv_file(path, "", {}, sink);
     if (!file) return std::nullopt;
+    if (columns) {
+      // The header's names in order (a Record keeps them sorted).
+      std::string first = file->text().substr(0, file->text().find('\n'));
+      size_t start = 0;
+      while (start <= first.size()) {
+        size_t comma = first.find(',', start);
+        std::string name = first.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        while (!name.empty() && (name.back() == '\r' || name.back() == ' ')) name.pop_back();
+        if (name.size() >= 2 && name.front() == '"' && name.back() == '"') name = name.substr(1, name.size() - 2);
+        columns->push_back(name);
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+      }
+    }
     return read_csv_table(*file, sink);
   }
   auto read = read_workbook_sheet(path, {sheet, {}}, sink);
   if (!read) return std::nullopt;
-  return sheet_to_table(*read, {}, path, sink);
+  return sheet_to_table(*read, {}, path, sink, columns);
 }
 
 }  // namespace paiban::data

@@ -80,8 +80,9 @@ struct TableShape {
 
 /// SHEET as a List of Records (one per non-blank row below the header),
 /// every value spanned `PATH:Sheet!C5`.
+/// COLUMNS (if given) receives the field names in column order.
 std::optional<Value> sheet_to_table(const Sheet& sheet, const TableShape& shape, const std::string& path,
-                                    DiagnosticSink& sink);
+                                    DiagnosticSink& sink, std::vector<std::string>* columns = nullptr);
 
 /// "path:学校!C5" (the sheet name quoted as Excel does when it needs it).
 std::string cell_location(const std::string& path, const std::string& sheet, int row, int column);

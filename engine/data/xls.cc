@@ -28,7 +28,8 @@ std::optional<Sheet> read_xls_sheet(const std::string& path, const SheetChoice& 
     return std::nullopt;
   }
   unsigned password = 0;
-  if (freexl_get_info(handle, FREEXL_BIFF_PASSWORD, &password) == FREEXL_OK && password) {
+  if (freexl_get_info(handle, FREEXL_BIFF_PASSWORD, &password) == FREEXL_OK &&
+      password == FREEXL_BIFF_OBFUSCATED) {
     sink.error({path, 0, 0}, "the workbook is protected by a password",
                {"save a copy without the password (文件 → 信息 → 保护工作簿) for the report"});
     return std::nullopt;
