@@ -7,6 +7,8 @@
 //                           out) → merged ranges filled → header rows
 //                           joined into names → `fields:` → one Record a row
 #include <algorithm>
+#include <charconv>
+#include <unordered_map>
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -105,7 +107,13 @@ std::optional<Sheet> read_workbook_sheet(const std::string& path, const SheetCho
 
 namespace {
 
-std::string number_text(double n) { return fmt::format("{:.15g}", n); }
+/// N with 15 significant digits, as printf's %.15g (what the cell shows in
+/// General format: 0.30000000000000004 → 0.3).
+std::string number_text(double n) {
+  char buffer[32];
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, n, std::chars_format::general, 15);
+  return ec == std::errc() ? std::string(buffer, end) : fmt::format("{:.15g}", n);
+}
 
 /// A cell as a header shows it.
 std::string display_text(const Cell& c) {
@@ -135,7 +143,20 @@ std::string clean_name(std::string s) {
 std::optional<Value> sheet_to_table(const Sheet& sheet, const TableShape& shape, const std::string& path,
                                     DiagnosticSink& sink, std::vector<std::string>* column_names) {
   const int errors_before = sink.error_count();
-  auto where = [&](int r, int c) { return Span{cell_location(path, sheet.name, r, c), 0, 0}; };
+  // "path:学校!" once; a cell's span appends its column and row.
+  std::string prefix = cell_location(path, sheet.name, 0, 0);
+  prefix.resize(prefix.size() - 2);
+  std::vector<std::string> letters;
+  auto where = [&](int r, int c) {
+    Span span;
+    span.path.reserve(prefix.size() + 10);
+    span.path = prefix;
+    span.path += c < static_cast<int>(letters.size()) ? letters[c] : column_letters(c);
+    char digits[12];
+    auto [end, ec] = std::to_chars(digits, digits + sizeof digits, r + 1);
+    span.path.append(digits, end);
+    return span;
+  };
   Span sheet_span{fmt::format("{}:{}", path, sheet.name), 0, 0};
 
   // The area: the range asked for, cut to the cells' extent (so trailing
@@ -169,6 +190,7 @@ std::optional<Value> sheet_to_table(const Sheet& sheet, const TableShape& shape,
     return std::nullopt;
   }
 
+  for (int c = 0; c <= last_column; ++c) letters.push_back(column_letters(c));
   // Dense: a pointer per cell of the area.
   std::vector<const Cell*> grid(static_cast<size_t>(rows) * columns, nullptr);
   std::vector<bool> hidden(rows, false);
@@ -269,6 +291,13 @@ std::optional<Value> sheet_to_table(const Sheet& sheet, const TableShape& shape,
   table.list = std::make_shared<List>();
   table.span = sheet_span;
   int reported = 0;
+  // Columns in name order: each record's keys are then inserted at its end.
+  std::vector<int> by_key;
+  for (int c = 0; c < columns; ++c)
+    if (used[c]) by_key.push_back(c);
+  std::sort(by_key.begin(), by_key.end(), [&](int a, int b) { return names[a] < names[b]; });
+  std::unordered_map<double, std::string> date_texts;  // dates repeat down a column
+  table.list->reserve(static_cast<size_t>(rows - header_rows));
   for (int r = header_rows; r < rows; ++r) {
     const int sheet_row = first_row + r;
     if (shape.skip_hidden && hidden[r]) continue;
@@ -280,33 +309,48 @@ std::optional<Value> sheet_to_table(const Sheet& sheet, const TableShape& shape,
     record.record = std::make_shared<Record>();
     record.span = where(sheet_row, first_column);
     for (int c = 0; c < columns; ++c) {
-      if (!used[c]) continue;
       const Cell* cell = at(sheet_row, first_column + c);
-      Span span = where(sheet_row, first_column + c);
+      if (!used[c] || !cell || cell->kind != Cell::Kind::Error || ++reported > 10) continue;
+      bool formula = cell->text.find("formula") != std::string::npos;
+      sink.error(where(sheet_row, first_column + c),
+                 formula ? fmt::format("cell holds {}", cell->text) : fmt::format("cell holds the error {}", cell->text),
+                 {formula ? "the workbook was saved by a program that does not calculate; open it in Excel "
+                            "or WPS, let it calculate, and save it"
+                          : "correct the cell's formula or data in the workbook"});
+    }
+    for (int c : by_key) {
+      const Cell* cell = at(sheet_row, first_column + c);
       Value v;
-      v.span = span;
+      v.span = where(sheet_row, first_column + c);
       if (cell) {
         switch (cell->kind) {
           case Cell::Kind::Empty: break;
-          case Cell::Kind::Number: v = Value::of_number(cell->number, span, number_text(cell->number)); break;
-          case Cell::Kind::Text: v = Value::of_text(cell->text, span); break;
-          case Cell::Kind::Bool: v = Value::of_number(cell->number, span, cell->number != 0 ? "是" : "否"); break;
-          case Cell::Kind::Date:
-            v = Value::of_number(cell->number, span, format_date(cell->number, kDefaultDatePattern).value_or(""));
+          case Cell::Kind::Number:
+            v.kind = Value::Kind::Number;
+            v.number = cell->number;
+            v.literal = number_text(cell->number);
             break;
-          case Cell::Kind::Error:
-            if (++reported <= 10) {
-              bool formula = cell->text.find("formula") != std::string::npos;
-              sink.error(span, formula ? fmt::format("cell holds {}", cell->text)
-                                       : fmt::format("cell holds the error {}", cell->text),
-                         {formula ? "the workbook was saved by a program that does not calculate; open it in Excel "
-                                    "or WPS, let it calculate, and save it"
-                                  : "correct the cell's formula or data in the workbook"});
-            }
+          case Cell::Kind::Text:
+            v.kind = Value::Kind::Text;
+            v.text = cell->text;
             break;
+          case Cell::Kind::Bool:
+            v.kind = Value::Kind::Number;
+            v.number = cell->number;
+            v.literal = cell->number != 0 ? "是" : "否";
+            break;
+          case Cell::Kind::Date: {
+            auto [it, inserted] = date_texts.try_emplace(cell->number);
+            if (inserted) it->second = format_date(cell->number, kDefaultDatePattern).value_or("");
+            v.kind = Value::Kind::Number;
+            v.number = cell->number;
+            v.literal = it->second;
+            break;
+          }
+          case Cell::Kind::Error: break;  // reported above
         }
       }
-      (*record.record)[names[c]] = std::move(v);
+      record.record->emplace_hint(record.record->end(), names[c], std::move(v));
     }
     table.list->push_back(std::move(record));
   }
