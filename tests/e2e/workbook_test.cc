@@ -200,6 +200,7 @@ TEST(WorkbookReport, BadWorkbooksArePositionedErrorsAndLeaveThePreviousPdf) {
   dir.write("r/report.md", "---\ntitle: 统计\ndata: [data.yaml]\n---\n\n# 统计\n\n共{{ count(t) }}行。\n");
   fs::create_directories(dir.path() / "r/tables");
   fs::copy(fixtures() + "/schools-gnumeric.xlsx", dir.path() / "r/tables/学校.xlsx");
+  fs::copy(fixtures() + "/freexl-overflow.xls", dir.path() / "r/tables/overflow.xls");
   dir.write("r/tables/corrupt.xlsx", std::string("PK\x03\x04", 4) + std::string(100, 'x'));
   dir.write("r/tables/encrypted.xlsx", std::string("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) + std::string(504, '\0') +
                                            std::string("E\0n\0c\0r\0y\0p\0t\0e\0d\0P\0a\0c\0k\0a\0g\0e\0", 32));
@@ -220,6 +221,9 @@ TEST(WorkbookReport, BadWorkbooksArePositionedErrorsAndLeaveThePreviousPdf) {
       {"t: {xlsx: tables/encrypted.xlsx}\n", "tables/encrypted.xlsx: error: the workbook is encrypted"},
       {"t: {xlsx: tables/bomb.xlsx}\n", "tables/bomb.xlsx: error: the workbook's part \"xl/worksheets/sheet1.xml\" unpacks to more than 64 MB"},
       {"t: {xlsx: tables/学校.xlsx, sheet: 错误}\n", "tables/学校.xlsx:错误!B2: error: cell holds the error #DIV/0!"},
+      // A file found by fuzzing that overflows a stack buffer inside FreeXL,
+      // which therefore reads .xls files in a child process.
+      {"t: {xls: tables/overflow.xls}\n", "tables/overflow.xls: error: cannot read the Excel 97–2003 workbook"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.data);
