@@ -107,6 +107,15 @@ std::optional<Sheet> read_workbook_sheet(const std::string& path, const SheetCho
 
 namespace {
 
+/// The column WANTED most likely means: one that begins with it (在校生 →
+/// 在校生（人）, a header with its unit), else the closest by edit distance.
+std::optional<std::string> closest_column(const std::string& wanted, const std::vector<std::string>& columns) {
+  if (!wanted.empty())
+    for (const auto& c : columns)
+      if (c.size() > wanted.size() && c.compare(0, wanted.size(), wanted) == 0) return c;
+  return closest_key(wanted, columns);
+}
+
 /// N with 15 significant digits, as printf's %.15g (what the cell shows in
 /// General format: 0.30000000000000004 → 0.3).
 std::string number_text(double n) {
@@ -257,7 +266,7 @@ std::optional<Value> sheet_to_table(const Sheet& sheet, const TableShape& shape,
       for (const auto& n : names)
         if (!n.empty()) keys.push_back(n);
       std::vector<std::string> hints;
-      if (auto near = closest_key(rename.from, keys)) hints.push_back(fmt::format("did you mean \"{}\"?", *near));
+      if (auto near = closest_column(rename.from, keys)) hints.push_back(fmt::format("did you mean \"{}\"?", *near));
       hints.push_back(fmt::format("the sheet's columns: {}", fmt::join(keys, ", ")));
       sink.error(rename.span, fmt::format("the sheet has no column \"{}\"", rename.from), hints);
       continue;
@@ -428,7 +437,7 @@ void rename_fields(Value& table, const std::vector<TableShape::Rename>& fields, 
   for (const auto& f : fields) {
     if (std::find(columns.begin(), columns.end(), f.from) == columns.end()) {
       std::vector<std::string> hints;
-      if (auto near = closest_key(f.from, columns)) hints.push_back(fmt::format("did you mean \"{}\"?", *near));
+      if (auto near = closest_column(f.from, columns)) hints.push_back(fmt::format("did you mean \"{}\"?", *near));
       hints.push_back(fmt::format("the table's columns: {}", fmt::join(columns, ", ")));
       sink.error(f.span, fmt::format("the table has no column \"{}\"", f.from), hints);
       continue;

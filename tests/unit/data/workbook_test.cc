@@ -209,6 +209,38 @@ std::string problems(Report& report, const std::string& data_yaml) {
   return report.diagnostics();
 }
 
+TEST(Workbook, NoHeaderRowNamesFieldsByColumnAnd1904DatesAreConverted) {
+  Report report;
+  std::string path = report.dir() + "/s.xlsx";
+  write_schools(path);
+  // The same serial days in a workbook of the 1904 date system (old Mac Excel) are 1462 days later.
+  testing::rewrite_zip_part(path, "xl/workbook.xml", [](std::string xml) {
+    return testing::replace_once(xml, "<workbookPr", "<workbookPr date1904=\"1\"");
+  });
+  report.write("data.yaml", "t: {xlsx: s.xlsx, sheet: 学校, header: 0, range: A1:E2}\n");
+  auto data = report.load();
+  ASSERT_TRUE(data) << report.diagnostics();
+  EXPECT_EQ(report.diagnostics(), "");
+  EXPECT_EQ(show(at(data->root, "t")),
+            "[{A: \"学校\", B: \"在校生\", C: \"就业率\", D: \"示范校\", E: \"成立\"}, "
+            "{A: \"凉州区职业中等专业学校\", B: 5238, C: 0.973, D: 1, E: 32388}]");
+  EXPECT_EQ(at(data->root, "t.1.E").literal, "1988年9月2日");
+}
+
+TEST(OfficeCsv, FieldsRenameColumns) {
+  Report report;
+  report.write("t.csv", "在校生（人）,学校\n5238,甲\n");
+  EXPECT_EQ(problems(report, "t: {csv: t.csv, fields: {在校生（人）: students}}\n"), "");
+  auto data = report.load();
+  EXPECT_EQ(show(at(data->root, "t")), "[{students: 5238, 学校: \"甲\"}]");
+  Report wrong;
+  wrong.write("t.csv", "在校生（人）,学校\n5238,甲\n");
+  EXPECT_EQ(problems(wrong, "t: {csv: t.csv, fields: {在校生: students}}\n"),
+            "data.yaml:1:26: error: the table has no column \"在校生\"\n"
+            "  hint: did you mean \"在校生（人）\"?\n"
+            "  hint: the table's columns: 在校生（人）, 学校\n");
+}
+
 TEST(Workbook, FormulasWithoutACachedValueAndErrorCellsAreErrorsAtTheCell) {
   Report report;
   std::string path = report.dir() + "/学校.xlsx";
@@ -239,7 +271,7 @@ TEST(Workbook, AMissingSheetOrColumnHasADidYouMean) {
             "  hint: did you mean \"skip-hidden\"?\n"
             "  hint: known keys: xlsx, sheet, header, range, fields, skip-hidden\n"
             "data.yaml:1:45: error: the sheet has no column \"在校\"\n"
-            "  hint: did you mean \"学校\"?\n"
+            "  hint: did you mean \"在校生\"?\n"
             "  hint: the sheet's columns: 学校, 在校生, 就业率, 示范校, 成立, 在校生（人）, 备注\n");
   Report third;
   write_schools(third.dir() + "/s.xlsx");
