@@ -129,7 +129,7 @@ std::string display_text(const Cell& c) {
   switch (c.kind) {
     case Cell::Kind::Empty: return "";
     case Cell::Kind::Number: return number_text(c.number);
-    case Cell::Kind::Text: return c.text;
+    case Cell::Kind::Text: return c.text_of();
     case Cell::Kind::Bool: return c.number != 0 ? "TRUE" : "FALSE";
     case Cell::Kind::Date: return format_date(c.number, kDefaultDatePattern).value_or("");
     case Cell::Kind::Error: return c.text;
@@ -341,7 +341,7 @@ std::optional<Value> sheet_to_table(const Sheet& sheet, const TableShape& shape,
             break;
           case Cell::Kind::Text:
             v.kind = Value::Kind::Text;
-            v.text = cell->text;
+            v.text = cell->text_of();
             break;
           case Cell::Kind::Bool:
             v.kind = Value::Kind::Number;

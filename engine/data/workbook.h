@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,6 +34,8 @@ struct Cell {
   Kind kind = Kind::Empty;
   double number = 0;  ///< Number, Bool (1/0), Date (a 1900-system serial day)
   std::string text;   ///< Text; Error: what is wrong ("#DIV/0!", "a formula without a cached value")
+  const std::string* shared = nullptr;  ///< Text held by the sheet's shared strings instead (not copied per cell)
+  const std::string& text_of() const { return shared ? *shared : text; }
 };
 
 /// A sheet: its non-empty cells, row by row (0-based indices).
@@ -49,6 +52,7 @@ struct Sheet {
   };
   std::vector<Merge> merges;
   bool merges_known = true;  ///< false for .xls (freexl does not report them)
+  std::shared_ptr<const std::vector<std::string>> strings;  ///< the shared strings cells point into
 };
 
 /// What `sheet:` asks for: a name, or (when no sheet has that name) a

@@ -439,7 +439,7 @@ struct SheetReader {
       auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), index);
       if (ec != std::errc() || index >= strings.size()) return fail(fmt::format("shared string {} does not exist", value));
       cell.kind = Cell::Kind::Text;
-      cell.text = strings[index];
+      cell.shared = &strings[index];
     } else if (type == "inlineStr") {
       cell.kind = Cell::Kind::Text;
       cell.text = unescape_xstring(std::move(inline_text.current));
@@ -589,7 +589,9 @@ std::optional<Sheet> read_xlsx_sheet(const std::string& path, const SheetChoice&
 
   Sheet sheet;
   sheet.name = sheets[chosen].first;
-  SheetReader reader(sheet, shared.strings, date_styles);
+  auto strings = std::make_shared<const std::vector<std::string>>(std::move(shared.strings));
+  sheet.strings = strings;
+  SheetReader reader(sheet, *strings, date_styles);
   reader.date1904 = date1904;
   {
     XmlStream<SheetReader> xml(reader);
