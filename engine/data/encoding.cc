@@ -139,7 +139,6 @@ std::optional<TextFile> read_csv_file(const std::string& path, const std::string
     for (char c : encoding) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (lower == "utf-8" || lower == "utf8") return utf8(std::move(bytes));
     UErrorCode status = U_ZERO_ERROR;
-    const char* canonical = ucnv_getCanonicalName(encoding.c_str(), "", &status);
     UConverter* probe = ucnv_open(encoding.c_str(), &status);
     if (U_FAILURE(status) || !probe) {
       sink.error(written_at, fmt::format("unknown encoding \"{}\"", encoding),
@@ -147,7 +146,6 @@ std::optional<TextFile> read_csv_file(const std::string& path, const std::string
       return std::nullopt;
     }
     ucnv_close(probe);
-    (void)canonical;
     // GBK is read as GB18030, its superset: a file Excel saved as GBK may
     // hold the characters GB18030 added (and the euro sign).
     return converted(lower == "gbk" || lower == "cp936" || lower == "gb2312" ? "GB18030" : encoding, false);
