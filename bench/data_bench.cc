@@ -38,6 +38,10 @@ const std::string& folder() {
     if (pid_t child = fork(); child != 0) {
       int status = 0;
       waitpid(child, &status, 0);
+      static const struct Remove {
+        std::string dir;
+        ~Remove() { std::filesystem::remove_all(dir); }
+      } remove{d};
       return d;
     }
     lxw_workbook_options options = {};
