@@ -432,6 +432,56 @@ void inject_test_fault(const std::string& fault) {
 
 }  // namespace
 
+/// What one report of a batch reads: a YAML file, or a row of a workbook.
+struct BatchItem {
+  fs::path file;
+  std::string stem;                ///< the PDF's name without .pdf
+  std::optional<data::Value> row;  ///< a workbook's row (a Record)
+};
+
+/// `paiban batch TEMPLATE schools.xlsx`: one item per row, named by the
+/// --name-by column (default: the first). Rows whose name is empty, not a
+/// file name, or taken by an earlier row are errors.
+std::vector<BatchItem> batch_rows(const BatchOptions& options, DiagnosticSink& sink) {
+  std::vector<BatchItem> items;
+  std::vector<std::string> columns;
+  auto table = data::load_table_file(options.data_dir, options.sheet, sink, &columns);
+  if (!table || sink.has_errors()) return items;
+  if (table->list->empty()) {
+    sink.error({options.data_dir, 0, 0}, "the table has no rows", {"one row per school, below the header row"});
+    return items;
+  }
+  std::string name_by = options.name_by.empty() && !columns.empty() ? columns.front() : options.name_by;
+  if (std::find(columns.begin(), columns.end(), name_by) == columns.end()) {
+    std::vector<std::string> hints;
+    for (const auto& c : columns)
+      if (edit_distance(c, name_by) <= 2) hints.push_back(fmt::format("did you mean \"{}\"?", c));
+    hints.push_back(fmt::format("the columns: {}", fmt::join(columns, ", ")));
+    sink.error({options.data_dir, 0, 0}, fmt::format("--name-by: the table has no column \"{}\"", name_by), hints);
+    return items;
+  }
+  std::map<std::string, std::string> taken;  // name → the row that has it
+  for (const auto& row : *table->list) {
+    const data::Value& cell = row.record->at(name_by);
+    std::string name = cell.is_number() ? data::format_number(cell, "").value_or("") : cell.text;
+    for (char& c : name)
+      if (c == '/' || c == '\\' || static_cast<unsigned char>(c) < 0x20) c = '_';
+    if (name.empty() || name == "." || name == "..") {
+      sink.error(cell.span, fmt::format("the row has no name in column \"{}\" for its PDF", name_by),
+                 {"every row names its PDF in that column (--name-by FIELD chooses another)"});
+      continue;
+    }
+    if (auto [it, inserted] = taken.emplace(name, cell.span.to_string()); !inserted) {
+      sink.error(cell.span, fmt::format("another row is named \"{}\" too: its PDF would be overwritten", name),
+                 {fmt::format("the first is {}", it->second)});
+      continue;
+    }
+    items.push_back({options.data_dir, name, row});
+  }
+  if (sink.has_errors()) items.clear();
+  return items;
+}
+
 BatchResult run_batch(const BatchOptions& options, DiagnosticSink& sink,
                       const std::function<void(const BatchProgress&)>& progress) {
   BatchResult batch;
@@ -444,34 +494,47 @@ BatchResult run_batch(const BatchOptions& options, DiagnosticSink& sink,
   template_options.root = options.root;
   auto inputs = read_inputs(template_options, sink, true, /*load_data=*/false);
   if (!inputs) return batch;
-  std::vector<fs::path> files;
+  // What each report reads: a YAML file of the folder, or a row of the workbook.
+  std::vector<BatchItem> files;
   std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(options.data_dir, ec))
-    if (entry.path().extension() == ".yaml") files.push_back(entry.path());
-  if (ec) {
-    sink.error({options.data_dir, 0, 0}, fmt::format("cannot read the data folder: {}", ec.message()));
-    return batch;
-  }
-  std::sort(files.begin(), files.end());
-  if (files.empty()) {
-    sink.error({options.data_dir, 0, 0}, "no .yaml data files", {"one YAML file per school, e.g. data/schools/04-liangzhou.yaml"});
-    return batch;
+  if (fs::is_regular_file(options.data_dir, ec)) {
+    files = batch_rows(options, sink);
+    if (files.empty()) return batch;
+  } else {
+    for (const auto& entry : fs::directory_iterator(options.data_dir, ec))
+      if (entry.path().extension() == ".yaml") files.push_back({entry.path(), entry.path().stem().string(), {}});
+    if (ec) {
+      sink.error({options.data_dir, 0, 0}, fmt::format("cannot read the data folder: {}", ec.message()));
+      return batch;
+    }
+    std::sort(files.begin(), files.end(), [](const BatchItem& a, const BatchItem& b) { return a.file < b.file; });
+    if (files.empty()) {
+      sink.error({options.data_dir, 0, 0}, "no .yaml data files", {"one YAML file per school, e.g. data/schools/04-liangzhou.yaml"});
+      return batch;
+    }
   }
   std::string out_dir = options.out_dir.empty()
                             ? (fs::path("output") / folder_name(options.template_dir)).string()
                             : options.out_dir;
   fs::create_directories(out_dir, ec);
   batch.reports.resize(files.size());
-  // One school: its data, its pages, its PDF written; everything it says in
-  // its own sink.
+  // One school: its data (a YAML file, or a workbook's row), its pages, its
+  // PDF written; everything it says in its own sink.
   auto render_school = [&](size_t i) {
     BatchReport report;
-    report.data_file = files[i].string();
-    report.output = (fs::path(out_dir) / (files[i].stem().string() + ".pdf")).string();
-    if (std::string fault = test_fault_for(files[i].stem().string()); !fault.empty()) inject_test_fault(fault);
+    const BatchItem& item = files[i];
+    report.data_file = item.row ? item.row->span.to_string() : item.file.string();
+    report.output = (fs::path(out_dir) / (item.stem + ".pdf")).string();
+    if (std::string fault = test_fault_for(item.stem); !fault.empty()) inject_test_fault(fault);
     DiagnosticSink school;
     school.set_warnings_as_errors(options.strict);
-    auto data = data::load_data_set(files[i].parent_path().string(), {files[i].filename().string()}, school);
+    std::optional<data::DataSet> data;
+    if (item.row) {
+      data.emplace();
+      data->root = *item.row;  // the row's fields are the school's data
+    } else {
+      data = data::load_data_set(item.file.parent_path().string(), {item.file.filename().string()}, school);
+    }
     if (data && !school.has_errors()) {
       StageTimer quiet;
       BuildOptions build;
@@ -492,7 +555,7 @@ BatchResult run_batch(const BatchOptions& options, DiagnosticSink& sink,
   size_t done = 0;
   auto finished = [&](size_t i) {
     ++done;
-    if (progress) progress({done, files.size(), files[i].stem().string(), seconds()});
+    if (progress) progress({done, files.size(), files[i].stem, seconds()});
   };
   unsigned jobs = options.jobs > 0 ? static_cast<unsigned>(options.jobs) : std::max(1u, std::thread::hardware_concurrency());
   if (options.isolate) {
@@ -504,8 +567,8 @@ BatchResult run_batch(const BatchOptions& options, DiagnosticSink& sink,
                        BatchReport& report = batch.reports[i];
                        if (!outcome.finished || !parse_report(outcome.result, report)) {
                          report = BatchReport{};
-                         report.data_file = files[i].string();
-                         report.output = (fs::path(out_dir) / (files[i].stem().string() + ".pdf")).string();
+                         report.data_file = files[i].row ? files[i].row->span.to_string() : files[i].file.string();
+                         report.output = (fs::path(out_dir) / (files[i].stem + ".pdf")).string();
                          report.diagnostics.push_back(
                              {Severity::Error, {report.data_file, 0, 0},
                               fmt::format("the report {}", outcome.finished ? "sent back a malformed result" : outcome.failure),
@@ -626,8 +689,11 @@ void watch_report(const WatchOptions& options, DiagnosticSink& sink,
         if (report_watches.count(e->wd) && watched[e->wd] == report_dir && (e->mask & (IN_MOVE_SELF | IN_DELETE_SELF)))
           replaced = true;
         fs::path dir = watched.count(e->wd) ? watched[e->wd] : fs::path();
-        // Editors' temporary files are not the report's.
-        if (!name.empty() && name[0] != '.' && name.back() != '~') {
+        // Editors' temporary files are not the report's (Office's owner
+        // files ~$x.xlsx, the .tmp files Excel and LibreOffice save into
+        // before renaming them over the workbook).
+        if (!name.empty() && name[0] != '.' && name.back() != '~' && name.rfind("~$", 0) != 0 &&
+            !name.ends_with(".tmp")) {
           changed = (dir / name).string();
           if (dir == fs::path(root) / "fonts") fonts_changed = true;
           if ((e->mask & IN_CREATE) && fs::is_directory(dir / name)) watch(dir / name);

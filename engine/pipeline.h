@@ -80,7 +80,9 @@ void check_report(const BuildOptions& options, DiagnosticSink& sink);
 
 struct BatchOptions {
   std::string template_dir;  ///< the template report (its report.md; its own data files are not read)
-  std::string data_dir;      ///< one .yaml data file per report
+  std::string data_dir;      ///< one .yaml data file per report; or a workbook (.xlsx, .xls) or CSV file: one report per row
+  std::string sheet;         ///< the workbook's sheet (name or 1-based number); empty: the first
+  std::string name_by;       ///< the column naming each row's PDF; empty: the first column
   std::string out_dir;       ///< empty: output/<template folder name>
   std::string layout;        ///< layout name or path; empty: the template's
   std::string root;          ///< resource root; empty: resource_root()
@@ -98,7 +100,7 @@ struct BatchOptions {
 
 /// One report of a batch.
 struct BatchReport {
-  std::string data_file;
+  std::string data_file;  ///< the YAML file, or the row: "schools.xlsx:学校!A5"
   std::string output;
   bool ok = false;
   int pages = 0;

@@ -104,9 +104,13 @@ int run(int argc, char** argv) {
   watch->add_option("--exit-after", watch_options.exit_after, "stop after this many rebuilds (for scripts)");
 
   paiban::BatchOptions batch_options;
-  auto* batch = app.add_subcommand("batch", "render one report per data file of DATA_DIR from the template in TEMPLATE_DIR");
+  auto* batch = app.add_subcommand("batch", "render one report per data file of DATA (or per row of a workbook) from the template in TEMPLATE_DIR");
   batch->add_option("TEMPLATE_DIR", batch_options.template_dir, "template report folder (holds report.md)")->required();
-  batch->add_option("DATA_DIR", batch_options.data_dir, "folder of .yaml data files, one per report")->required();
+  batch->add_option("DATA", batch_options.data_dir,
+                    "folder of .yaml data files, one per report; or a workbook (.xlsx, .xls) or CSV file, one report per row")
+      ->required();
+  batch->add_option("--sheet", batch_options.sheet, "the workbook's sheet, by name or number (default: the first)");
+  batch->add_option("--name-by", batch_options.name_by, "the column naming each row's PDF (default: the first column)");
   batch->add_option("-o,--output", batch_options.out_dir, "folder for the PDFs (default: output/<template name>)");
   batch->add_option("-j,--jobs", batch_options.jobs, "reports rendered at once, each in its own process (default: one per core)")->check(CLI::Range(1, 256));
   batch->add_option("--layout", batch_options.layout, "layout name in layouts/ or a path");

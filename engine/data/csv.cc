@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "data/data_internal.h"
+#include "data/workbook.h"
 
 namespace paiban::data {
 namespace {
@@ -187,7 +188,7 @@ std::optional<Value> read_csv_table(const TextFile& file, DiagnosticSink& sink) 
     record.record = std::make_shared<Record>();
     record.span = row.span;
     for (size_t c = 0; c < row.fields.size(); ++c)
-      if (names[c]) (*record.record)[*names[c]] = scalar_value(row.fields[c].text, row.fields[c].span);
+      if (names[c]) (*record.record)[*names[c]] = csv_scalar_value(row.fields[c].text, row.fields[c].span);
     table.list->push_back(std::move(record));
   }
   return table;

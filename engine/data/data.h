@@ -58,7 +58,11 @@ struct DataSet {
 /// Loads FILES (paths relative to REPORT_DIR). A YAML key whose value is a
 /// map `{csv: tables/x.csv}` loads that CSV: its first row names the columns,
 /// every further row becomes a Record; cells that parse as numbers are
-/// numbers (thousands separators not allowed), empty cells are Null.
+/// numbers ("1,234", "12.5%" too), empty cells are Null. A CSV that is not
+/// UTF-8 is detected (GBK) and converted with a warning, or read in its
+/// `encoding:`. `{xlsx: tables/x.xlsx, sheet: 学校, header: 1, range: A1:F40,
+/// fields: {…}, skip-hidden: true}` (or `xls:`) loads a workbook's sheet the
+/// same way (workbook.h); its values are spanned `x.xlsx:学校!C5`.
 /// Reports malformed YAML, duplicate keys, CSV rows with too few or too many
 /// fields, files that are not UTF-8, and paths that leave REPORT_DIR — each at
 /// path:line:col. Returns nullopt only when nothing could be loaded.
@@ -67,11 +71,19 @@ struct DataSet {
 std::optional<DataSet> load_data_set(const std::string& report_dir, const std::vector<std::string>& files,
                                      DiagnosticSink& sink);
 
+/// One sheet of a workbook (.xlsx, .xls; SHEET: a name or 1-based number,
+/// empty for the first) or a CSV file, header in its first row: one Record
+/// per row, for `paiban batch TEMPLATE data.xlsx`. nullopt after an error.
+/// COLUMNS (if given) receives the field names in the order of the columns.
+std::optional<Value> load_table_file(const std::string& path, const std::string& sheet, DiagnosticSink& sink,
+                                     std::vector<std::string>* columns = nullptr);
+
 /// Evaluates EXPRESSION against DATA. SPAN is where the expression is
 /// written (errors are reported there, offset to the failing token).
 ///
 /// Grammar: numbers (1, 2.5), strings ("x"), paths (a.b.c, list[0].x, and
-/// list.field giving the list of that field), + - * / with the usual
+/// list.field giving the list of that field; a["在校生（人）"] for a key that
+/// is not a name, and in a table's columns row["…"] for the row's own), + - * / with the usual
 /// precedence, unary -, parentheses, and functions:
 ///   sum(list) · count(list) · min(list) · max(list) · avg(list)
 ///   round(x, digits) · abs(x)

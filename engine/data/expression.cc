@@ -468,8 +468,10 @@ class Evaluator {
     fail(n.column, fmt::format("no data \"{}{}\"", prefix, n.text), std::move(hints));
   }
 
-  Evaluation field(const Node& n) {
-    const Node& base_node = *n.children[0];
+  Evaluation field(const Node& n) { return field_of(*n.children[0], n); }
+
+  /// The field N.text of BASE_NODE's value (a record, or every record of a list).
+  Evaluation field_of(const Node& base_node, const Node& n) {
     Evaluation base = eval(base_node);
     std::string base_text = source_text(base_node);
     if (base.value.kind == Value::Kind::Record) return {lookup(base.value, n, base_text), base.from_data};
@@ -492,8 +494,19 @@ class Evaluator {
   }
 
   Evaluation index(const Node& n) {
-    Evaluation base = eval(*n.children[0]);
     const Node& index_node = *n.children[1];
+    if (index_node.kind == Node::Kind::String) {
+      // row["在校生（人）"]: a key that is not a name, as a field.
+      Node as_field;
+      as_field.kind = Node::Kind::Field;
+      as_field.text = index_node.text;
+      as_field.column = index_node.column;
+      as_field.begin = n.children[0]->begin;
+      as_field.end = n.children[0]->end;
+      as_field.start_column = n.children[0]->start_column;
+      return field_of(*n.children[0], as_field);
+    }
+    Evaluation base = eval(*n.children[0]);
     if (base.value.kind != Value::Kind::List)
       fail(n.column, fmt::format("expected a list, got {}", describe_value(base.value, base.from_data)));
     double i = need_number(index_node);

@@ -21,6 +21,7 @@
 #include "base/confine.h"
 #include "base/text_file.h"
 #include "data/data_internal.h"
+#include "data/workbook.h"
 
 namespace paiban::data {
 namespace {
@@ -253,6 +254,10 @@ std::optional<Value> DataLoader::convert(const YAML::Node& node, const Span& own
     }
     case YAML::NodeType::Map: {
       if (node["csv"]) return load_table(node);
+      if (node["xlsx"] || node["xls"])
+        return load_workbook_reference(
+            node, [this](const std::string& p, const Span& at) { return resolve_path(p, at); },
+            [this](const YAML::Mark& m) { return span_of(m); }, sink_);
       if (node["yaml_dir"]) return load_yaml_dir(node);
       if (node["expr"] && node.size() == 1) {
         // `{expr: "sum(schools.enrolment)"}`: computed once everything is loaded.
@@ -284,29 +289,11 @@ std::optional<Value> DataLoader::convert(const YAML::Node& node, const Span& own
   return std::nullopt;
 }
 
-/// `{csv: tables/x.csv}` → the table's rows.
+/// `{csv: tables/x.csv}` → the table's rows (workbook.cc: `encoding:`, `fields:`).
 std::optional<Value> DataLoader::load_table(const YAML::Node& map) {
-  // Not a YAML::Node: assigning to one copies into the node it refers to.
-  std::optional<YAML::Node> path_node;
-  for (const auto& item : map) {
-    std::string key = item.first.IsScalar() ? item.first.Scalar() : "";
-    if (key == "csv") {
-      if (!path_node) path_node.emplace(item.second);
-      continue;
-    }
-    sink_.error(span_of(item.first.Mark()), fmt::format("unknown key \"{}\" in a table reference", key),
-                {"known keys: csv"});
-  }
-  if (!path_node->IsScalar() || path_node->Scalar().empty()) {
-    sink_.error(span_of(path_node->Mark()), "\"csv\" names a CSV file",
-                {"csv: tables/majors.csv (relative to the report folder)"});
-    return std::nullopt;
-  }
-  auto path = resolve_path(path_node->Scalar(), span_of(path_node->Mark()));
-  if (!path) return std::nullopt;
-  auto file = read_text_file(*path, sink_);
-  if (!file) return std::nullopt;
-  return read_csv_table(*file, sink_);
+  return load_csv_reference(
+      map, [this](const std::string& p, const Span& at) { return resolve_path(p, at); },
+      [this](const YAML::Mark& m) { return span_of(m); }, sink_);
 }
 
 /// `{yaml_dir: schools}` → one record per YAML file of that folder, in file

@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "data/data_internal.h"
+#include "data/workbook.h"
 
 namespace paiban::data {
 
@@ -197,6 +198,8 @@ std::optional<std::string> format_number(const Value& n, const std::string& patt
     if (!n.literal.empty()) return n.literal;
     effective = "0.##";
   }
+  // A date pattern prints the number as a serial day, as a workbook does.
+  if (is_date_pattern(effective)) return format_date(n.number, effective);
   auto p = parse_pattern(effective);
   if (!p) return std::nullopt;
   if (!std::isfinite(n.number)) return fmt::format("{}", n.number);

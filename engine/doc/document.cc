@@ -583,6 +583,7 @@ class Builder {
       if (row.kind == data::Value::Kind::Record)
         for (const auto& [k, v] : *row.record) (*scoped.root.record)[k] = v;
       (*scoped.root.record)["_index"] = data::Value::of_number(index);
+      scoped.root.record->emplace("row", row);  // row["在校生（人）"]: a column whose name is not a key
       std::vector<std::string> line;
       std::vector<Span> line_spans;
       for (int c = 0; c < columns; ++c) {

@@ -69,7 +69,7 @@ TEST(LoadDataSet, YamlAndCsvValuesKeepTheirSpans) {
       {"years.1", "2022", "2022", "data.yaml:12:15"},
       {"majors", "[{graduates: 1000, students: 3200, 专业: \"数控技术\"}, "
                  "{graduates: null, students: 4066, 专业: \"护理, 助产\"}, "
-                 "{graduates: \"1,200\", students: 3000, 专业: \"旅游\"}]",
+                 "{graduates: 1200, students: 3000, 专业: \"旅游\"}]",
        "", "tables/majors.csv"},
       {"majors.0", "{graduates: 1000, students: 3200, 专业: \"数控技术\"}", "", "tables/majors.csv:2:1"},
       {"majors.0.专业", "\"数控技术\"", "", "tables/majors.csv:2:1"},
@@ -77,7 +77,7 @@ TEST(LoadDataSet, YamlAndCsvValuesKeepTheirSpans) {
       {"majors.1.专业", "\"护理, 助产\"", "", "tables/majors.csv:3:1"},
       {"majors.1.students", "4066", "4066", "tables/majors.csv:3:10"},
       {"majors.1.graduates", "null", "", "tables/majors.csv:3:15"},  // an empty cell
-      {"majors.2.graduates", "\"1,200\"", "", "tables/majors.csv:4:9"},  // no thousands separators
+      {"majors.2.graduates", "1200", "1,200", "tables/majors.csv:4:9"},  // thousands separators, as Excel writes them
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.path);
@@ -269,11 +269,12 @@ TEST(LoadDataSet, FilesThatAreNotUtf8) {
   auto data = report.load({"data.yaml", "gbk.yaml"});
   ASSERT_TRUE(data);
   EXPECT_EQ(report.diagnostics(),
-            "gbk.csv:2:1: error: invalid UTF-8: byte 0xB1 does not start a valid sequence\n"
-            "  hint: save the file as UTF-8 (GBK and other legacy encodings are not read)\n"
+            // A CSV is read as Excel on Chinese Windows saves it; a YAML file must be UTF-8.
+            "gbk.csv: warning: the file is not UTF-8; read as GBK (GB18030)\n"
+            "  hint: save it as UTF-8 (Excel: 另存为 → CSV UTF-8), or write `encoding: gbk` beside `csv:` to say so\n"
             "gbk.yaml:1:4: error: invalid UTF-8: byte 0xB1 does not start a valid sequence\n"
             "  hint: save the file as UTF-8 (GBK and other legacy encodings are not read)\n");
-  EXPECT_EQ(show(data->root), "{a: 1}");
+  EXPECT_EQ(show(data->root), "{a: 1, b: [{name: \"标题\"}]}");
 }
 
 TEST(LoadDataSet, PathsMustStayInsideTheReportFolder) {
@@ -296,7 +297,7 @@ TEST(LoadDataSet, PathsMustStayInsideTheReportFolder) {
             "data.yaml:3:10: error: path \"tables/../../x.csv\" leaves the report folder\n"
             "  hint: data files must be inside the report folder (<report>)\n"
             "data.yaml:5:18: error: unknown key \"sep\" in a table reference\n"
-            "  hint: known keys: csv\n"
+            "  hint: known keys: csv, encoding, fields\n"
             "data.yaml:6:10: error: there is no file \"missing.csv\"\n"
             "  hint: the path is relative to the report folder (<report>)\n");
   EXPECT_EQ(show(data->root), "{d: [{n: 1}], e: [{n: 1}]}");
