@@ -42,6 +42,12 @@ std::string text_of(const Page& page) {
   return s;
 }
 
+std::string text_of_run(const GlyphRun& r) {
+  std::string s;
+  for (const auto& g : r.glyphs) s += g.text;
+  return s;
+}
+
 /// The page's text line by line: runs on one baseline joined left to right.
 std::set<std::string> lines_of(const Page& page) {
   std::map<long, std::vector<std::pair<double, std::string>>> by_baseline;
@@ -111,9 +117,29 @@ TEST(TableFlow, RowSpanningLabelIsRepeatedOnTheContinuation) {
   size_t pages_with_label = 0;
   for (const auto& p : l.pages.pages) pages_with_label += count(text_of(p), "第二产业");
   EXPECT_GE(pages_with_label, 2u);
-  // On the continuation page, the label is drawn before (above) the first body row's other cells.
-  const std::string second = text_of(l.pages.pages[1]);
-  EXPECT_NE(second.find("第二产业"), std::string::npos);
+  // On the continuation page the label stands in its column, left of the
+  // names, centred on the rows of its span that this page holds (the first
+  // row here up to 专业45号).
+  const Page& second = l.pages.pages[2];
+  const GlyphRun* label = nullptr;
+  std::map<int, const GlyphRun*> rows;  // row number → the run of its name's 专业
+  for (size_t i = 0; i < second.runs.size(); ++i) {
+    std::string t = text_of_run(second.runs[i]);
+    if (t == "第二产业") label = &second.runs[i];
+    // A name is 专业 (CJK face), its number (Latin face), 号.
+    if (t == "专业" && i + 1 < second.runs.size()) rows[std::stoi(text_of_run(second.runs[i + 1]))] = &second.runs[i];
+  }
+  ASSERT_TRUE(label) << text_of(second);
+  ASSERT_FALSE(rows.empty());
+  int first = rows.begin()->first;
+  ASSERT_GT(first, 11);
+  ASSERT_LE(first, 45);
+  ASSERT_TRUE(rows.count(45));
+  for (const auto& [n, run] : rows) EXPECT_LT(label->x, run->x) << n;
+  EXPECT_NEAR(label->y, (rows[first]->y + rows[45]->y) / 2, 1.0)
+      << "rows " << first << "–45 at " << rows[first]->y << "–" << rows[45]->y;
+  // Not repeated further down the page.
+  EXPECT_EQ(count(text_of(second), "第二产业"), 1u);
 }
 
 TEST(TableFlow, CaptionNeverStaysAloneAtThePageFoot) {
@@ -123,10 +149,13 @@ TEST(TableFlow, CaptionNeverStaysAloneAtThePageFoot) {
   auto files = long_table(3);
   files["report.md"].insert(files["report.md"].find("```table"), body);
   Laid l = lay_out(files);
-  for (const auto& p : l.pages.pages) {
-    std::string t = text_of(p);
-    if (t.find("表1 专业统计") != std::string::npos) EXPECT_NE(t.find("产业类别"), std::string::npos);
-  }
+  // The caption is on one page only, the page after the paragraphs', with the header.
+  ASSERT_EQ(l.pages.pages.size(), 3u);
+  EXPECT_EQ(count(text_of(l.pages.pages[1]), "段落。"), 28u);
+  EXPECT_EQ(count(text_of(l.pages.pages[1]), "表1 专业统计"), 0u);
+  std::string t = text_of(l.pages.pages[2]);
+  EXPECT_EQ(count(t, "表1 专业统计"), 1u);
+  EXPECT_NE(t.find("产业类别"), std::string::npos);
 }
 
 TEST(CaseFlow, BreaksWithAnOpenFrameAndContinuedTitle) {
