@@ -41,21 +41,26 @@ void Paginator::anchor(const std::string& id, const std::string& title, int leve
   if (level > 0) pages_.outline.push_back(id);
 }
 
-/// What must fit below a heading for it to stay on this page.
+/// The lines of a paragraph of N lines that place_lines puts on the page
+/// where it starts, at the least: two, or all of a paragraph of three or
+/// fewer (two and then one would leave a widow).
+static size_t first_lines(size_t n) { return n <= 3 ? n : 2; }
+
+/// What must fit below a heading for it to stay on this page: just what
+/// placing the block would itself insist on having on the page, so that the
+/// heading never ends up alone at its foot.
 double Paginator::keep_height(const PreparedBlock& p) const {
   switch (p.block->kind) {
     case doc::BlockKind::Paragraph: {
       const TextBlock& t = p.texts[0];
-      return std::min<size_t>(2, t.lines.size()) * t.line_height;
+      return p.space_before + first_lines(t.lines.size()) * t.line_height;
     }
-    case doc::BlockKind::Table: {
-      const TableLayout& t = *p.table;
-      return p.space_before + t.caption.height() + t.header_height() + (t.body_heights.empty() ? 0 : t.body_heights[0]);
-    }
+    case doc::BlockKind::Table:
+      return p.space_before + table_start_height(*p.table);
     case doc::BlockKind::Case: {
       const CaseStyle& cs = spec_.case_box;
       double h = p.space_before + 2 * (cs.padding + cs.frame_width) + p.texts[0].height();
-      if (p.texts.size() > 2) h += std::min<size_t>(2, p.texts[2].lines.size()) * p.texts[2].line_height;
+      if (p.texts.size() > 2) h += first_lines(p.texts[2].lines.size()) * p.texts[2].line_height;
       return h;
     }
     default:

@@ -98,6 +98,9 @@ class Paginator {
   void report_line(const TextBlock& t, size_t i);
 
   // tables.cc
+  /// What of a table must go on the page where it starts.
+  double table_start_height(const TableLayout& t) const;
+
   void place_table(const PreparedBlock& p);
 
   /// Draws a cell's text centred vertically in the part of it between rows

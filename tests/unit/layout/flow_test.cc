@@ -294,3 +294,63 @@ TEST(PageFlow, FullPagesEndOnTheSameBaseline) {
 
 }  // namespace
 }  // namespace paiban::layout
+
+namespace paiban::layout {
+namespace {
+
+/// The index of the first page whose text holds NEEDLE, or -1.
+int page_with(const Pages& pages, const std::string& needle) {
+  for (size_t i = 0; i < pages.pages.size(); ++i)
+    if (text_of(pages.pages[i]).find(needle) != std::string::npos) return static_cast<int>(i);
+  return -1;
+}
+
+/// FILLER one-line paragraphs, then a run of two headings, then AFTER: for
+/// every amount of filler the headings go on the page where what follows
+/// them starts.
+void expect_headings_kept_with(const std::string& after, const std::string& first_text,
+                               const std::map<std::string, std::string>& extra = {}) {
+  for (int filler = 20; filler <= 34; ++filler) {
+    SCOPED_TRACE(filler);
+    std::string body;
+    for (int i = 0; i < filler; ++i) body += "段落。\n\n";
+    std::map<std::string, std::string> files = extra;
+    files["report.md"] = "---\ntitle: 报告\n" + std::string(extra.empty() ? "" : "data: [data.yaml]\n") + "---\n\n" +
+                         body + "# 第一章\n\n## 第一节\n\n" + after;
+    Laid l = lay_out(files);
+    int chapter = page_with(l.pages, "第一章"), section = page_with(l.pages, "第一节");
+    int follows = page_with(l.pages, first_text);
+    ASSERT_GE(chapter, 0);
+    EXPECT_EQ(chapter, section);
+    EXPECT_EQ(section, follows);
+  }
+}
+
+TEST(HeadingFlow, KeepsWithTheFirstLinesOfAParagraph) {
+  // Three lines: two at the foot would leave the third alone on the next
+  // page, so all three go together, and the headings with them.
+  std::string three;
+  for (int i = 0; i < 18; ++i) three += "长段落文字";
+  expect_headings_kept_with(three + "\n", "长段落");
+  std::string six;
+  for (int i = 0; i < 40; ++i) six += "长段落文字";
+  expect_headings_kept_with(six + "\n", "长段落");
+}
+
+TEST(HeadingFlow, KeepsWithAShortTableKeptWhole) {
+  auto files = long_table(4);
+  std::string table = files["report.md"].substr(files["report.md"].find("```table"));
+  files.erase("report.md");
+  expect_headings_kept_with(table, "表1 专业统计", files);
+}
+
+TEST(HeadingFlow, KeepsWithTheTopOfABox) {
+  std::string paragraphs;
+  for (int i = 0; i < 3; ++i)
+    paragraphs += "凉州区职业中专制定了学前教育、电子商务、护理等专业工作手册式教材编制计划，已经完成了《网店美工》《舞蹈》"
+                  "《急救护理》等6门课程活页式、工作手册式教材的编写，并在教学中使用。\n\n";
+  expect_headings_kept_with("```case 教材建设\n" + paragraphs + "```\n", "教材建设");
+}
+
+}  // namespace
+}  // namespace paiban::layout
