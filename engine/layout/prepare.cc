@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "compose/lines.h"
+
 namespace paiban::layout {
 
 TextBlock compose_text(const std::vector<text::StyledText>& texts, const fonts::FontSet& fonts,
@@ -88,6 +90,133 @@ CellWidths measure_cell(const std::string& text, const TextStyle& style, const f
   return w;
 }
 
+/// A cell of up to this many characters is a label or a name: its lines
+/// break between words first (ICU's dictionary word break for Chinese).
+constexpr size_t kLabelChars = 16;
+
+size_t characters(const std::string& s) {
+  size_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+/// The natural one-line width of a cell's text and its widest piece that
+/// does not break: a Latin word or number, or for a label a Chinese word.
+struct CellText {
+  int row = 0, column = 0, colspan = 1, rowspan = 1;
+  double natural = 0, piece = 0, line_height = 0;
+  std::vector<double> pieces;  ///< a label's words (and Latin runs) in order; empty for running text
+};
+
+CellText measure_text(const doc::TableCell& c, const TextStyle& style, const fonts::FontSet& fonts,
+                      const compose::ComposeSettings& settings) {
+  CellText t{c.row, c.column, c.colspan, c.rowspan, 0, 0, style.line_height};
+  DiagnosticSink quiet;
+  auto shaped = text::shape_paragraph({{c.text, style.role, style.size, {}}}, fonts, quiet);
+  compose::ComposeSettings one_line = settings;
+  one_line.width_pt = 1e6;
+  one_line.em_pt = style.size;
+  one_line.justify = compose::Justify::No;
+  for (const auto& line : compose::compose_paragraph(shaped, fonts, one_line)) t.natural = std::max(t.natural, line.width_pt);
+  const bool label = characters(c.text) <= kLabelChars;
+  std::vector<char> words = label ? compose::word_boundaries(shaped.text) : std::vector<char>{};
+  double piece = 0;
+  for (const auto& g : shaped.glyphs) {
+    char ch = shaped.text[g.cluster];
+    bool latin = static_cast<unsigned char>(ch) < 0x80 && ch != ' ';
+    bool joins = latin || (label && !words[g.cluster]);
+    if (!(joins && piece > 0) && piece > 0 && label) t.pieces.push_back(piece);
+    piece = joins && piece > 0 ? piece + g.advance : g.advance;
+    if (ch == ' ') piece = 0;
+    t.piece = std::max(t.piece, piece);
+  }
+  if (piece > 0 && label) t.pieces.push_back(piece);
+  return t;
+}
+
+/// Column widths that make the table as short as it can be (as LaTeX's
+/// tabulary or a browser's automatic table layout aim to): every column
+/// starts at its widest unbreakable piece, then the width left goes, step by
+/// step, to the column where it saves the most height per point, judged by
+/// the lines each cell would take. Empty when the pieces alone do not fit.
+std::vector<double> shortest_table_widths(const std::vector<CellText>& header, const std::vector<CellText>& body,
+                                          int columns, int header_rows, int body_rows, double available,
+                                          double padding_x, double padding_y) {
+  std::vector<double> w(columns, 2 * padding_x + 1);
+  auto pieces = [&](const std::vector<CellText>& cells) {
+    for (const auto& c : cells)
+      if (c.colspan == 1) w[c.column] = std::max(w[c.column], c.piece + 2 * padding_x + 0.01);
+  };
+  pieces(header);
+  pieces(body);
+  double used = 0;
+  for (double x : w) used += x;
+  if (used > available) return {};
+  auto cell_width = [&](const CellText& c, const std::vector<double>& widths) {
+    double x = 0;
+    for (int k = c.column; k < c.column + c.colspan; ++k) x += widths[k];
+    return x - 2 * padding_x;
+  };
+  // The lines a cell takes at INNER width: a label's words filled line by
+  // line as the composer breaks them, running text by its length.
+  auto lines = [&](const CellText& c, double inner) {
+    if (inner <= 0) return 1e6;
+    if (c.pieces.empty()) return std::max(1.0, std::ceil((c.natural - 0.01) / inner));
+    double n = 1, x = 0;
+    for (double p : c.pieces) {
+      if (x > 0 && x + p > inner + 0.01) ++n, x = 0;
+      if (p > inner + 0.01) n += std::ceil(p / inner) - 1, x = std::fmod(p, inner);
+      else x += p;
+    }
+    return n;
+  };
+  auto height = [&](const std::vector<double>& widths) {
+    double total = 0;
+    for (auto [cells, rows] : {std::pair{&header, header_rows}, std::pair{&body, body_rows}}) {
+      std::vector<double> h(rows, 0);
+      for (const auto& c : *cells)
+        if (c.rowspan == 1 && c.row < rows)
+          h[c.row] = std::max(h[c.row], lines(c, cell_width(c, widths)) * c.line_height + 2 * padding_y);
+      for (double x : h) total += x;
+    }
+    return total;
+  };
+  double left = available - used;
+  for (int step = 0; step < 10000 && left > 0.01; ++step) {
+    double base = height(w), best_rate = 0, best_delta = 0;
+    int best = -1;
+    for (int col = 0; col < columns; ++col)
+      for (const auto* cells : {&header, &body})
+        for (const auto& c : *cells) {
+          if (c.colspan != 1 || c.column != col) continue;
+          double n = lines(c, cell_width(c, w));
+          if (n <= 1) continue;
+          // The width at which this cell takes a line less: for running
+          // text its length over one line fewer; for a label, found by
+          // widening a point at a time.
+          double delta = c.natural / (n - 1) + 2 * padding_x + 0.02 - w[col];
+          if (!c.pieces.empty()) {
+            double inner = cell_width(c, w);
+            delta = 0;
+            while (delta < left && lines(c, inner + delta) >= n) delta += 0.5;
+          }
+          if (delta <= 0 || delta > left) continue;
+          std::vector<double> trial = w;
+          trial[col] += delta;
+          double rate = (base - height(trial)) / delta;
+          if (rate > best_rate + 1e-9) best_rate = rate, best_delta = delta, best = col;
+        }
+    if (best < 0) break;
+    w[best] += best_delta;
+    left -= best_delta;
+  }
+  // What no line needs goes to the columns in proportion to their width.
+  double sum = 0;
+  for (double x : w) sum += x;
+  for (double& x : w) x += left * x / sum;
+  return w;
+}
+
 }  // namespace
 
 TableLayout prepare_table(const doc::Table& table, const LayoutSpec& spec, const fonts::FontSet& fonts,
@@ -153,7 +282,18 @@ TableLayout prepare_table(const doc::Table& table, const LayoutSpec& spec, const
     sum_target += target[c];
   }
   std::vector<double> widths(n);
-  for (int c = 0; c < n; ++c) {
+  // A table too wide for every short column to have its text on one line:
+  // the widths that make it shortest.
+  std::vector<double> shortest;
+  if (sum_target > available) {
+    std::vector<CellText> header, body;
+    for (const auto& c : table.header) header.push_back(measure_text(c, st.header, fonts, spec.compose));
+    for (const auto& c : table.body) body.push_back(measure_text(c, st.text, fonts, spec.compose));
+    shortest = shortest_table_widths(header, body, n, table.header_rows, table.body_rows, available, st.padding_x,
+                                     st.padding_y);
+  }
+  if (!shortest.empty()) widths = shortest;
+  else for (int c = 0; c < n; ++c) {
     if (sum_natural <= available) widths[c] = natural[c] + (available - sum_natural) * natural[c] / sum_natural;
     else if (sum_target <= available)
       widths[c] = target[c] + (available - sum_target) * (natural[c] - target[c]) / std::max(1e-9, sum_natural - sum_target);
@@ -169,7 +309,15 @@ TableLayout prepare_table(const doc::Table& table, const LayoutSpec& spec, const
     double w = t.column_x[c.column + c.colspan] - t.column_x[c.column] - 2 * st.padding_x;
     std::vector<text::StyledText> texts;
     if (!c.text.empty()) texts.push_back({c.text, style.role, style.size, c.span});
-    return compose_text(texts, fonts, settings, w, 0, style.line_height, style.size, compose::Justify::No, c.align, sink);
+    compose::ComposeSettings cell = settings;
+    // A label or a name breaks between words (在校生 / 数, not 在校 / 生数):
+    // a lone last character is better avoided, but no fault in a cell.
+    if (characters(c.text) <= kLabelChars) {
+      cell.inside_word_penalty = 1000;
+      cell.min_last_line_chars = 1;
+      cell.lone_last_penalty = 500;
+    }
+    return compose_text(texts, fonts, cell, w, 0, style.line_height, style.size, compose::Justify::No, c.align, sink);
   };
   auto row_heights = [&](const std::vector<doc::TableCell>& cells, std::vector<TextBlock>& out, int rows,
                          const TextStyle& style) {

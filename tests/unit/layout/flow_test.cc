@@ -354,3 +354,76 @@ TEST(HeadingFlow, KeepsWithTheTopOfABox) {
 
 }  // namespace
 }  // namespace paiban::layout
+
+#include <unicode/ubrk.h>
+
+namespace paiban::layout {
+namespace {
+
+/// ICU's word boundaries for Chinese (its dictionary), as byte offsets.
+std::set<size_t> icu_words(const std::string& text) {
+  std::set<size_t> out;
+  UErrorCode status = U_ZERO_ERROR;
+  UBreakIterator* bi = ubrk_open(UBRK_WORD, "zh", nullptr, 0, &status);
+  UText* ut = utext_openUTF8(nullptr, text.data(), static_cast<int64_t>(text.size()), &status);
+  ubrk_setUText(bi, ut, &status);
+  for (int32_t b = ubrk_first(bi); b != UBRK_DONE; b = ubrk_next(bi)) out.insert(static_cast<size_t>(b));
+  utext_close(ut);
+  ubrk_close(bi);
+  return out;
+}
+
+/// The lines of a composed cell, as text.
+std::vector<std::string> cell_lines(const TextBlock& t) {
+  std::vector<std::string> out;
+  for (const auto& l : t.lines) {
+    std::string s;
+    for (size_t g = l.glyph_begin; g < l.glyph_end; ++g)
+      if (t.shaped.glyphs[g].first_in_cluster)
+        s += t.shaped.text.substr(t.shaped.glyphs[g].cluster, t.shaped.glyphs[g].cluster_end - t.shaped.glyphs[g].cluster);
+    out.push_back(s);
+  }
+  return out;
+}
+
+TEST(WideTable, TwelveIndicatorColumnsKeepNamesToThreeLinesAndHeaderWordsWhole) {
+  const char* names[] = {"河西市第一职业技术学校", "凉州区职业中等专业学校", "武威信息工程职业学校", "武威生物制药技术学校",
+                         "凉州兴宇职业技术学校",   "武威科技中等专业学校",   "凉州区万荣艺术学校",   "甘肃省理工中等专业学校",
+                         "武威市体育运动学校",     "武威师范学校",           "民勤县职业中等专业学校", "古浪县职业教育中心"};
+  std::string csv = "name,a,b,c,d,e,f,g,h,i,j,k\n";
+  for (int r = 0; r < 12; ++r)
+    csv += fmt::format("{},{},{},{},{}.{},{},{}.{}%,{}.{}%,{},{}.{},{},{}\n", names[r], 1200 + 37 * r, 96 + r, 58 + r,
+                       12 + r % 5, r, 31 + r, 60 + r, r, 90 + r % 9, r, 300 + r, 1 + r % 4, r, 40 + r, 7 + r);
+  std::string md =
+      "---\ntitle: 报告\ndata: [data.yaml]\n---\n\n```table\nid: tab-i\ncaption: 各校办学指标\nrows: schools\n"
+      "header:\n  - [学校名称, 在校生数, 专任教师数, 双师型教师数, 生师比, 实训工位数, 升学率, 就业率, 生均仪器设备值, "
+      "生均图书, 专业数, 合作企业数]\n"
+      "columns:\n  - {value: name}\n";
+  for (char k = 'a'; k <= 'k'; ++k) md += fmt::format("  - {{value: {}}}\n", k);
+  md += "```\n";
+  Laid l = lay_out({{"report.md", md}, {"data.yaml", "schools: {csv: s.csv}\n"}, {"s.csv", csv}});
+  const doc::Table& table = *l.fixture->document.blocks[0].table;
+  DiagnosticSink sink;
+  TableLayout t = prepare_table(table, spec(), testing::default_fonts(), sink);
+  EXPECT_LE(t.width(), spec().type_width() + 0.01);
+  for (size_t i = 0; i < table.body.size(); ++i) {
+    const auto lines = cell_lines(t.body_text[i]);
+    if (table.body[i].column == 0) EXPECT_LE(lines.size(), 3u) << table.body[i].text;
+    else EXPECT_EQ(lines.size(), 1u) << table.body[i].text;  // numbers are not broken
+  }
+  // A header label breaks only between ICU's words: 生均 / 仪器 / 设备值, not 生均仪 / 器设备值.
+  for (size_t i = 0; i < table.header.size(); ++i) {
+    const auto lines = cell_lines(t.header_text[i]);
+    std::set<size_t> words = icu_words(table.header[i].text);
+    size_t at = 0;
+    for (size_t k = 0; k + 1 < lines.size(); ++k) {
+      at += lines[k].size();
+      EXPECT_TRUE(words.count(at)) << table.header[i].text << " breaks after " << lines[k];
+    }
+  }
+  // The twelve rows and the header on the table's page: one page after the cover.
+  EXPECT_EQ(l.pages.pages.size(), 2u);
+}
+
+}  // namespace
+}  // namespace paiban::layout
