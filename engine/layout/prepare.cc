@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <regex>
 
 #include <fmt/format.h>
 
@@ -217,6 +218,63 @@ std::vector<double> shortest_table_widths(const std::vector<CellText>& header, c
   return w;
 }
 
+/// True if TEXT is a number as a table prints it: digits, a sign, thousands
+/// separators, a decimal point, a percent or per mille sign. 2021年 is not.
+bool is_number(const std::string& text) {
+  static const std::regex number(R"re(^[-+−]?[0-9][0-9,]*(\.[0-9]+)?(%|‰)?$)re");
+  return std::regex_match(text, number);
+}
+
+/// Numeric columns align on the decimal point (an integer's point is after
+/// its last digit): each cell of a column whose body cells are all numbers,
+/// some with a decimal point, is placed so that the points line up, the
+/// block of numbers kept where the column's alignment puts it.
+void align_decimal_points(const doc::Table& table, TableLayout& t) {
+  for (int col = 0; col < table.columns; ++col) {
+    std::vector<size_t> cells;
+    bool numeric = true, decimals = false;
+    for (size_t i = 0; i < table.body.size() && numeric; ++i) {
+      const doc::TableCell& c = table.body[i];
+      if (c.column != col || c.colspan != 1 || c.text.empty()) continue;
+      numeric = is_number(c.text) && t.body_text[i].lines.size() == 1;
+      decimals = decimals || c.text.find('.') != std::string::npos;
+      cells.push_back(i);
+    }
+    if (!numeric || !decimals || cells.empty()) continue;
+    // Each number's width before its point and after it (the point included).
+    std::vector<double> before(cells.size()), after(cells.size());
+    double max_before = 0, max_after = 0;
+    for (size_t k = 0; k < cells.size(); ++k) {
+      const TextBlock& b = t.body_text[cells[k]];
+      const compose::Line& line = b.lines[0];
+      double point = line.width_pt;
+      for (size_t g = line.glyph_begin; g < line.glyph_end; ++g) {
+        const auto& glyph = b.shaped.glyphs[g];
+        char ch = b.shaped.text[glyph.cluster];
+        if (ch == '.' || ch == '%') {  // the point, or where it would be before a percent sign
+          point = line.x[g - line.glyph_begin];
+          if (ch == '.') break;
+        }
+      }
+      before[k] = point;
+      after[k] = line.width_pt - point;
+      max_before = std::max(max_before, before[k]);
+      max_after = std::max(max_after, after[k]);
+    }
+    const TextBlock& first = t.body_text[cells[0]];
+    double block = max_before + max_after;
+    if (block > first.width + 0.01) continue;  // the column is too narrow for aligned points
+    for (size_t k = 0; k < cells.size(); ++k) {
+      TextBlock& b = t.body_text[cells[k]];
+      double start = b.align == doc::Align::Right ? b.width - block
+                     : b.align == doc::Align::Center ? (b.width - block) / 2
+                                                     : 0;
+      b.left += start + max_before - before[k];
+      b.align = doc::Align::Left;
+    }
+  }
+}
+
 }  // namespace
 
 TableLayout prepare_table(const doc::Table& table, const LayoutSpec& spec, const fonts::FontSet& fonts,
@@ -344,6 +402,7 @@ TableLayout prepare_table(const doc::Table& table, const LayoutSpec& spec, const
   }
   t.header_heights = row_heights(table.header, t.header_text, table.header_rows, st.header);
   t.body_heights = row_heights(table.body, t.body_text, table.body_rows, st.text);
+  align_decimal_points(table, t);
 
   std::string unit = table.unit.empty() ? "" : fmt::format("（单位：{}）", table.unit);
   auto caption = [&](const std::string& label) {

@@ -427,3 +427,54 @@ TEST(WideTable, TwelveIndicatorColumnsKeepNamesToThreeLinesAndHeaderWordsWhole) 
 
 }  // namespace
 }  // namespace paiban::layout
+
+namespace paiban::layout {
+namespace {
+
+/// Where each number of a page is set: for a run holding a number, the pen
+/// x of its decimal point (or of its % sign, or of its end, when it has none).
+std::map<std::string, double> point_x(const Page& page) {
+  std::map<std::string, double> out;
+  for (const auto& r : page.runs) {
+    std::string t = text_of_run(r);
+    if (t.empty() || !(std::isdigit(static_cast<unsigned char>(t[0])))) continue;
+    double x = r.x, point = -1, percent = -1;
+    for (const auto& g : r.glyphs) {
+      if (g.text == "." && point < 0) point = x;
+      if (g.text == "%") percent = x;
+      x += g.advance;
+    }
+    out[t] = point >= 0 ? point : percent >= 0 ? percent : x;
+  }
+  return out;
+}
+
+TEST(TableNumbers, AlignOnTheDecimalPointAndYearsAreText) {
+  std::string csv = "year,area,share\n2021年,590860.6,97.9%\n2022年,663538.41,100%\n2023年,12,5.25%\n2024年,7.5,12.5%\n";
+  Laid l = lay_out({{"report.md", "---\ntitle: 报告\ndata: [data.yaml]\n---\n\n```table\nid: tab-n\ncaption: 面积\n"
+                                  "rows: r\nheader:\n  - [年份, 面积, 占比]\ncolumns:\n  - {value: year}\n"
+                                  "  - {value: area}\n  - {value: share}\n```\n"},
+                    {"data.yaml", "r: {csv: r.csv}\n"},
+                    {"r.csv", csv}});
+  ASSERT_EQ(l.pages.pages.size(), 2u);
+  auto x = point_x(l.pages.pages[1]);
+  for (const char* n : {"590860.6", "663538.41", "12", "7.5", "97.9%", "100%", "5.25%", "12.5%"})
+    ASSERT_TRUE(x.count(n)) << n;
+  // The points of a column in one place; an integer's after its last digit,
+  // a percentage without one before its %.
+  EXPECT_NEAR(x["663538.41"], x["590860.6"], 0.01);
+  EXPECT_NEAR(x["12"], x["590860.6"], 0.01);
+  EXPECT_NEAR(x["7.5"], x["590860.6"], 0.01);
+  EXPECT_NEAR(x["100%"], x["97.9%"], 0.01);
+  EXPECT_NEAR(x["5.25%"], x["97.9%"], 0.01);
+  EXPECT_NEAR(x["12.5%"], x["97.9%"], 0.01);
+  // 2021年 is text: the year labels keep their own alignment, all alike.
+  std::vector<double> years;
+  for (const auto& r : l.pages.pages[1].runs)
+    if (text_of_run(r).starts_with("20")) years.push_back(r.x);
+  ASSERT_EQ(years.size(), 4u);
+  for (double y : years) EXPECT_NEAR(y, years[0], 0.01);
+}
+
+}  // namespace
+}  // namespace paiban::layout
