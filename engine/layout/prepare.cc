@@ -29,6 +29,32 @@ TextBlock compose_text(const std::vector<text::StyledText>& texts, const fonts::
   return b;
 }
 
+TextBlock compose_balanced(const std::vector<text::StyledText>& texts, const fonts::FontSet& fonts,
+                           const compose::ComposeSettings& base, double width, double line_height, double size,
+                           doc::Align align, DiagnosticSink& sink) {
+  compose::ComposeSettings s = base;
+  s.inside_word_penalty = 1000;
+  DiagnosticSink quiet;
+  auto lines_at = [&](double w) {
+    return compose_text(texts, fonts, s, w, 0, line_height, size, compose::Justify::No, align, quiet).lines.size();
+  };
+  const size_t n = lines_at(width);
+  double narrow = width;
+  if (n > 1) {
+    // The narrowest measure with no more lines: between width / n and width.
+    double lo = width / n, hi = width;
+    for (int i = 0; i < 24 && hi - lo > 0.05; ++i) {
+      double mid = (lo + hi) / 2;
+      (lines_at(mid) <= n ? hi : lo) = mid;
+    }
+    narrow = hi;
+  }
+  TextBlock b = compose_text(texts, fonts, s, narrow, 0, line_height, size, compose::Justify::No, align, sink);
+  b.left += (width - narrow) * (align == doc::Align::Center ? 0.5 : align == doc::Align::Right ? 1 : 0);
+  b.width = narrow;
+  return b;
+}
+
 void draw_line(Page& page, const TextBlock& block, size_t line_index, double x, double baseline) {
   const compose::Line& line = block.lines[line_index];
   if (block.align == doc::Align::Center) x += (block.width - line.width_pt) / 2;
@@ -406,9 +432,9 @@ TableLayout prepare_table(const doc::Table& table, const LayoutSpec& spec, const
 
   std::string unit = table.unit.empty() ? "" : fmt::format("（单位：{}）", table.unit);
   auto caption = [&](const std::string& label) {
-    return compose_text({{fmt::format("{} {}{}", label, table.caption, unit), st.caption.role, st.caption.size, table.span}},
-                        fonts, settings, spec.type_width(), 0, st.caption.line_height, st.caption.size,
-                        compose::Justify::No, doc::Align::Center, sink);
+    return compose_balanced({{fmt::format("{} {}{}", label, table.caption, unit), st.caption.role, st.caption.size, table.span}},
+                            fonts, settings, spec.type_width(), st.caption.line_height, st.caption.size,
+                            doc::Align::Center, sink);
   };
   t.caption = caption(table.label);
   t.continued_caption = caption(st.continued + table.label.substr(std::string("表").size()));

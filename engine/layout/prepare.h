@@ -25,6 +25,15 @@ struct TextBlock {
   double height() const { return lines.size() * line_height; }
 };
 
+/// A title or caption: composed like compose_text, and when it takes more
+/// than one line, at the narrowest measure that keeps that many lines, so
+/// that they come out of near-equal length, broken between words first
+/// (凉州区中等职业教育 / 质量年度报告（2023年）). The block keeps WIDTH as its
+/// measure for the alignment.
+TextBlock compose_balanced(const std::vector<text::StyledText>& texts, const fonts::FontSet& fonts,
+                           const compose::ComposeSettings& base, double width, double line_height, double size,
+                           doc::Align align, DiagnosticSink& sink);
+
 /// Shapes and composes TEXTS into a TextBlock.
 TextBlock compose_text(const std::vector<text::StyledText>& texts, const fonts::FontSet& fonts,
                        const compose::ComposeSettings& base, double width, double first_indent, double line_height,

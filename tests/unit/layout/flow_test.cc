@@ -478,3 +478,65 @@ TEST(TableNumbers, AlignOnTheDecimalPointAndYearsAreText) {
 
 }  // namespace
 }  // namespace paiban::layout
+
+namespace paiban::layout {
+namespace {
+
+/// A page's lines (runs on one baseline, left to right): text, left and right edges.
+struct SetLine {
+  std::string text;
+  double x0 = 1e9, x1 = -1e9;
+};
+std::vector<SetLine> set_lines(const Page& page) {
+  std::map<long, SetLine> by_baseline;
+  std::map<long, std::vector<std::pair<double, std::string>>> parts;
+  for (const auto& r : page.runs) {
+    long y = -std::lround(r.y * 100);
+    SetLine& l = by_baseline[y];
+    double x = r.x;
+    for (const auto& g : r.glyphs) x += g.advance;
+    l.x0 = std::min(l.x0, r.x);
+    l.x1 = std::max(l.x1, x);
+    parts[y].push_back({r.x, text_of_run(r)});
+  }
+  std::vector<SetLine> out;
+  for (auto& [y, l] : by_baseline) {
+    std::sort(parts[y].begin(), parts[y].end());
+    for (const auto& [x, t] : parts[y]) l.text += t;
+    out.push_back(l);
+  }
+  return out;
+}
+
+TEST(Balanced, TheCoverTitleBreaksIntoLinesOfNearEqualLengthBetweenWords) {
+  Laid l = lay_out({{"report.md", "---\ntitle: 凉州区中等职业教育质量年度报告（2023年）\n---\n\n正文。\n"}});
+  auto lines = set_lines(l.pages.pages[0]);
+  ASSERT_GE(lines.size(), 2u);
+  EXPECT_EQ(lines[0].text, "凉州区中等职业教育");
+  EXPECT_EQ(lines[1].text, "质量年度报告（2023年）");
+  const double em = spec().cover.title.size;
+  double w0 = lines[0].x1 - lines[0].x0, w1 = lines[1].x1 - lines[1].x0;
+  // 9 em and 11 em, where breaking for the widest first line would give 13 and 7.
+  EXPECT_NEAR(w0, 9 * em, 0.01);
+  EXPECT_LE(std::abs(w1 - w0), 2.1 * em);
+  // Both centred on the type area.
+  const double middle = spec().margin_left + spec().type_width() / 2;
+  EXPECT_NEAR((lines[0].x0 + lines[0].x1) / 2, middle, 0.01);
+  EXPECT_NEAR((lines[1].x0 + lines[1].x1) / 2, middle, 0.5 * em);
+}
+
+TEST(Balanced, ACaptionOfTwoLinesToo) {
+  auto files = long_table(3);
+  const std::string caption = "凉州区各中等职业学校二〇二二年各专业大类在校学生人数与招生人数及专业点数和毕业生就业情况统计";
+  files["report.md"].replace(files["report.md"].find("专业统计"), std::string("专业统计").size(), caption);
+  Laid l = lay_out(files);
+  std::vector<SetLine> caption_lines;
+  for (const auto& line : set_lines(l.pages.pages[1]))
+    if (line.text.find("表1") == 0 || (!caption_lines.empty() && caption_lines.size() < 2)) caption_lines.push_back(line);
+  ASSERT_EQ(caption_lines.size(), 2u);
+  double w0 = caption_lines[0].x1 - caption_lines[0].x0, w1 = caption_lines[1].x1 - caption_lines[1].x0;
+  EXPECT_LE(std::abs(w1 - w0), 2 * spec().table.caption.size) << caption_lines[0].text << " / " << caption_lines[1].text << " " << w0 << " " << w1;
+}
+
+}  // namespace
+}  // namespace paiban::layout
