@@ -32,6 +32,7 @@ struct ContentsEntry {
   std::string target;  ///< anchor id
   int level = 1;       ///< heading level (1 for table and case entries)
   double hang = 0;     ///< pt: continuation lines start this far in (the number's width)
+  std::string number;  ///< the entry's number as it starts TEXT ("1.1 ", "表3 ", "案例分享2："); empty if unnumbered
 };
 
 class Paginator {

@@ -540,3 +540,32 @@ TEST(Balanced, ACaptionOfTwoLinesToo) {
 
 }  // namespace
 }  // namespace paiban::layout
+
+namespace paiban::layout {
+namespace {
+
+TEST(ContentsFlow, OnlyANumberHangsNotTheFirstWordOfAnUnnumberedTitle) {
+  const std::string long_title = "凉州区各中等职业学校各专业大类在校学生人数与招生人数及专业点数和毕业生就业情况说明";
+  Laid l = lay_out({{"report.md", "---\ntitle: 报告\n---\n\n```contents\nlists: [toc]\n```\n\n# 基本情况\n\n## " + long_title +
+                                      "\n\n段落。\n\n## 附录 " + long_title + " {.unnumbered}\n\n段落。\n"}});
+  const Page* contents = nullptr;
+  for (const auto& p : l.pages.pages)
+    if (text_of(p).find("目录") != std::string::npos) contents = &p;
+  ASSERT_TRUE(contents);
+  auto lines = set_lines(*contents);
+  auto entry = [&](const std::string& start) -> std::pair<const SetLine*, const SetLine*> {
+    for (size_t i = 0; i + 1 < lines.size(); ++i)
+      if (lines[i].text.starts_with(start)) return {&lines[i], &lines[i + 1]};
+    return {nullptr, nullptr};
+  };
+  auto [numbered, numbered_next] = entry("1.1");
+  auto [appendix, appendix_next] = entry("附录");
+  ASSERT_TRUE(numbered && appendix);
+  // 1.1's title runs on under its first character, past the number …
+  EXPECT_GT(numbered_next->x0, numbered->x0 + 12);
+  // … an unnumbered title's under its first character, the entry's start.
+  EXPECT_NEAR(appendix_next->x0, appendix->x0, 0.01) << appendix->text << " / " << appendix_next->text;
+}
+
+}  // namespace
+}  // namespace paiban::layout
