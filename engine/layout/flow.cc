@@ -49,14 +49,15 @@ static size_t first_lines(size_t n) { return n <= 3 ? n : 2; }
 /// What must fit below a heading for it to stay on this page: just what
 /// placing the block would itself insist on having on the page, so that the
 /// heading never ends up alone at its foot.
-double Paginator::keep_height(const PreparedBlock& p) const {
+double Paginator::keep_height(const PreparedBlock& p, double above) const {
   switch (p.block->kind) {
     case doc::BlockKind::Paragraph: {
       const TextBlock& t = p.texts[0];
       return p.space_before + first_lines(t.lines.size()) * t.line_height;
     }
     case doc::BlockKind::Table:
-      return p.space_before + table_start_height(*p.table);
+      return p.space_before +
+             table_start_height(*p.table, spec_.type_height() - cursor_ - above - (cursor_ + above > 0 ? p.space_before : 0));
     case doc::BlockKind::Case: {
       const CaseStyle& cs = spec_.case_box;
       double h = p.space_before + 2 * (cs.padding + cs.frame_width) + p.texts[0].height();
@@ -89,8 +90,9 @@ void Paginator::place(const PreparedBlock& p) {
   // Headings keep with what follows them.
   if (!pending_.empty()) {
     ensure_page();
-    double need = keep_height(p);
-    for (const PreparedBlock* h : pending_) need += (cursor_ > 0 ? h->space_before : 0) + h->texts[0].height() + h->space_after;
+    double headings = 0;
+    for (const PreparedBlock* h : pending_) headings += (cursor_ > 0 ? h->space_before : 0) + h->texts[0].height() + h->space_after;
+    double need = keep_height(p, headings) + headings;
     if (!fits(need) && cursor_ > kEpsilon) new_page(true);
     flush_pending();
   }

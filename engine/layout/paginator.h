@@ -83,8 +83,9 @@ class Paginator {
 
   void anchor(const std::string& id, const std::string& title, int level);
 
-  /// What must fit below a heading for it to stay on this page.
-  double keep_height(const PreparedBlock& p) const;
+  /// What must fit below a heading for it to stay on this page; ABOVE: the
+  /// height the headings will take above it.
+  double keep_height(const PreparedBlock& p, double above = 0) const;
 
   void place(const PreparedBlock& p);
 
@@ -99,8 +100,8 @@ class Paginator {
   void report_line(const TextBlock& t, size_t i);
 
   // tables.cc
-  /// What of a table must go on the page where it starts.
-  double table_start_height(const TableLayout& t) const;
+  /// What of a table must go on the page where it starts, with ROOM left on it.
+  double table_start_height(const TableLayout& t, double room) const;
 
   void place_table(const PreparedBlock& p);
 
