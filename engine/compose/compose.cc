@@ -164,6 +164,8 @@ Paragraph build_units(const text::ShapedParagraph& para, const fonts::FontSet& f
   // Break opportunities: UAX #14 strict, then clreq's prohibitions.
   std::vector<char> icu(para.text.size() + 1, 0);
   for (const auto& op : line_break_opportunities(para.text)) icu[op.offset] = op.mandatory ? 2 : 1;
+  std::vector<char> words;
+  if (s.inside_word_penalty > 0) words = word_boundaries(para.text);
 
   // Web addresses (http://, https://, www.) up to the next space or wide
   // character: a line may break after / . ? & = - _ # inside them (no hyphen is added).
@@ -249,6 +251,7 @@ Paragraph build_units(const text::ShapedParagraph& para, const fonts::FontSet& f
       g.penalty = s.digit_han_penalty;  // a break inside an address is a last choice, as a number's is
     }
     if (a.last >= '0' && a.last <= '9' && b_han) g.penalty = s.digit_han_penalty;
+    if (!words.empty() && a_han && b_han && !words[b.text_begin]) g.penalty = s.inside_word_penalty;
   }
 
   p.chars_after.assign(p.units.size(), 0);
@@ -457,6 +460,7 @@ std::vector<Range> break_optimal(const Paragraph& p, const ComposeSettings& s) {
           if (feasible) {
             double d = (s.line_penalty + b) * (s.line_penalty + b);
             if (gap && gap->penalty > 0) d += gap->penalty * gap->penalty;
+            if (!last && s.lone_last_penalty > 0 && p.chars_after[e] == 1) d += s.lone_last_penalty * s.lone_last_penalty;
             if (forced_rule || too_long) d += kAwful;
             int fit = fitness(r);
             Best* slot = &best[4 * (e + 1) + fit];

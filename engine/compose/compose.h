@@ -42,6 +42,14 @@ struct ComposeSettings {
   /// cells, whose column is narrow); otherwise it runs past the measure as
   /// an overfull line (paragraphs: the writer rephrases).
   bool break_long_words = false;
+  /// > 0: a break between two Han characters inside a word (ICU's dictionary
+  /// word break for Chinese) costs this much, so that short lines (table
+  /// cells) break at word boundaries first: 升学|率, not 升|学率.
+  double inside_word_penalty = 0;
+  /// > 0 (with min_last_line_chars 1): a lone character on the last line is
+  /// allowed at this cost, less than breaking a word (在校生 / 数 rather than
+  /// 在校 / 生数), more than a shorter line (体质测评 / 合格率).
+  double lone_last_penalty = 0;
   /// > 0: a character grid (GB/T 9704): every full-width character takes
   /// exactly this pitch (pt), punctuation keeps its full cell, and a mark that
   /// may not start a line hangs past the line end instead of pushing a

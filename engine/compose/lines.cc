@@ -38,4 +38,25 @@ std::vector<BreakOpportunity> line_break_opportunities(std::string_view text) {
   return out;
 }
 
+std::vector<char> word_boundaries(std::string_view text) {
+  std::vector<char> out(text.size() + 1, 0);
+  out[0] = out[text.size()] = 1;
+  UErrorCode status = U_ZERO_ERROR;
+  UText* ut = utext_openUTF8(nullptr, text.data(), static_cast<int64_t>(text.size()), &status);
+  thread_local std::unique_ptr<UBreakIterator, decltype(&ubrk_close)> cached(
+      [] {
+        UErrorCode s = U_ZERO_ERROR;
+        return ubrk_open(UBRK_WORD, "zh", nullptr, 0, &s);
+      }(),
+      ubrk_close);
+  UBreakIterator* bi = cached.get();
+  if (bi && U_SUCCESS(status)) {
+    ubrk_setUText(bi, ut, &status);
+    for (int32_t b = ubrk_first(bi); b != UBRK_DONE; b = ubrk_next(bi))
+      if (b >= 0 && static_cast<size_t>(b) <= text.size()) out[b] = 1;
+  }
+  utext_close(ut);
+  return out;
+}
+
 }  // namespace paiban::compose

@@ -17,4 +17,9 @@ struct BreakOpportunity {
 /// always the last entry.
 std::vector<BreakOpportunity> line_break_opportunities(std::string_view text);
 
+/// Word boundaries of TEXT (byte offsets) by ICU's word BreakIterator for
+/// Chinese, which finds the words of Han text with its dictionary; TEXT's
+/// size + 1 flags, set where a word starts or ends.
+std::vector<char> word_boundaries(std::string_view text);
+
 }  // namespace paiban::compose

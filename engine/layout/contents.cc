@@ -14,11 +14,16 @@ std::vector<ContentsEntry> Paginator::entries(doc::ContentsKind kind) const {
     if (kind == doc::ContentsKind::Headings && b.kind == doc::BlockKind::Heading && b.in_contents &&
         b.level <= spec_.contents.levels) {
       std::string title = doc::plain_text(b.runs);
-      out.push_back({b.counters.empty() ? title : heading_label(b) + " " + title, b.id, b.level});
+      std::string number = b.counters.empty() ? "" : heading_label(b) + " ";
+      out.push_back({number + title, b.id, b.level, 0, number});
     } else if (kind == doc::ContentsKind::Tables && b.kind == doc::BlockKind::Table) {
-      out.push_back({b.table->label + " " + b.table->caption, b.id, 1});
+      out.push_back({b.table->label + " " + b.table->caption, b.id, 1, 0, b.table->label + " "});
     } else if (kind == doc::ContentsKind::Cases && b.kind == doc::BlockKind::Case) {
-      out.push_back({fmt::format(fmt::runtime(spec_.labels.case_entry), spec_.labels.case_label + std::to_string(b.case_box->number), b.case_box->title), b.id, 1});
+      std::string label = spec_.labels.case_label + std::to_string(b.case_box->number);
+      std::string text = fmt::format(fmt::runtime(spec_.labels.case_entry), label, b.case_box->title);
+      // The entry hangs at the width of what comes before the title (案例分享1：).
+      std::string number = text.size() >= b.case_box->title.size() ? text.substr(0, text.size() - b.case_box->title.size()) : label;
+      out.push_back({text, b.id, 1, 0, number});
     }
   }
   return out;
@@ -51,9 +56,7 @@ void Paginator::contents_list(doc::ContentsKind kind) {
     double indent = (e.level - 1) * cs.indent_em * em;
     // Continuation lines hang at the width of the entry's number.
     DiagnosticSink quiet;
-    std::string number = e.text.substr(0, e.text.find(' ') == std::string::npos ? 0 : e.text.find(' ') + 1);
-    if (kind == doc::ContentsKind::Cases) number = e.text.substr(0, e.text.find("：") + std::string("：").size());
-    auto shaped = text::shape_paragraph({{number, cs.entry.role, em, {}}}, fonts_, quiet);
+    auto shaped = text::shape_paragraph({{e.number, cs.entry.role, em, {}}}, fonts_, quiet);
     for (const auto& g : shaped.glyphs) e.hang += g.advance;
     double width = spec_.type_width() - indent - number_width - 2 * em;
     TextBlock tb = compose_text({{e.text, cs.entry.role, em, {}}}, fonts_, spec_.compose, width - e.hang, -e.hang,

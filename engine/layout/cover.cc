@@ -12,10 +12,10 @@ void Paginator::cover() {
   style_ = NumberStyle::None;
   new_page(false);
   const CoverStyle& cs = spec_.cover;
-  TextBlock title = compose_text({{doc_.meta.title, cs.title.role, cs.title.size, {}}}, fonts_, spec_.compose,
-                                 spec_.type_width() * 0.8, 0, cs.title.line_height, cs.title.size,
-                                 compose::Justify::No, doc::Align::Center, sink_);
-  title.left = spec_.type_width() * 0.1;
+  TextBlock title = compose_balanced({{doc_.meta.title, cs.title.role, cs.title.size, {}}}, fonts_, spec_.compose,
+                                     spec_.type_width() * 0.8, cs.title.line_height, cs.title.size,
+                                     doc::Align::Center, sink_);
+  title.left += spec_.type_width() * 0.1;
   cursor_ = spec_.type_height() * 0.28;
   for (size_t i = 0; i < title.lines.size(); ++i) {
     draw_line(page(), title, i, spec_.margin_left, y_at(cursor_ + baseline_in_box(title.line_height, title.size)));

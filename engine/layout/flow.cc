@@ -45,27 +45,27 @@ void Paginator::anchor(const std::string& id, const std::string& title, int leve
   if (level > 0) pages_.outline.push_back(id);
 }
 
-/// What must fit below a heading for it to stay on this page.
-namespace {
-/// The fewest lines of a paragraph of N lines that can end a page: two, but
-/// all of a paragraph of three or fewer (two and one would leave a widow).
-size_t first_lines_that_stay(size_t n) { return n <= 3 ? n : 2; }
-}  // namespace
+/// The lines of a paragraph of N lines that place_lines puts on the page
+/// where it starts, at the least: two, or all of a paragraph of three or
+/// fewer (two and then one would leave a widow).
+static size_t first_lines(size_t n) { return n <= 3 ? n : 2; }
 
-double Paginator::keep_height(const PreparedBlock& p) const {
+/// What must fit below a heading for it to stay on this page: just what
+/// placing the block would itself insist on having on the page, so that the
+/// heading never ends up alone at its foot.
+double Paginator::keep_height(const PreparedBlock& p, double above) const {
   switch (p.block->kind) {
     case doc::BlockKind::Paragraph: {
       const TextBlock& t = p.texts[0];
-      return std::min<size_t>(2, t.lines.size()) * t.line_height;
+      return p.space_before + first_lines(t.lines.size()) * t.line_height;
     }
-    case doc::BlockKind::Table: {
-      const TableLayout& t = *p.table;
-      return p.space_before + t.caption.height() + t.header_height() + (t.body_heights.empty() ? 0 : t.body_heights[0]);
-    }
+    case doc::BlockKind::Table:
+      return p.space_before +
+             table_start_height(*p.table, spec_.type_height() - cursor_ - above - (cursor_ + above > 0 ? p.space_before : 0));
     case doc::BlockKind::Case: {
       const CaseStyle& cs = spec_.case_box;
       double h = p.space_before + 2 * (cs.padding + cs.frame_width) + p.texts[0].height();
-      if (p.texts.size() > 2) h += first_lines_that_stay(p.texts[2].lines.size()) * p.texts[2].line_height;
+      if (p.texts.size() > 2) h += first_lines(p.texts[2].lines.size()) * p.texts[2].line_height;
       return h;
     }
     default:
@@ -94,8 +94,9 @@ void Paginator::place(const PreparedBlock& p) {
   // Headings keep with what follows them.
   if (!pending_.empty()) {
     ensure_page();
-    double need = keep_height(p);
-    for (const PreparedBlock* h : pending_) need += (cursor_ > 0 ? h->space_before : 0) + h->texts[0].height() + h->space_after;
+    double headings = 0;
+    for (const PreparedBlock* h : pending_) headings += (cursor_ > 0 ? h->space_before : 0) + h->texts[0].height() + h->space_after;
+    double need = keep_height(p, headings) + headings;
     if (!fits(need) && cursor_ > kEpsilon) new_page(true);
     flush_pending();
   }

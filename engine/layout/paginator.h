@@ -32,6 +32,7 @@ struct ContentsEntry {
   std::string target;  ///< anchor id
   int level = 1;       ///< heading level (1 for table and case entries)
   double hang = 0;     ///< pt: continuation lines start this far in (the number's width)
+  std::string number;  ///< the entry's number as it starts TEXT ("1.1 ", "表3 ", "案例分享2："); empty if unnumbered
 };
 
 /// Lines [from, to) of a footnote set at a page's foot.
@@ -104,8 +105,9 @@ class Paginator {
 
   void anchor(const std::string& id, const std::string& title, int level);
 
-  /// What must fit below a heading for it to stay on this page.
-  double keep_height(const PreparedBlock& p) const;
+  /// What must fit below a heading for it to stay on this page; ABOVE: the
+  /// height the headings will take above it.
+  double keep_height(const PreparedBlock& p, double above = 0) const;
 
   void place(const PreparedBlock& p);
 
@@ -120,6 +122,9 @@ class Paginator {
   void report_line(const TextBlock& t, size_t i);
 
   // tables.cc
+  /// What of a table must go on the page where it starts, with ROOM left on it.
+  double table_start_height(const TableLayout& t, double room) const;
+
   void place_table(const PreparedBlock& p);
 
   /// Draws a cell's text centred vertically in the part of it between rows

@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <regex>
 
 #include <fmt/format.h>
+
+#include "compose/lines.h"
 
 namespace paiban::layout {
 
@@ -66,6 +69,32 @@ std::vector<std::string> footnote_marks(const TextBlock& block, size_t line_inde
   for (const auto& d : block.decorations)
     if (d.kind == Decoration::Kind::FootnoteMark && d.begin >= from && d.begin < to) out.push_back(d.target);
   return out;
+}
+
+TextBlock compose_balanced(const std::vector<text::StyledText>& texts, const fonts::FontSet& fonts,
+                           const compose::ComposeSettings& base, double width, double line_height, double size,
+                           doc::Align align, DiagnosticSink& sink) {
+  compose::ComposeSettings s = base;
+  s.inside_word_penalty = 1000;
+  DiagnosticSink quiet;
+  auto lines_at = [&](double w) {
+    return compose_text(texts, fonts, s, w, 0, line_height, size, compose::Justify::No, align, quiet).lines.size();
+  };
+  const size_t n = lines_at(width);
+  double narrow = width;
+  if (n > 1) {
+    // The narrowest measure with no more lines: between width / n and width.
+    double lo = width / n, hi = width;
+    for (int i = 0; i < 24 && hi - lo > 0.05; ++i) {
+      double mid = (lo + hi) / 2;
+      (lines_at(mid) <= n ? hi : lo) = mid;
+    }
+    narrow = hi;
+  }
+  TextBlock b = compose_text(texts, fonts, s, narrow, 0, line_height, size, compose::Justify::No, align, sink);
+  b.left += (width - narrow) * (align == doc::Align::Center ? 0.5 : align == doc::Align::Right ? 1 : 0);
+  b.width = narrow;
+  return b;
 }
 
 void draw_line(Page& page, const TextBlock& block, size_t line_index, double x, double baseline,
@@ -186,6 +215,190 @@ CellWidths measure_cell(const std::string& text, const TextStyle& style, const f
   return w;
 }
 
+/// A cell of up to this many characters is a label or a name: its lines
+/// break between words first (ICU's dictionary word break for Chinese).
+constexpr size_t kLabelChars = 16;
+
+size_t characters(const std::string& s) {
+  size_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+/// The natural one-line width of a cell's text and its widest piece that
+/// does not break: a Latin word or number, or for a label a Chinese word.
+struct CellText {
+  int row = 0, column = 0, colspan = 1, rowspan = 1;
+  double natural = 0, piece = 0, line_height = 0;
+  std::vector<double> pieces;  ///< a label's words (and Latin runs) in order; empty for running text
+};
+
+CellText measure_text(const doc::TableCell& c, const TextStyle& style, const fonts::FontSet& fonts,
+                      const compose::ComposeSettings& settings) {
+  CellText t{c.row, c.column, c.colspan, c.rowspan, 0, 0, style.line_height};
+  DiagnosticSink quiet;
+  auto shaped = text::shape_paragraph({{c.text, style.role, style.size, {}}}, fonts, quiet);
+  compose::ComposeSettings one_line = settings;
+  one_line.width_pt = 1e6;
+  one_line.em_pt = style.size;
+  one_line.justify = compose::Justify::No;
+  for (const auto& line : compose::compose_paragraph(shaped, fonts, one_line)) t.natural = std::max(t.natural, line.width_pt);
+  const bool label = characters(c.text) <= kLabelChars;
+  std::vector<char> words = label ? compose::word_boundaries(shaped.text) : std::vector<char>{};
+  double piece = 0;
+  for (const auto& g : shaped.glyphs) {
+    char ch = shaped.text[g.cluster];
+    bool latin = static_cast<unsigned char>(ch) < 0x80 && ch != ' ';
+    bool joins = latin || (label && !words[g.cluster]);
+    if (!(joins && piece > 0) && piece > 0 && label) t.pieces.push_back(piece);
+    piece = joins && piece > 0 ? piece + g.advance : g.advance;
+    if (ch == ' ') piece = 0;
+    t.piece = std::max(t.piece, piece);
+  }
+  if (piece > 0 && label) t.pieces.push_back(piece);
+  return t;
+}
+
+/// Column widths that make the table as short as it can be (as LaTeX's
+/// tabulary or a browser's automatic table layout aim to): every column
+/// starts at its widest unbreakable piece, then the width left goes, step by
+/// step, to the column where it saves the most height per point, judged by
+/// the lines each cell would take. Empty when the pieces alone do not fit.
+std::vector<double> shortest_table_widths(const std::vector<CellText>& header, const std::vector<CellText>& body,
+                                          int columns, int header_rows, int body_rows, double available,
+                                          double padding_x, double padding_y) {
+  std::vector<double> w(columns, 2 * padding_x + 1);
+  auto pieces = [&](const std::vector<CellText>& cells) {
+    for (const auto& c : cells)
+      if (c.colspan == 1) w[c.column] = std::max(w[c.column], c.piece + 2 * padding_x + 0.01);
+  };
+  pieces(header);
+  pieces(body);
+  double used = 0;
+  for (double x : w) used += x;
+  if (used > available) return {};
+  auto cell_width = [&](const CellText& c, const std::vector<double>& widths) {
+    double x = 0;
+    for (int k = c.column; k < c.column + c.colspan; ++k) x += widths[k];
+    return x - 2 * padding_x;
+  };
+  // The lines a cell takes at INNER width: a label's words filled line by
+  // line as the composer breaks them, running text by its length.
+  auto lines = [&](const CellText& c, double inner) {
+    if (inner <= 0) return 1e6;
+    if (c.pieces.empty()) return std::max(1.0, std::ceil((c.natural - 0.01) / inner));
+    double n = 1, x = 0;
+    for (double p : c.pieces) {
+      if (x > 0 && x + p > inner + 0.01) ++n, x = 0;
+      if (p > inner + 0.01) n += std::ceil(p / inner) - 1, x = std::fmod(p, inner);
+      else x += p;
+    }
+    return n;
+  };
+  auto height = [&](const std::vector<double>& widths) {
+    double total = 0;
+    for (auto [cells, rows] : {std::pair{&header, header_rows}, std::pair{&body, body_rows}}) {
+      std::vector<double> h(rows, 0);
+      for (const auto& c : *cells)
+        if (c.rowspan == 1 && c.row < rows)
+          h[c.row] = std::max(h[c.row], lines(c, cell_width(c, widths)) * c.line_height + 2 * padding_y);
+      for (double x : h) total += x;
+    }
+    return total;
+  };
+  double left = available - used;
+  for (int step = 0; step < 10000 && left > 0.01; ++step) {
+    double base = height(w), best_rate = 0, best_delta = 0;
+    int best = -1;
+    for (int col = 0; col < columns; ++col)
+      for (const auto* cells : {&header, &body})
+        for (const auto& c : *cells) {
+          if (c.colspan != 1 || c.column != col) continue;
+          double n = lines(c, cell_width(c, w));
+          if (n <= 1) continue;
+          // The width at which this cell takes a line less: for running
+          // text its length over one line fewer; for a label, found by
+          // widening a point at a time.
+          double delta = c.natural / (n - 1) + 2 * padding_x + 0.02 - w[col];
+          if (!c.pieces.empty()) {
+            double inner = cell_width(c, w);
+            delta = 0;
+            while (delta < left && lines(c, inner + delta) >= n) delta += 0.5;
+          }
+          if (delta <= 0 || delta > left) continue;
+          std::vector<double> trial = w;
+          trial[col] += delta;
+          double rate = (base - height(trial)) / delta;
+          if (rate > best_rate + 1e-9) best_rate = rate, best_delta = delta, best = col;
+        }
+    if (best < 0) break;
+    w[best] += best_delta;
+    left -= best_delta;
+  }
+  // What no line needs goes to the columns in proportion to their width.
+  double sum = 0;
+  for (double x : w) sum += x;
+  for (double& x : w) x += left * x / sum;
+  return w;
+}
+
+/// True if TEXT is a number as a table prints it: digits, a sign, thousands
+/// separators, a decimal point, a percent or per mille sign. 2021年 is not.
+bool is_number(const std::string& text) {
+  static const std::regex number(R"re(^[-+−]?[0-9][0-9,]*(\.[0-9]+)?(%|‰)?$)re");
+  return std::regex_match(text, number);
+}
+
+/// Numeric columns align on the decimal point (an integer's point is after
+/// its last digit): each cell of a column whose body cells are all numbers,
+/// some with a decimal point, is placed so that the points line up, the
+/// block of numbers kept where the column's alignment puts it.
+void align_decimal_points(const doc::Table& table, TableLayout& t) {
+  for (int col = 0; col < table.columns; ++col) {
+    std::vector<size_t> cells;
+    bool numeric = true, decimals = false;
+    for (size_t i = 0; i < table.body.size() && numeric; ++i) {
+      const doc::TableCell& c = table.body[i];
+      if (c.column != col || c.colspan != 1 || c.text.empty()) continue;
+      numeric = is_number(c.text) && t.body_text[i].lines.size() == 1;
+      decimals = decimals || c.text.find('.') != std::string::npos;
+      cells.push_back(i);
+    }
+    if (!numeric || !decimals || cells.empty()) continue;
+    // Each number's width before its point and after it (the point included).
+    std::vector<double> before(cells.size()), after(cells.size());
+    double max_before = 0, max_after = 0;
+    for (size_t k = 0; k < cells.size(); ++k) {
+      const TextBlock& b = t.body_text[cells[k]];
+      const compose::Line& line = b.lines[0];
+      double point = line.width_pt;
+      for (size_t g = line.glyph_begin; g < line.glyph_end; ++g) {
+        const auto& glyph = b.shaped.glyphs[g];
+        char ch = b.shaped.text[glyph.cluster];
+        if (ch == '.' || ch == '%') {  // the point, or where it would be before a percent sign
+          point = line.x[g - line.glyph_begin];
+          if (ch == '.') break;
+        }
+      }
+      before[k] = point;
+      after[k] = line.width_pt - point;
+      max_before = std::max(max_before, before[k]);
+      max_after = std::max(max_after, after[k]);
+    }
+    const TextBlock& first = t.body_text[cells[0]];
+    double block = max_before + max_after;
+    if (block > first.width + 0.01) continue;  // the column is too narrow for aligned points
+    for (size_t k = 0; k < cells.size(); ++k) {
+      TextBlock& b = t.body_text[cells[k]];
+      double start = b.align == doc::Align::Right ? b.width - block
+                     : b.align == doc::Align::Center ? (b.width - block) / 2
+                                                     : 0;
+      b.left += start + max_before - before[k];
+      b.align = doc::Align::Left;
+    }
+  }
+}
+
 }  // namespace
 
 TableLayout prepare_table(const doc::Table& table, const LayoutSpec& spec, const fonts::FontSet& fonts,
@@ -251,7 +464,18 @@ TableLayout prepare_table(const doc::Table& table, const LayoutSpec& spec, const
     sum_target += target[c];
   }
   std::vector<double> widths(n);
-  for (int c = 0; c < n; ++c) {
+  // A table too wide for every short column to have its text on one line:
+  // the widths that make it shortest.
+  std::vector<double> shortest;
+  if (sum_target > available) {
+    std::vector<CellText> header, body;
+    for (const auto& c : table.header) header.push_back(measure_text(c, st.header, fonts, spec.compose));
+    for (const auto& c : table.body) body.push_back(measure_text(c, st.text, fonts, spec.compose));
+    shortest = shortest_table_widths(header, body, n, table.header_rows, table.body_rows, available, st.padding_x,
+                                     st.padding_y);
+  }
+  if (!shortest.empty()) widths = shortest;
+  else for (int c = 0; c < n; ++c) {
     if (sum_natural <= available) widths[c] = natural[c] + (available - sum_natural) * natural[c] / sum_natural;
     else if (sum_target <= available)
       widths[c] = target[c] + (available - sum_target) * (natural[c] - target[c]) / std::max(1e-9, sum_natural - sum_target);
@@ -277,7 +501,15 @@ TableLayout prepare_table(const doc::Table& table, const LayoutSpec& spec, const
       return b;
     }
     if (!c.text.empty()) texts.push_back({c.text, style.role, style.size, c.span});
-    TextBlock b = compose_text(texts, fonts, cell_settings, w, 0, style.line_height, style.size, compose::Justify::No, c.align, sink);
+    compose::ComposeSettings cell = cell_settings;
+    // A label or a name breaks between words (在校生 / 数, not 在校 / 生数):
+    // a lone last character is better avoided, but no fault in a cell.
+    if (characters(c.text) <= kLabelChars) {
+      cell.inside_word_penalty = 1000;
+      cell.min_last_line_chars = 1;
+      cell.lone_last_penalty = 500;
+    }
+    TextBlock b = compose_text(texts, fonts, cell, w, 0, style.line_height, style.size, compose::Justify::No, c.align, sink);
     // A cell's text that could not be set within its column: broken inside
     // a word as a last resort, or (a single character wider than the
     // column) past it. Warnings, errors with --strict.
@@ -337,12 +569,13 @@ TableLayout prepare_table(const doc::Table& table, const LayoutSpec& spec, const
       }
     }
   }
+  align_decimal_points(table, t);
 
   std::string unit = table.unit.empty() ? "" : fmt::format(fmt::runtime(spec.labels.unit), table.unit);
   auto caption = [&](const std::string& label) {
-    return compose_text({{fmt::format("{} {}{}", label, table.caption, unit), st.caption.role, st.caption.size, table.span}},
-                        fonts, settings, spec.type_width(), 0, st.caption.line_height, st.caption.size,
-                        compose::Justify::No, doc::Align::Center, sink);
+    return compose_balanced({{fmt::format("{} {}{}", label, table.caption, unit), st.caption.role, st.caption.size, table.span}},
+                            fonts, settings, spec.type_width(), st.caption.line_height, st.caption.size,
+                            doc::Align::Center, sink);
   };
   if (!table.label.empty() || !table.caption.empty()) {
     t.caption = caption(table.label);

@@ -66,6 +66,14 @@ struct DecorationStyle {
   /// an empty text: the placeholder stays.
   std::function<std::pair<std::string, unsigned>(const std::string& label, fonts::FaceId face)> mark;
 };
+/// A title or caption: composed like compose_text, and when it takes more
+/// than one line, at the narrowest measure that keeps that many lines, so
+/// that they come out of near-equal length, broken between words first
+/// (凉州区中等职业教育 / 质量年度报告（2023年）). The block keeps WIDTH as its
+/// measure for the alignment.
+TextBlock compose_balanced(const std::vector<text::StyledText>& texts, const fonts::FontSet& fonts,
+                           const compose::ComposeSettings& base, double width, double line_height, double size,
+                           doc::Align align, DiagnosticSink& sink);
 
 /// Shapes and composes TEXTS into a TextBlock.
 TextBlock compose_text(const std::vector<text::StyledText>& texts, const fonts::FontSet& fonts,

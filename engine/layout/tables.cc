@@ -8,20 +8,28 @@
 
 namespace paiban::layout {
 
+/// What of a table must go on the page where it starts, with ROOM left on
+/// it: the caption never stays alone at a page foot, it goes with the header
+/// and two rows; a short table (up to 6 rows) that fits a page is kept whole,
+/// unless moving it would leave more than a quarter of the type area blank.
+double Paginator::table_start_height(const TableLayout& t, double room) const {
+  const doc::Table& table = *t.table;
+  double whole = t.caption.height() + t.header_height();
+  for (double h : t.body_heights) whole += h;
+  double start = t.caption.height() + t.header_height();
+  for (int r = 0; r < std::min(2, table.body_rows); ++r) start += t.body_heights[r];
+  bool keep_whole = table.body_rows <= 6 && whole <= spec_.type_height();
+  if (keep_whole && (whole <= room + kEpsilon || room <= spec_.type_height() / 4)) start = whole;
+  return start;
+}
+
 void Paginator::place_table(const PreparedBlock& p) {
   const TableLayout& t = *p.table;
   const TableStyle& st = spec_.table;
   const doc::Table& table = *t.table;
   ensure_page();
   space(p.space_before);
-  // The caption never stays alone at a page foot: it goes with the header
-  // and two rows; a short table (up to 6 rows) that fits a page is kept whole.
-  double whole = t.caption.height() + t.header_height();
-  for (double h : t.body_heights) whole += h;
-  double start = t.caption.height() + t.header_height();
-  for (int r = 0; r < std::min(2, table.body_rows); ++r) start += t.body_heights[r];
-  if (table.body_rows <= 6 && whole <= spec_.type_height()) start = whole;
-  if (!fits(start) && cursor_ > kEpsilon) new_page(true);
+  if (!fits(table_start_height(t, spec_.type_height() - cursor_)) && cursor_ > kEpsilon) new_page(true);
   anchor(table.id, fmt::format("{} {}", table.label, table.caption), 0);
   const double x0 = spec_.margin_left + (spec_.type_width() - t.width()) / 2;
   int row = 0;

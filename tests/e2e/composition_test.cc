@@ -6,8 +6,8 @@
 #include <sstream>
 
 #include "base/text_file.h"
-#include "compose/punctuation.h"
 #include "bbox_lines.h"
+#include "clreq_marks.h"
 #include "support/test_support.h"
 
 namespace paiban {
@@ -26,7 +26,11 @@ char32_t last_char(const std::string& s) {
   for (size_t i = 0; i < s.size();) c = next_code_point(s, i);
   return c;
 }
-bool is_han(char32_t c) { return compose::classify(c) == compose::CharClass::Ideograph; }
+using testing::in;
+using testing::is_han;
+using testing::kFullWidthMarks;
+using testing::kNoLineEnd;
+using testing::kNoLineStart;
 bool is_latin_alnum(char32_t c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
 
 // layouts/report.yaml: A4, margins 28 mm left and 26 mm right, 12 pt body on 22 pt.
@@ -63,8 +67,8 @@ TEST_F(DefaultReportLines, NoLineStartsOrEndsWithAProhibitedMark) {
   ASSERT_GT(body_.size(), 100u);
   for (const auto& line : all_) {
     std::string t = line.text();
-    EXPECT_FALSE(compose::prohibited_at_line_start(first_char(t))) << "page " << line.page << ": " << t;
-    EXPECT_FALSE(compose::prohibited_at_line_end(last_char(t))) << "page " << line.page << ": " << t;
+    EXPECT_FALSE(in(kNoLineStart, first_char(t))) << "page " << line.page << ": " << t;
+    EXPECT_FALSE(in(kNoLineEnd, last_char(t))) << "page " << line.page << ": " << t;
   }
 }
 
@@ -89,7 +93,7 @@ TEST_F(DefaultReportLines, EveryLineButAParagraphsLastIsFlushRight) {
     // A full-width mark at the line end keeps its 1 em box in pdftotext's
     // view, but paiban trimmed its blank half: its ink meets the margin.
     double right = line.x1;
-    if (compose::is_fullwidth_punctuation(compose::classify(last_char(line.text())))) right -= kEm / 2;
+    if (in(kFullWidthMarks, last_char(line.text()))) right -= kEm / 2;
     EXPECT_NEAR(right, kRight, 1.0) << "page " << line.page << ": " << line.text();
     ++checked;
   }

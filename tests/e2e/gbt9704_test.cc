@@ -8,8 +8,8 @@
 #include <sstream>
 
 #include "base/text_file.h"
-#include "compose/punctuation.h"
 #include "bbox_lines.h"
+#include "clreq_marks.h"
 #include "support/test_support.h"
 
 namespace paiban {
@@ -43,7 +43,7 @@ std::string Gbt9704::err_;
 bool all_full_width(const std::string& s) {
   for (size_t i = 0; i < s.size();) {
     char32_t c = next_code_point(s, i);
-    if (compose::classify(c) == compose::CharClass::Latin || c == ' ') return false;
+    if (testing::is_half_width_latin(c) || c == ' ') return false;
   }
   return true;
 }
@@ -61,8 +61,7 @@ TEST_F(Gbt9704, FullBodyLinesHoldExactlyTwentyEightCharacters) {
         for (const auto& w : lines_[k].words) next += w.text;
     size_t at = 0;
     char32_t next_first = next.empty() ? 0 : next_code_point(next, at);
-    compose::CharClass next_class = compose::classify(next_first);
-    if (next_class == compose::CharClass::Latin || next_class == compose::CharClass::Opening) continue;
+    if (testing::is_half_width_latin(next_first) || testing::in(testing::kNoLineEnd, next_first)) continue;
     // Body lines on the grid that run to the right edge of the type area.
     if (line.y0 < kTop || line.y1 > kBottom + 2 || std::abs(line.x0 - kLeft) > 0.5 || line.x1 < kRight - 1) continue;
     std::string text;
@@ -81,7 +80,7 @@ TEST_F(Gbt9704, FullBodyLinesHoldExactlyTwentyEightCharacters) {
     if (last_x > kRight + 0.5) {
       std::vector<char32_t> cps;
       for (size_t i = 0; i < text.size();) cps.push_back(next_code_point(text, i));
-      for (size_t k = cps.size(); k-- > 0 && hanging < 2 && compose::prohibited_at_line_start(cps[k]);) ++hanging;
+      for (size_t k = cps.size(); k-- > 0 && hanging < 2 && testing::in(testing::kNoLineStart, cps[k]);) ++hanging;
     }
     EXPECT_TRUE(chars == 28 || (hanging > 0 && chars > 28 && chars <= 28 + hanging))
         << "page " << line.page << ": " << chars << " characters, " << hanging << " hanging: " << text;

@@ -48,6 +48,54 @@ bool write_png(const std::string& path, const Gray& g) {
   return png_image_write_to_file(&image, path.c_str(), 0, g.pixels.data(), 0, nullptr) != 0;
 }
 
+/// Pages are compared at 96 dpi (a 12 pt glyph is 16 px wide, a Latin full
+/// stop 2 × 2 px). A pixel differs when its grey is more than an eighth of the
+/// range off. Anti-aliasing noise is a scattered pixel; a glyph, even a full
+/// stop, is a blob of 5 or more: any 8 × 8 px square with kMaxInSquare
+/// differing pixels or more fails the page.
+constexpr int kDpi = 96;
+constexpr int kSquare = 8, kMaxInSquare = 2;
+
+struct Difference {
+  size_t pixels = 0;  ///< differing pixels
+  int densest = 0;    ///< the most differing pixels in any kSquare × kSquare square
+  int x = 0, y = 0;   ///< where that square is (its top left)
+  Gray map;           ///< differing pixels black on the reference, faded
+};
+
+Difference compare(const Gray& got, const Gray& want) {
+  Difference d;
+  d.map = got;
+  const int w = got.width, h = got.height;
+  // Summed-area table of the differing pixels.
+  std::vector<int> sum(size_t(w + 1) * (h + 1), 0);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      size_t i = size_t(y) * w + x;
+      bool off = std::abs(int(got.pixels[i]) - int(want.pixels[i])) > 32;
+      d.pixels += off;
+      d.map.pixels[i] = off ? 0 : static_cast<unsigned char>(200 + want.pixels[i] / 5);
+      sum[size_t(y + 1) * (w + 1) + x + 1] =
+          off + sum[size_t(y) * (w + 1) + x + 1] + sum[size_t(y + 1) * (w + 1) + x] - sum[size_t(y) * (w + 1) + x];
+    }
+  for (int y = 0; y + kSquare <= h; ++y)
+    for (int x = 0; x + kSquare <= w; ++x) {
+      auto at = [&](int xx, int yy) { return sum[size_t(yy) * (w + 1) + xx]; };
+      int n = at(x + kSquare, y + kSquare) - at(x, y + kSquare) - at(x + kSquare, y) + at(x, y);
+      if (n > d.densest) d.densest = n, d.x = x, d.y = y;
+    }
+  return d;
+}
+
+bool same_page(const Difference& d) { return d.densest < kMaxInSquare; }
+
+/// Page PAGE of PDF rendered in grey to BASE.png.
+std::string render_page(const std::string& pdf, int page, const std::string& base) {
+  run_command("pdftoppm -r " + std::to_string(kDpi) + " -gray -png -singlefile -f " + std::to_string(page) + " -l " +
+              std::to_string(page) + " " + pdf + " " + base);
+  return base + ".png";
+}
+
 /// A page to compare: a report, a page number (1-based) and a name.
 struct PageCase {
   const char* report;  ///< folder under data/
@@ -62,10 +110,7 @@ std::string render(const PageCase& c, const std::string& dir) {
                          " -o " + pdf);
     EXPECT_EQ(r.exit_code, 0) << r.err;
   }
-  std::string base = dir + "/" + c.name;
-  run_command("pdftoppm -r 40 -gray -png -singlefile -f " + std::to_string(c.page) + " -l " + std::to_string(c.page) +
-              " " + pdf + " " + base);
-  return base + ".png";
+  return render_page(pdf, c.page, dir + "/" + c.name);
 }
 
 class RenderedPages : public ::testing::TestWithParam<PageCase> {
@@ -90,20 +135,38 @@ TEST_P(RenderedPages, MatchTheReference) {
   ASSERT_TRUE(want) << "no reference " << reference << " (PAIBAN_UPDATE_REFERENCES=1 writes it)";
   ASSERT_EQ(got->width, want->width);
   ASSERT_EQ(got->height, want->height);
-  // Pixels that differ by more than a quarter of the grey range, and the
-  // share of them that is tolerated (anti-aliasing noise).
-  Gray diff = *got;
-  size_t differing = 0;
-  for (size_t i = 0; i < got->pixels.size(); ++i) {
-    bool off = std::abs(int(got->pixels[i]) - int(want->pixels[i])) > 64;
-    differing += off;
-    diff.pixels[i] = off ? 0 : static_cast<unsigned char>(200 + want->pixels[i] / 5);
-  }
-  double share = double(differing) / got->pixels.size();
-  if (share > 0.001) {
+  Difference d = compare(*got, *want);
+  if (!same_page(d)) {
     std::string out = std::string(PAIBAN_TEST_OUTPUT) + "/" + c.name + "-diff.png";
-    write_png(out, diff);
-    ADD_FAILURE() << c.name << ": " << differing << " pixels differ (" << share * 100 << "%); see " << out;
+    write_png(out, d.map);
+    ADD_FAILURE() << c.name << ": " << d.pixels << " pixels differ, " << d.densest << " of them in the " << kSquare
+                  << " px square at (" << d.x << ", " << d.y << "); see " << out;
+  }
+}
+
+/// The comparison itself: a page that lost one glyph, the smallest there is,
+/// is not the same page.
+TEST(RenderedPageComparison, OneMissingGlyphFails) {
+  testing::TempDir dir;
+  const std::string head = "---\ntitle: 报告\n---\n\n";
+  const std::string whole = "正文段落的最后一行，句末有标点";
+  auto page_of = [&](const std::string& name, const std::string& body) {
+    dir.write(name + "/report.md", head + body + "\n");
+    std::string pdf = (dir.path() / (name + ".pdf")).string();
+    auto r = run_command(std::string(PAIBAN_BINARY) + " build " + (dir.path() / name).string() + " -o " + pdf);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    auto g = read_png(render_page(pdf, 2, (dir.path() / name).string()));
+    EXPECT_TRUE(g);
+    return g.value_or(Gray{});
+  };
+  // The last glyph of a paragraph: nothing else on the page moves without it.
+  for (const char* last : {"。", "、", "，", ".", "1", "l"}) {
+    SCOPED_TRACE(last);
+    Gray with = page_of("with", whole + last), without = page_of("without", whole);
+    ASSERT_EQ(with.pixels.size(), without.pixels.size());
+    Difference d = compare(with, without);
+    EXPECT_FALSE(same_page(d)) << d.pixels << " pixels differ, at most " << d.densest << " in a square";
+    EXPECT_TRUE(same_page(compare(with, page_of("again", whole + last))));
   }
 }
 

@@ -74,6 +74,16 @@ TEST_F(ExamplePdf, EveryContentsEntryLinksToThePageItNames) {
   EXPECT_EQ(failures, std::vector<std::string>{});
 }
 
+TEST(PdfInspector, AnEntryEndsWithTheWholeLabelNotWithItsLastDigits) {
+  using testing::PdfInspector;
+  EXPECT_TRUE(PdfInspector::ends_with_label("1.1办学规模……11", "11"));
+  EXPECT_TRUE(PdfInspector::ends_with_label("前言……IV", "IV"));
+  EXPECT_FALSE(PdfInspector::ends_with_label("1.1办学规模……11", "1"));
+  EXPECT_FALSE(PdfInspector::ends_with_label("前言……IV", "V"));
+  EXPECT_FALSE(PdfInspector::ends_with_label("表1专业统计……12", "2"));
+  EXPECT_FALSE(PdfInspector::ends_with_label("", "1"));
+}
+
 TEST_F(ExamplePdf, MetadataAndReproducibleDates) {
   auto info = run_command("pdfinfo " + pdf_).out;
   EXPECT_NE(info.find("Title:           示例职业学校质量年度报告（2023年）"), std::string::npos);

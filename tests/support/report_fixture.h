@@ -20,7 +20,7 @@ struct ReportFixture {
   doc::Document document;
 
   /// Writes FILES (name → content; "report.md" is the source) and builds the document.
-  explicit ReportFixture(const std::map<std::string, std::string>& files) {
+  explicit ReportFixture(const std::map<std::string, std::string>& files, const doc::DocumentSettings& settings = {}) {
     for (const auto& [name, content] : files) dir.write(name, content);
     std::string path = (dir.path() / "report.md").string();
     auto file = read_text_file(path, sink);
@@ -35,7 +35,7 @@ struct ReportFixture {
       data->root.record = std::make_shared<data::Record>();
     }
     if (!data) return;
-    document = doc::build_document(*tree, *data, sink);
+    document = doc::build_document(*tree, *data, sink, settings);
   }
   /// Diagnostics with the temporary folder's path left out.
   std::string diagnostics() const {

@@ -10,6 +10,14 @@ namespace paiban::testing {
 /// PDF, one per line; empty when it passes.
 std::string pdf_gate(const std::string& pdf);
 
+/// Headings left at a page foot: for each entry of PDF's outline (a heading),
+/// its lines found at its destination must be followed on that page by at
+/// least two lines that are not headings (a paragraph's first lines, a
+/// table's caption and header, a box's title and first line), unless the
+/// document ends there. One line per heading that is not, "page N ends with
+/// heading TITLE"; empty when none. Part of the PDF gate.
+std::string headings_at_page_foot(const std::string& pdf);
+
 /// A fresh folder under the system's temporary folder, removed at scope end.
 /// Every PDF left in it passes the PDF gate first (a test failure otherwise):
 /// so the gate sees every PDF the test suite writes.

@@ -282,5 +282,27 @@ TEST(Justification, InATableCellAnOverlongWordIsBrokenInside) {
  }
 }
 
+TEST(WordBreak, NarrowLinesBreakBetweenWordsFirstWhenAsked) {
+  // ICU's words: 生|均|仪器|设备|值, 河西|市|第一|职业|技术|学校.
+  ComposeSettings s = settings(3, BreakStrategy::Optimal, Justify::No);
+  EXPECT_EQ(compose("生均仪器设备值", s).texts(), (std::vector<std::string>{"生均", "仪器设", "备值"}));
+  s.inside_word_penalty = 1000;
+  // Char by char, 3 em would give 生均仪 / 器设备 / 值; by words it does not cut 仪器 or 设备.
+  EXPECT_EQ(compose("生均仪器设备值", s).texts(), (std::vector<std::string>{"生均", "仪器", "设备值"}));
+  s.width_pt = 4 * kEm;
+  EXPECT_EQ(compose("河西市第一职业技术学校", s).texts(), (std::vector<std::string>{"河西市", "第一职业", "技术学校"}));
+  s.inside_word_penalty = 0;
+  EXPECT_EQ(compose("河西市第一职业技术学校", s).texts(), (std::vector<std::string>{"河西市第", "一职业技", "术学校"}));
+  // In a cell a lone last character may be better than a broken word, at a
+  // cost that a shorter line does not pay: 在校生 / 数; 体质测评 / 合格率.
+  s.inside_word_penalty = 1000;
+  s.min_last_line_chars = 1;
+  s.lone_last_penalty = 500;
+  s.width_pt = 3 * kEm;
+  EXPECT_EQ(compose("在校生数", s).texts(), (std::vector<std::string>{"在校生", "数"}));
+  s.width_pt = 6 * kEm;
+  EXPECT_EQ(compose("体质测评合格率", s).texts(), (std::vector<std::string>{"体质测评", "合格率"}));
+}
+
 }  // namespace
 }  // namespace paiban::compose

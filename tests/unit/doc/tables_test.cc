@@ -138,6 +138,34 @@ TEST(Tables, PerChapterNumbering) {
   // Two tables with the same id: the second is reported.
   testing::ReportFixture f(files);
   EXPECT_NE(f.diagnostics().find("duplicate id \"tab-majors\""), std::string::npos);
+
+  // Numbered per chapter: 表1-1, 表1-2 in the first chapter, 表2-1 in the
+  // second, and a reference reads the label.
+  auto table = [](const std::string& id) {
+    std::string t = kMajorsTable;
+    t.replace(t.find("tab-majors"), 10, id);
+    return t;
+  };
+  files = report("# 甲\n\n" + table("tab-a") + "\n" + table("tab-b") + "\n# 乙\n\n" + table("tab-c") +
+                 "\n见[@tab-c]和[@tab-b]。\n");
+  doc::DocumentSettings per_chapter;
+  per_chapter.table_numbering = TableNumbering::Chapter;
+  testing::ReportFixture g(files, per_chapter);
+  ASSERT_EQ(g.diagnostics(), "");
+  std::vector<std::string> labels;
+  std::string reference;
+  for (const auto& b : g.document.blocks) {
+    if (b.table) labels.push_back(b.table->label);
+    else if (b.kind == BlockKind::Paragraph) reference = plain_text(b.runs);
+  }
+  EXPECT_EQ(labels, (std::vector<std::string>{"表1-1", "表1-2", "表2-1"}));
+  EXPECT_EQ(reference, "见表2-1和表1-2。");
+  // The same document numbered through: 表1, 表2, 表3.
+  testing::ReportFixture h(files);
+  labels.clear();
+  for (const auto& b : h.document.blocks)
+    if (b.table) labels.push_back(b.table->label);
+  EXPECT_EQ(labels, (std::vector<std::string>{"表1", "表2", "表3"}));
 }
 
 }  // namespace

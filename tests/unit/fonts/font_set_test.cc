@@ -5,6 +5,7 @@
 
 #include <optional>
 
+#include "support/system_font.h"
 #include "support/test_support.h"
 
 namespace paiban::fonts {
@@ -13,8 +14,11 @@ namespace {
 TEST(FindInstalledFont, ResolvesTheSimplifiedChineseFaceOfTheCollection) {
   auto found = find_installed_font("Noto Serif CJK SC:style=Regular");
   ASSERT_TRUE(found);
-  EXPECT_EQ(found->first, "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc");
-  EXPECT_EQ(found->second, 2u);  // JP, KR, SC, TC, HK: SC is face 2
+  // The file and face fontconfig names (in Debian's build: face 2 of JP, KR, SC, TC, HK).
+  testing::SystemFace sc("Noto Serif CJK SC:style=Regular");
+  EXPECT_EQ(found->first, sc.path());
+  EXPECT_EQ(found->second, sc.index());
+  EXPECT_TRUE(found->first.ends_with(".ttc"));
 }
 
 TEST(FindInstalledFont, RejectsFontconfigsNearestSubstitute) {
@@ -34,14 +38,17 @@ TEST(FontSet, DefaultRolesLoadCffAndTrueTypeFaces) {
   EXPECT_TRUE(serif.cff);
   EXPECT_TRUE(serif.cid_keyed);
   EXPECT_EQ(serif.postscript_name, "NotoSerifCJKsc-Regular");
-  EXPECT_EQ(serif.metrics.units_per_em, 1000);
-  EXPECT_EQ(serif.glyph_for(U'中'), 9564u);
+  testing::SystemFace system_serif("Noto Serif CJK SC:style=Regular"), system_latin("Liberation Serif:style=Regular");
+  EXPECT_EQ(serif.metrics.units_per_em, system_serif.units_per_em());
+  EXPECT_EQ(serif.glyph_for(U'中'), system_serif.glyph(U'中'));
+  EXPECT_NE(serif.glyph_for(U'中'), 0u);
   const Face& latin = set->face(song->latin[0]);
   EXPECT_FALSE(latin.cff);
   EXPECT_FALSE(latin.cid_keyed);
   EXPECT_EQ(latin.postscript_name, "LiberationSerif");
-  EXPECT_EQ(latin.metrics.units_per_em, 2048);
-  EXPECT_EQ(latin.glyph_for(U'A'), 36u);
+  EXPECT_EQ(latin.metrics.units_per_em, system_latin.units_per_em());
+  EXPECT_EQ(latin.glyph_for(U'A'), system_latin.glyph(U'A'));
+  EXPECT_NE(latin.glyph_for(U'A'), 0u);
   EXPECT_EQ(latin.glyph_for(U'中'), 0u);
   // Faces are loaded once however many roles name them: 4 Noto CJK, 4
   // Liberation, UKai, UKai emboldened, WenKai Light.
@@ -50,7 +57,7 @@ TEST(FontSet, DefaultRolesLoadCffAndTrueTypeFaces) {
   ASSERT_TRUE(kai_bold);
   const Face& synthetic = set->face(kai_bold->cjk[0]);
   EXPECT_TRUE(synthetic.synthetic_bold);
-  EXPECT_EQ(synthetic.path, "/usr/share/fonts/truetype/arphic/ukai.ttc");
+  EXPECT_EQ(synthetic.path, testing::SystemFace("AR PL UKai CN:style=Book").path());
   EXPECT_EQ(set->face(synthetic.base).path, synthetic.path);
   EXPECT_FALSE(set->face(synthetic.base).synthetic_bold);
   EXPECT_EQ(set->role("fangsong")->substitute_for, "仿宋");

@@ -70,7 +70,7 @@ TEST(Deflate, ZlibFormatThatInflatesToTheInput) {
 
 TEST_F(Pdf, CffSubsetIsABareCffTableMuchSmallerThanTheFont) {
   const fonts::Face& face = fonts_->face(fonts_->role("song")->cjk[0]);
-  FontSubset s = subset_face(face, {9564, 20011});  // 中 文
+  FontSubset s = subset_face(face, {face.glyph_for(U'中'), face.glyph_for(U'文')});
   EXPECT_TRUE(s.cff);
   ASSERT_GE(s.program.size(), 4u);
   EXPECT_EQ(s.program[0], 1);  // CFF major version 1
@@ -80,13 +80,16 @@ TEST_F(Pdf, CffSubsetIsABareCffTableMuchSmallerThanTheFont) {
 
 TEST_F(Pdf, TrueTypeSubsetMapsOriginalGlyphIdsToNewOnes) {
   const fonts::Face& face = fonts_->face(fonts_->role("song")->latin[0]);
-  FontSubset s = subset_face(face, {20, 36});  // 1 A
+  // The glyphs of 1 and A, as the font numbers them (in Liberation 2: 20 and 36).
+  const unsigned one = face.glyph_for(U'1'), a = face.glyph_for(U'A');
+  ASSERT_LT(one + 1, a);
+  FontSubset s = subset_face(face, {one, a});
   EXPECT_FALSE(s.cff);
   EXPECT_EQ(s.program.substr(0, 4), std::string("\0\1\0\0", 4));  // a TrueType sfnt
-  ASSERT_EQ(s.cid_to_gid.size(), 37u);
-  EXPECT_EQ(s.cid_to_gid[20], 1);  // renumbered in order after .notdef
-  EXPECT_EQ(s.cid_to_gid[36], 2);
-  EXPECT_EQ(s.cid_to_gid[21], 0);
+  ASSERT_EQ(s.cid_to_gid.size(), a + 1);
+  EXPECT_EQ(s.cid_to_gid[one], 1);  // renumbered in order after .notdef
+  EXPECT_EQ(s.cid_to_gid[a], 2);
+  EXPECT_EQ(s.cid_to_gid[one + 1], 0);
   // No cmap: the PDF addresses glyphs through CIDToGIDMap, and the subset is
   // made from a view of the face without one.
   hb_blob_t* blob = hb_blob_create(s.program.data(), static_cast<unsigned>(s.program.size()),
