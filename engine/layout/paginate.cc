@@ -367,6 +367,7 @@ class Paginator {
 
   void place(const PreparedBlock& p) {
     const doc::Block& b = *p.block;
+    placing = b.span;
     switch (b.kind) {
       case doc::BlockKind::Heading:
         pending_.push_back(&p);
@@ -827,6 +828,8 @@ class Paginator {
 
  public:
   void set_previous_pages(std::map<std::string, std::string> m) { previous_pages_ = std::move(m); }
+  /// The block being placed when the page limit is reached (for the error).
+  Span placing;
 
  private:
   const doc::Document& doc_;
@@ -861,7 +864,7 @@ Pages paginate(const doc::Document& doc, const LayoutSpec& spec, const fonts::Fo
   try {
     return p.run(on_shaped);
   } catch (const TooManyPages&) {
-    sink.error({doc.blocks.empty() ? "" : doc.blocks.front().span.path, 0, 0},
+    sink.error(p.placing.path.empty() ? Span{doc.blocks.empty() ? "" : doc.blocks.front().span.path, 0, 0} : p.placing,
                fmt::format("the document runs to more than {} pages", spec.max_pages),
                {"a table or text this long is more than one report: split it"});
     return Pages{};
