@@ -116,6 +116,10 @@ int run(int argc, char** argv) {
   batch->add_option("--layout", batch_options.layout, "layout name in layouts/ or a path");
   batch->add_flag("--strict", batch_options.strict, "treat warnings as errors");
   batch->add_flag("--pdfa", batch_options.pdfa, "write PDF/A-1b");
+  bool batch_threads = false;
+  batch->add_flag("--threads", batch_threads,
+                  "render in threads of this one process: a little faster, but without isolation (a crash ends the batch) "
+                  "and without per-report limits");
 
   try {
     app.parse(argc, argv);
@@ -168,6 +172,8 @@ int run(int argc, char** argv) {
     batch_options.creation_time = build_options.creation_time;
     batch_options.max_seconds = max_seconds;
     batch_options.max_memory_mb = max_memory_mb;
+    batch_options.isolate = !batch_threads;
+    if (batch_threads) set_limits(max_seconds, max_memory_mb, batch_options.template_dir);
     const bool terminal = isatty(STDERR_FILENO);
     auto progress = [&](const paiban::BatchProgress& p) {
       if (terminal) std::fprintf(stderr, "\r\033[K[%zu/%zu] %s  %.1f s", p.done, p.total, p.current.c_str(), p.seconds);

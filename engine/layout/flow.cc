@@ -75,6 +75,7 @@ double Paginator::keep_height(const PreparedBlock& p, double above) const {
 
 void Paginator::place(const PreparedBlock& p) {
   const doc::Block& b = *p.block;
+  placing = b.span;
   switch (b.kind) {
     case doc::BlockKind::Heading:
       pending_.push_back(&p);

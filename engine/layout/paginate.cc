@@ -123,7 +123,7 @@ Pages paginate(const doc::Document& doc, const LayoutSpec& spec, const fonts::Fo
   try {
     return p.run(on_shaped);
   } catch (const TooManyPages&) {
-    sink.error({doc.blocks.empty() ? "" : doc.blocks.front().span.path, 0, 0},
+    sink.error(p.placing.path.empty() ? Span{doc.blocks.empty() ? "" : doc.blocks.front().span.path, 0, 0} : p.placing,
                fmt::format("the document runs to more than {} pages", spec.max_pages),
                {"a table or text this long is more than one report: split it"});
     return Pages{};

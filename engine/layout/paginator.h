@@ -164,6 +164,8 @@ class Paginator {
 
  public:
   void set_previous_pages(std::map<std::string, std::string> m) { previous_pages_ = std::move(m); }
+  /// The block being placed when the page limit is reached (for the error).
+  Span placing;
 
  private:
   const doc::Document& doc_;

@@ -151,5 +151,22 @@ TEST_F(Paginate, EveryPageGetsItsNumber) {
   EXPECT_NEAR(number.y, spec_->margin_bottom - spec_->footer_offset, 1e-9);
 }
 
+TEST_F(Paginate, ThePageLimitIsAnErrorAtTheBlockThatPassesIt) {
+  // 70 one-line paragraphs make three pages; a limit of two stops at the
+  // paragraph that would open the third (line 4 + 2 × 60 = 124: the 61st).
+  std::string body;
+  for (int i = 0; i < 70; ++i) body += "段落。\n\n";
+  LayoutSpec limited = *spec_;
+  limited.max_pages = 2;
+  DiagnosticSink sink;
+  auto tree = source::parse_source(TextFile("r.md", "---\ntitle: 测试报告\n---\n" + body), sink);
+  auto doc = doc::build_document(*tree, testing::no_data(), sink);
+  doc.meta.title.clear();
+  paginate(doc, limited, *fonts_, sink);
+  EXPECT_EQ(sink.format_all().substr(0, sink.format_all().find(": error")), "r.md:124:1");
+  EXPECT_NE(sink.format_all().find(": error: the document runs to more than 2 pages\n"), std::string::npos)
+      << sink.format_all();
+}
+
 }  // namespace
 }  // namespace paiban::layout
