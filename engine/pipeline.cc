@@ -173,13 +173,23 @@ class StageTimer {
   Sample last_;
 };
 
+/// What the document stage takes from the layout and the report folder.
+static doc::DocumentSettings document_settings(const layout::LayoutSpec& layout, const std::string& report_dir) {
+  doc::DocumentSettings s;
+  s.table_numbering = layout.table.numbering;
+  s.figure_numbering = layout.figure.numbering;
+  s.figure_label = layout.figure.label;
+  s.report_dir = report_dir;
+  return s;
+}
+
 /// Stages 5–8 for a parsed source and its data: document, checks, pages, PDF.
 BuildResult render(const source::SyntaxTree& tree, const data::DataSet& data, const layout::LayoutSpec& layout,
                    const fonts::FontSet& fonts, const BuildOptions& options, DiagnosticSink& sink, StageTimer& timer,
                    pdf::SubsetCache* subset_cache = nullptr) {
   BuildResult result;
   // 5. doc: data bound, headings, tables and cases numbered, references resolved
-  doc::Document document = doc::build_document(tree, data, sink, {layout.table.numbering});
+  doc::Document document = doc::build_document(tree, data, sink, document_settings(layout, options.report_dir));
   if (sink.has_errors()) return result;
   // 6. data checks: reported as warnings (errors with --strict)
   data::run_checks(data, sink);
@@ -260,7 +270,7 @@ BuildResult write_report(const BuildOptions& options, DiagnosticSink& sink, Buil
 void check_report(const BuildOptions& options, DiagnosticSink& sink) {
   auto inputs = read_inputs(options, sink, true);
   if (!inputs) return;
-  doc::Document document = doc::build_document(inputs->tree, inputs->data, sink, {inputs->layout.table.numbering});
+  doc::Document document = doc::build_document(inputs->tree, inputs->data, sink, document_settings(inputs->layout, options.report_dir));
   (void)document;
   data::run_checks(inputs->data, sink);
 }
@@ -409,7 +419,7 @@ std::vector<MissingGlyphs> font_coverage(const BuildOptions& options, Diagnostic
   std::vector<MissingGlyphs> out;
   auto inputs = read_inputs(options, sink, true);
   if (!inputs) return out;
-  doc::Document document = doc::build_document(inputs->tree, inputs->data, sink, {inputs->layout.table.numbering});
+  doc::Document document = doc::build_document(inputs->tree, inputs->data, sink, document_settings(inputs->layout, options.report_dir));
   const layout::LayoutSpec& spec = inputs->layout;
   // Which role sets which text.
   std::map<std::string, std::string> text_of;

@@ -19,6 +19,11 @@ std::vector<ContentsEntry> Paginator::entries(doc::ContentsKind kind) const {
       out.push_back({b.table->label + " " + b.table->caption, b.id, 1});
     } else if (kind == doc::ContentsKind::Cases && b.kind == doc::BlockKind::Case) {
       out.push_back({fmt::format("{}{}：{}", spec_.case_box.label, b.case_box->number, b.case_box->title), b.id, 1});
+    } else if (kind == doc::ContentsKind::Figures && b.kind == doc::BlockKind::Figure) {
+      out.push_back({b.figure->label + " " + b.figure->caption, b.id, 1});
+    } else if (kind == doc::ContentsKind::Figures && b.kind == doc::BlockKind::Case) {
+      for (const auto& child : b.case_box->blocks)
+        if (child.kind == doc::BlockKind::Figure) out.push_back({child.figure->label + " " + child.figure->caption, child.id, 1});
     }
   }
   return out;
@@ -34,6 +39,7 @@ void Paginator::contents_list(doc::ContentsKind kind) {
   const ContentsStyle& cs = spec_.contents;
   const std::string& title = kind == doc::ContentsKind::Headings ? cs.toc_title
                              : kind == doc::ContentsKind::Tables ? cs.tables_title
+                             : kind == doc::ContentsKind::Figures ? cs.figures_title
                                                                  : cs.cases_title;
   std::vector<ContentsEntry> list = entries(kind);
   page_open_ = false;

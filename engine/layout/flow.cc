@@ -23,6 +23,7 @@ void Paginator::new_page(bool overflow) {
   glue_.emplace_back();
   cursor_ = 0;
   page_open_ = true;
+  place_floats();
 }
 
 void Paginator::ensure_page() {
@@ -58,6 +59,8 @@ double Paginator::keep_height(const PreparedBlock& p) const {
       if (p.texts.size() > 2) h += std::min<size_t>(2, p.texts[2].lines.size()) * p.texts[2].line_height;
       return h;
     }
+    case doc::BlockKind::Figure:
+      return p.space_before + p.figure->height;
     default:
       return 0;
   }
@@ -71,10 +74,12 @@ void Paginator::place(const PreparedBlock& p) {
       return;
     case doc::BlockKind::PageBreak:
       flush_pending();
+      while (!floats_.empty()) new_page(true);  // waiting figures stay before the break
       page_open_ = false;
       return;
     case doc::BlockKind::Contents:
       flush_pending();
+      while (!floats_.empty()) new_page(true);
       for (doc::ContentsKind kind : b.contents) contents_list(kind);
       page_open_ = false;
       return;
@@ -102,6 +107,9 @@ void Paginator::place(const PreparedBlock& p) {
     case doc::BlockKind::Case:
       place_case(p);
       break;
+    case doc::BlockKind::Figure:
+      place_figure(p);
+      break;
     default:
       break;
   }
@@ -112,6 +120,8 @@ void Paginator::flush_pending() {
     ensure_page();
     const doc::Block& b = *h->block;
     if (b.level == 1 && b.number.empty() && cursor_ > kEpsilon && style_ == NumberStyle::Roman) new_page(false);
+    if (b.level == 1)
+      while (!floats_.empty()) new_page(true);  // a chapter's figures stay in it
     space(h->space_before);
     if (!fits(h->texts[0].height())) new_page(true);
     std::string title = b.counters.empty() ? doc::plain_text(b.runs) : heading_label(b) + " " + doc::plain_text(b.runs);
@@ -194,6 +204,13 @@ void Paginator::justify_vertically(size_t index) {
     r.y1 -= d;
   }
   for (auto& r : p.rects) r.y -= shift(r.y + r.h - kEpsilon);
+  for (auto& im : p.images) im.y -= shift(im.y + im.h - kEpsilon);
+  for (auto& sh : p.shapes) {
+    double top = -1e9;
+    for (size_t k = 1; k < sh.points.size(); k += 2) top = std::max(top, sh.points[k]);
+    double d = shift(top - kEpsilon);
+    for (size_t k = 1; k < sh.points.size(); k += 2) sh.points[k] -= d;
+  }
   for (auto& l : p.links) {
     double d = shift(l.y1 - kEpsilon);
     l.y0 -= d;

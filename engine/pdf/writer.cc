@@ -54,6 +54,7 @@ std::string Writer::write(const layout::Pages& pages, const DocumentInfo& info) 
   set_info(info);
   collect_font_usage(pages);
   for (auto& [face, usage] : usage_) usage.type0 = new_indirect_dict();
+  embed_images(pages);
   // Each page's content stream is made and deflated on its own (in
   // parallel); the objects are then added in page order.
   std::vector<std::string>& deflated = deflated_pages_;

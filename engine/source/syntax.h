@@ -42,6 +42,8 @@ enum class BlockKind {
   Case,       ///< ```case 标题 {#id}: a framed case box; `children` hold its Markdown
   Contents,   ///< ```contents: where the contents lists go; `spec` holds its YAML
   PageBreak,  ///< a paragraph of just `{.pagebreak}`
+  Figure,     ///< a paragraph of one image `![caption](path){#id width=60%}`; ```figure 标题 {#id}: a row of them in `children`
+  Chart,      ///< ```chart: a chart fed from data; `spec` holds its YAML
 };
 
 /// A block of the source. Lists hold ListItems, which hold blocks.
@@ -59,7 +61,10 @@ struct Block {
   bool ordered = false;          ///< List: 1. 2. 3. rather than bullets
   int start = 1;                 ///< List: number of the first item
   std::vector<InlineRun> runs;   ///< Heading, Paragraph
-  std::vector<Block> children;   ///< List, ListItem
+  std::vector<Block> children;   ///< List, ListItem; Figure: the images of a row; Case: its blocks
+  std::string src;               ///< Figure: the image path as written
+  std::string width, height;     ///< Figure: `width=`, `height=` as written (empty: from the image)
+  Span src_span;                 ///< Figure: where the path is
 };
 
 /// The YAML front matter's known fields.
