@@ -14,14 +14,21 @@ namespace paiban::layout {
 std::vector<double> nice_ticks(double low, double high, int target) {
   if (!(high > low)) high = low + 1;
   double raw = (high - low) / std::max(1, target);
-  double mag = std::pow(10.0, std::floor(std::log10(raw)));
-  double n = raw / mag;
-  double step = (n <= 1 ? 1 : n <= 2 ? 2 : n <= 5 ? 5 : 10) * mag;
+  int exponent = static_cast<int>(std::floor(std::log10(raw)));
+  double n = raw / std::pow(10.0, exponent);
+  // The nice number nearest the raw step (Heckbert): 1, 2, 5 or 10 times a power of ten.
+  long long unit = n < 1.5 ? 1 : n < 3 ? 2 : n < 7 ? 5 : 10;
+  // Ticks as whole multiples of the step, scaled once: 0.6 rather than 3 × 0.2 = 0.6000000000000001.
+  auto value = [&](long long k) {
+    return exponent >= 0 ? static_cast<double>(k * unit) * std::pow(10.0, exponent)
+                         : static_cast<double>(k * unit) / std::pow(10.0, -exponent);
+  };
+  const double step = value(1);
   long long first = static_cast<long long>(std::floor(low / step + 1e-9));
   long long last = static_cast<long long>(std::ceil(high / step - 1e-9));
   std::vector<double> ticks;
-  for (long long i = first; i <= last; ++i) ticks.push_back(static_cast<double>(i) * step);
-  if (ticks.size() < 2) ticks.push_back(ticks.back() + step);
+  for (long long i = first; i <= last; ++i) ticks.push_back(value(i));
+  if (ticks.size() < 2) ticks.push_back(value(last + 1));
   return ticks;
 }
 
@@ -39,8 +46,12 @@ std::vector<double> largest_remainder_percentages(const std::vector<double>& val
     given += floor_units[i];
     remainders.push_back({exact - static_cast<double>(floor_units[i]), i});
   }
-  // The units left go to the largest remainders (ties: the earlier share).
-  std::stable_sort(remainders.begin(), remainders.end(), [](auto& a, auto& b) { return a.first > b.first; });
+  // The units left go to the largest remainders.
+  // Equal remainders (within rounding): the larger share first.
+  std::stable_sort(remainders.begin(), remainders.end(), [&](auto& a, auto& b) {
+    if (std::abs(a.first - b.first) > 1e-9) return a.first > b.first;
+    return values[a.second] > values[b.second];
+  });
   for (size_t k = 0; given < units && k < remainders.size(); ++k, ++given) ++floor_units[remainders[k].second];
   for (size_t i = 0; i < values.size(); ++i) out[i] = static_cast<double>(floor_units[i]) * 100.0 / static_cast<double>(units);
   return out;

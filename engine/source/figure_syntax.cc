@@ -49,7 +49,7 @@ bool convert_image_paragraph(cmark_node* paragraph, const TextFile& file, int li
     } else if (t == CMARK_NODE_TEXT && !image && trimmed(cmark_node_get_literal(n)).empty()) {
       continue;
     } else {
-      if (image || t == CMARK_NODE_IMAGE) {
+      {
         for (cmark_node* m = cmark_node_first_child(paragraph); m; m = cmark_node_next(m))
           if (cmark_node_get_type(m) == CMARK_NODE_IMAGE) {
             sink.error(file.span_at_line_byte(cmark_node_get_start_line(m) + line_offset, cmark_node_get_start_column(m)),
