@@ -4,6 +4,7 @@
 //
 // build_document → Builder::add (per block) → bind values ({{ }}) →
 //   build_table (data rows, merged cells, totals) → resolve references
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -149,6 +150,9 @@ struct DocumentSettings {
   std::string report_dir;        ///< images are read from here, never outside it (empty: no images)
   std::string figure_label = "图";  ///< the word before a figure's number (from the layout)
   image::Limits image_limits;
+  /// Images read in this build, by file: a photo shown twice is read and embedded once.
+  std::shared_ptr<std::map<std::string, std::shared_ptr<const image::Image>>> image_cache =
+      std::make_shared<std::map<std::string, std::shared_ptr<const image::Image>>>();
 };
 
 /// Binds DATA (may be empty) into the tree: numbers headings 1 / 1.1 / 1.1.1

@@ -84,8 +84,14 @@ bool add_panel(const source::Block& b, const DocumentSettings& settings, Diagnos
   }
   std::string file = resolve(b.src, panel.span, settings, sink);
   if (file.empty()) return false;
-  panel.image = image::load_image(file, b.src, panel.span, sink, settings.image_limits);
-  if (!panel.image) return false;
+  auto& cache = *settings.image_cache;
+  if (auto it = cache.find(file); it != cache.end()) {
+    panel.image = it->second;
+  } else {
+    panel.image = image::load_image(file, b.src, panel.span, sink, settings.image_limits);
+    if (!panel.image) return false;
+    cache.emplace(file, panel.image);
+  }
   out.panels.push_back(std::move(panel));
   return true;
 }

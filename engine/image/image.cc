@@ -16,11 +16,13 @@ namespace {
 
 const char* const kAccepted = "figures take PNG or JPEG images";
 
-std::string read_all(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+std::string read_all(const std::string& file, long size) {
+  std::string bytes(static_cast<size_t>(std::max(0L, size)), '\0');
+  std::FILE* f = std::fopen(file.c_str(), "rb");
+  if (!f) return {};
+  bytes.resize(std::fread(bytes.data(), 1, bytes.size(), f));
+  std::fclose(f);
+  return bytes;
 }
 
 bool starts(const std::string& b, const char* magic, size_t n) { return b.size() >= n && std::memcmp(b.data(), magic, n) == 0; }
@@ -232,7 +234,7 @@ std::shared_ptr<const Image> load_image(const std::string& file, const std::stri
   }
   auto img = std::make_shared<Image>();
   img->path = name;
-  std::string bytes = read_all(file);
+  std::string bytes = read_all(file, size);
   bool ok = false;
   if (starts(bytes, "\x89PNG\r\n\x1a\n", 8)) {
     ok = load_png(bytes, *img, span, sink, limits);

@@ -2,6 +2,7 @@
 // doughnuts; axes at nice steps, gridlines, legend; all text shaped in the report's fonts.
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <numeric>
 
 #include <fmt/format.h>
@@ -68,20 +69,26 @@ struct Painter {
 
   const TextStyle& style() const { return spec.figure.chart; }
 
-  TextBlock label(const std::string& text) const {
-    return compose_text({{text, style().role, style().size, chart.span}}, fonts, spec.compose, 1e5, 0,
-                        style().line_height, style().size, compose::Justify::No, doc::Align::Left, sink);
+  std::map<std::string, TextBlock> labels;  ///< each text shaped once (ticks and legends are measured, then drawn)
+
+  const TextBlock& label(const std::string& text) {
+    auto it = labels.find(text);
+    if (it == labels.end())
+      it = labels.emplace(text, compose_text({{text, style().role, style().size, chart.span}}, fonts, spec.compose, 1e5, 0,
+                                             style().line_height, style().size, compose::Justify::No, doc::Align::Left,
+                                             sink)).first;
+    return it->second;
   }
   static double width_of(const TextBlock& t) { return t.lines.empty() ? 0 : t.lines[0].width_pt; }
 
   /// Text with its left edge at X and its em box's centre at Y (or its baseline, when BASELINE).
   void text(const std::string& s, double x, double y, double anchor_x = 0) {
     if (s.empty()) return;
-    TextBlock t = label(s);
+    const TextBlock& t = label(s);
     if (t.lines.empty()) return;
     double w = width_of(t);
     double baseline = y + (0.88 - 0.5) * style().size;  // the em box centred on y
-    out.texts.push_back({std::move(t), x - anchor_x * w, baseline});
+    out.texts.push_back({t, x - anchor_x * w, baseline});
   }
 
   Color color(size_t i) const {
