@@ -253,6 +253,42 @@ std::shared_ptr<const Image> load_image(const std::string& file, const std::stri
   return img;
 }
 
+std::vector<uint8_t> decode_cmyk_jpeg_to_rgb(const Image& img) {
+  std::vector<uint8_t> rgb;
+  if (img.format != Format::Jpeg || img.color != ColorSpace::Cmyk) return rgb;
+  jpeg_decompress_struct cinfo;
+  JpegError err;
+  cinfo.err = jpeg_std_error(&err.mgr);
+  err.mgr.error_exit = jpeg_fail;
+  err.mgr.emit_message = jpeg_quiet;
+  std::vector<uint8_t> row;
+  if (setjmp(err.jump)) {
+    jpeg_destroy_decompress(&cinfo);
+    return {};
+  }
+  jpeg_create_decompress(&cinfo);
+  jpeg_mem_src(&cinfo, reinterpret_cast<const unsigned char*>(img.bytes.data()), static_cast<unsigned long>(img.bytes.size()));
+  jpeg_read_header(&cinfo, TRUE);
+  cinfo.out_color_space = JCS_CMYK;
+  jpeg_start_decompress(&cinfo);
+  const size_t w = cinfo.output_width;
+  rgb.resize(w * cinfo.output_height * 3);
+  row.resize(w * 4);
+  while (cinfo.output_scanline < cinfo.output_height) {
+    size_t y = cinfo.output_scanline;
+    JSAMPROW p = row.data();
+    jpeg_read_scanlines(&cinfo, &p, 1);
+    for (size_t x = 0; x < w; ++x) {
+      unsigned ink[4];
+      for (int k = 0; k < 4; ++k) ink[k] = img.adobe_inverted ? 255u - row[x * 4 + k] : row[x * 4 + k];
+      for (int k = 0; k < 3; ++k) rgb[(y * w + x) * 3 + k] = static_cast<uint8_t>((255 - ink[k]) * (255 - ink[3]) / 255);
+    }
+  }
+  jpeg_finish_decompress(&cinfo);
+  jpeg_destroy_decompress(&cinfo);
+  return rgb;
+}
+
 // --- writing (fixtures, sample pictures) ---------------------------------------
 
 namespace {

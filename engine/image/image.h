@@ -47,6 +47,10 @@ struct Limits {
 std::shared_ptr<const Image> load_image(const std::string& file, const std::string& name, const Span& span,
                                         DiagnosticSink& sink, const Limits& limits = {});
 
+/// A CMYK JPEG's pixels as 8-bit RGB (a plain ink conversion, no colour management), for
+/// PDF/A files whose output intent is sRGB; empty if it cannot be decoded.
+std::vector<uint8_t> decode_cmyk_jpeg_to_rgb(const Image& image);
+
 /// The PNG bytes of a WIDTH × HEIGHT 8-bit image with COMPONENTS (1–4)
 /// samples per pixel; for test fixtures and sample pictures.
 std::string encode_png(int width, int height, int components, const std::vector<uint8_t>& samples,

@@ -22,9 +22,18 @@ void Writer::embed_images(const layout::Pages& pages) {
       check(HPDF_Dict_AddNumber(x, "Height", img->height), "/Height");
       check(HPDF_Dict_AddNumber(x, "BitsPerComponent", 8), "/BitsPerComponent");
       const char* space = img->color == image::ColorSpace::Gray ? "DeviceGray"
-                          : img->color == image::ColorSpace::Cmyk ? "DeviceCMYK" : "DeviceRGB";
+                          : img->color == image::ColorSpace::Cmyk && !pdfa_ ? "DeviceCMYK" : "DeviceRGB";
       check(HPDF_Dict_AddName(x, "ColorSpace", space), "/ColorSpace");
-      if (img->format == image::Format::Jpeg) {
+      std::vector<uint8_t> converted;
+      if (pdfa_ && img->color == image::ColorSpace::Cmyk) {
+        // PDF/A-1 with an sRGB output intent allows no DeviceCMYK: decoded and converted to RGB.
+        converted = image::decode_cmyk_jpeg_to_rgb(*img);
+        if (converted.empty()) throw HaruFailure(fmt::format("cannot decode the CMYK JPEG {}", img->path));
+        sink_.warning({img->path, 0, 0}, "PDF/A: the CMYK photo is converted to RGB (the output intent is sRGB)",
+                      {"for print colours, build without --pdfa, or save the photo as RGB"});
+        owned_.push_back(deflate({reinterpret_cast<const char*>(converted.data()), converted.size()}));
+        borrow_deflated(x, owned_.back());
+      } else if (img->format == image::Format::Jpeg) {
         if (img->adobe_inverted) {
           HPDF_Array decode = checked(HPDF_Array_New(pdf_->mmgr), "HPDF_Array_New");
           for (int k = 0; k < 4; ++k) {

@@ -396,6 +396,36 @@ TEST(Figures, PdfaFlattensAlphaOntoWhiteAndPassesPreflight) {
   EXPECT_NE(v.out.find("is a valid PDF/A-1b file"), std::string::npos) << v.out << v.err;
 }
 
+TEST(Figures, PdfaConvertsCmykPhotosToRgb) {
+  TempDir dir;
+  dir.write("r/images/c.jpg", image::encode_jpeg(48, 38, 4, pattern(48, 38, 4), 85, false, 0, 1, true));
+  dir.write("r/report.md", kHead + "![印刷色](images/c.jpg)\n");
+  std::string pdf = (dir.path() / "a.pdf").string();
+  auto r = run_command(kPaiban + " build --pdfa " + (dir.path() / "r").string() + " -o " + pdf);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("converted to RGB"), std::string::npos) << r.err;
+  auto rows = image_list(pdf);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0][5], "rgb");
+}
+
+TEST(Figures, TheFiguresExamplePassesTheGateWithAndWithoutPdfaAndIsDeterministic) {
+  TempDir dir;
+  const std::string src = testing::source_dir() + "/data/figures-example";
+  std::string a = (dir.path() / "a.pdf").string(), b = (dir.path() / "b.pdf").string(), p = (dir.path() / "p.pdf").string();
+  ASSERT_EQ(run_command(kPaiban + " build " + src + " -o " + a).exit_code, 0);
+  ASSERT_EQ(run_command(kPaiban + " build " + src + " -o " + b).exit_code, 0);
+  EXPECT_EQ(testing::read_file(a), testing::read_file(b));
+  auto r = run_command(kPaiban + " build --pdfa " + src + " -o " + p);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string cp = "/usr/share/java/preflight.jar:/usr/share/java/pdfbox2.jar:/usr/share/java/xmpbox.jar:"
+                         "/usr/share/java/fontbox2.jar:/usr/share/java/commons-logging.jar:"
+                         "/usr/share/java/javax.activation.jar:/usr/share/java/jaxb-api.jar";
+  auto v = run_command("java -cp " + cp + " org.apache.pdfbox.preflight.Validator_A1b " + p);
+  EXPECT_NE(v.out.find("is a valid PDF/A-1b file"), std::string::npos) << v.out << v.err;
+  // The gate runs on every PDF left in the folder when it goes.
+}
+
 // --- bad input ---------------------------------------------------------------
 
 void expect_error(const BuildRun& r, const std::string& message) {
