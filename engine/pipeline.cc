@@ -459,6 +459,20 @@ std::vector<MissingGlyphs> font_coverage(const BuildOptions& options, Diagnostic
       case doc::BlockKind::Contents:
         add(spec.contents.title.role, spec.contents.toc_title + spec.contents.tables_title + spec.contents.cases_title);
         break;
+      case doc::BlockKind::Figure: {
+        const doc::Figure& f = *b.figure;
+        add(spec.figure.caption.role, f.label + f.caption);
+        add(spec.contents.entry.role, f.label + f.caption);
+        add(spec.contents.title.role, spec.contents.figures_title);
+        for (const auto& p : f.panels) add(spec.figure.subcaption.role, spec.figure.sub_label + "abc" + p.caption);
+        if (f.chart) {
+          std::string t = spec.figure.unit + f.chart->unit + "（）0123456789.%-";
+          for (const auto& c : f.chart->categories) t += c;
+          for (const auto& s : f.chart->series) t += s.label;
+          add(spec.figure.chart.role, t);
+        }
+        break;
+      }
       default:
         break;
     }
