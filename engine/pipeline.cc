@@ -454,7 +454,12 @@ std::vector<MissingGlyphs> font_coverage(const BuildOptions& options, Diagnostic
         break;
       case doc::BlockKind::Case:
         add(spec.case_box.title.role, "【】（续）" + spec.case_box.label + b.case_box->title);
-        for (const auto& p : b.case_box->blocks) add_runs(p.runs, spec.body.role);
+        for (const auto& p : b.case_box->blocks) {
+          add_runs(p.runs, spec.body.role);
+          if (p.figure) add(spec.figure.caption.role, p.figure->label + p.figure->caption);
+          if (p.figure)
+            for (const auto& panel : p.figure->panels) add(spec.figure.subcaption.role, spec.figure.sub_label + "abc" + panel.caption);
+        }
         break;
       case doc::BlockKind::Contents:
         add(spec.contents.title.role, spec.contents.toc_title + spec.contents.tables_title + spec.contents.cases_title);

@@ -177,6 +177,12 @@ bool build_chart(const source::Block& b, const data::DataSet& data, DiagnosticSi
     for (size_t s = 0; s < series.size(); ++s) {
       auto v = data::evaluate(series[s].value, scoped, series[s].span, sink);
       if (!v) return false;
+      if (v->is_number() && std::abs(v->number) > 1e12) {
+        sink.error(v->span.path.empty() ? series[s].span : v->span,
+                   fmt::format("chart: {} (series \"{}\", row {}) is too large to chart", v->number, series[s].value, index),
+                   {"chart values up to a million million; scale the data (e.g. 万人, 亿元) and say so in unit:"});
+        return false;
+      }
       if (!v->is_number() || !std::isfinite(v->number)) {
         sink.error(v->span.path.empty() ? series[s].span : v->span,
                    fmt::format("chart: series \"{}\" is not a number in row {}", series[s].value, index),

@@ -524,7 +524,7 @@ TEST(Figures, ImageSyntaxErrors) {
 TEST(Figures, BadChartsArePositionedErrors) {
   TempDir dir;
   std::string data = years(1, 2, 3) + "empty: []\nmixed:\n  - {year: 2020年, n: 5}\n  - {year: 2021年, n: 多}\n"
-                     "signed:\n  - {k: 甲, v: 5}\n  - {k: 乙, v: -2}\n";
+                     "signed:\n  - {k: 甲, v: 5}\n  - {k: 乙, v: -2}\nhuge:\n  - {k: 甲, v: 1e300}\n";
   struct Case {
     std::string spec, message;
   };
@@ -536,6 +536,7 @@ TEST(Figures, BadChartsArePositionedErrors) {
       {"caption: 错\nrows: years\nx: yaer\nseries: n\n", "report.md:9:4: error: no data \"yaer\"\n  hint: did you mean \"year\"?"},
       {"caption: 错\ntype: bars\nrows: years\nx: year\nseries: n\n", "report.md:8:7: error: chart: unknown type \"bars\"\n  hint: did you mean \"bar\"?"},
       {"caption: 错\nrows: nothing\nx: year\nseries: n\n", "report.md:8:7: error: no data \"nothing\""},
+      {"caption: 大\nrows: huge\nx: k\nseries: v\n", "d.yaml:13:15: error: chart: 1e+300 (series \"v\", row 1) is too large to chart"},
   };
   for (const auto& c : cases) {
     BuildRun r = chart(dir, c.spec, data);
