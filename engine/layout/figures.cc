@@ -164,6 +164,14 @@ void Paginator::place_figure(const PreparedBlock& p) {
   anchor(f.figure->id, fmt::format("{} {}", f.figure->label, f.figure->caption), 0);
   draw_figure(f, spec_.margin_left);
   cursor_ += p.space_after;
+  snap_to_grid();
+}
+
+/// On a line grid (GB/T 9704), the text after a figure goes on on the grid's next line.
+void Paginator::snap_to_grid() {
+  if (spec_.grid_lines <= 0) return;
+  const double lh = spec_.body.line_height;
+  cursor_ = std::min(spec_.type_height(), std::ceil(cursor_ / lh - kEpsilon) * lh);
 }
 
 void Paginator::place_floats() {
@@ -179,6 +187,7 @@ void Paginator::place_floats() {
     anchor(p.figure->figure->id, fmt::format("{} {}", p.figure->figure->label, p.figure->figure->caption), 0);
     draw_figure(*p.figure, spec_.margin_left);
     cursor_ += p.space_after;
+    snap_to_grid();
   }
   floats_.assign(waiting.begin() + static_cast<std::ptrdiff_t>(i), waiting.end());
 }

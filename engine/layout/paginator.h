@@ -158,6 +158,9 @@ class Paginator {
   /// Figures waiting for a new page: placed at its top, as many as fit.
   void place_floats();
 
+  /// On a line grid, moves the cursor down to the next grid line.
+  void snap_to_grid();
+
   // contents.cc
   std::vector<ContentsEntry> entries(doc::ContentsKind kind) const;
 

@@ -12,6 +12,7 @@
 #include <regex>
 #include <sstream>
 
+#include "e2e/bbox_lines.h"
 #include "image/image.h"
 #include "support/test_support.h"
 
@@ -424,6 +425,29 @@ TEST(Figures, TheFiguresExamplePassesTheGateWithAndWithoutPdfaAndIsDeterministic
   auto v = run_command("java -cp " + cp + " org.apache.pdfbox.preflight.Validator_A1b " + p);
   EXPECT_NE(v.out.find("is a valid PDF/A-1b file"), std::string::npos) << v.out << v.err;
   // The gate runs on every PDF left in the folder when it goes.
+}
+
+TEST(Figures, OnALineGridTheTextAfterAFigureStaysOnTheGrid) {
+  TempDir dir;
+  dir.write("r/images/a.png", image::encode_png(300, 170, 3, pattern(300, 170, 3)));
+  BuildRun r = build(dir, kHead + filler(1) + "![网格](images/a.png){width=50%}\n\n图后的段落。\n", "--layout gbt9704 ");
+  ASSERT_EQ(r.result.exit_code, 0) << r.result.err;
+  auto lines = testing::read_box_lines(r.pdf);
+  std::vector<double> body;
+  double after = -1;
+  for (const auto& l : lines) {
+    if (l.page != 2) continue;
+    std::string t = l.text();
+    if (t.find("职业教育") != std::string::npos || t.find("职责") != std::string::npos || t.find("人才") != std::string::npos)
+      body.push_back(l.y1);
+    if (t.find("图后的段落") != std::string::npos) after = l.y1;
+  }
+  ASSERT_GE(body.size(), 2u);
+  ASSERT_GT(after, 0);
+  const double pitch = body[1] - body[0];
+  EXPECT_NEAR(pitch, 637.8 / 22, 0.3);  // GB/T 9704: 22 lines in the 225 mm type area
+  double lines_down = (after - body[0]) / pitch;
+  EXPECT_NEAR(lines_down, std::round(lines_down), 0.02) << lines_down;
 }
 
 // --- bad input ---------------------------------------------------------------
