@@ -57,6 +57,7 @@ double Paginator::keep_height(const PreparedBlock& p) const {
       const CaseStyle& cs = spec_.case_box;
       double h = p.space_before + 2 * (cs.padding + cs.frame_width) + p.texts[0].height();
       if (p.texts.size() > 2) h += std::min<size_t>(2, p.texts[2].lines.size()) * p.texts[2].line_height;
+      if (auto f = p.box_figures.find(2); f != p.box_figures.end()) h += spec_.figure.space_before + f->second.height;
       return h;
     }
     case doc::BlockKind::Figure:
