@@ -39,77 +39,100 @@ std::string other_format(const std::string& b, const std::string& name) {
 
 // --- PNG ----------------------------------------------------------------------
 
-/// pHYs (pixels per metre) from the chunk list: libpng's simplified reader does not expose it.
-void png_density(const std::string& b, Image& img) {
-  size_t pos = 8;
-  auto be32 = [&](size_t at) {
-    return (uint32_t(uint8_t(b[at])) << 24) | (uint32_t(uint8_t(b[at + 1])) << 16) | (uint32_t(uint8_t(b[at + 2])) << 8) |
-           uint32_t(uint8_t(b[at + 3]));
-  };
-  while (pos + 8 <= b.size()) {
-    uint32_t len = be32(pos);
-    std::string type = b.substr(pos + 4, 4);
-    if (type == "IDAT" || type == "IEND") return;
-    if (type == "pHYs" && len == 9 && pos + 17 <= b.size()) {
-      uint32_t x = be32(pos + 8), y = be32(pos + 12);
-      if (b[pos + 16] == 1 && x > 0 && y > 0) {
-        img.dpi_x = x * 0.0254;
-        img.dpi_y = y * 0.0254;
-      }
-      return;
-    }
-    pos += 12 + size_t(len);
-  }
+struct PngReader {
+  const std::string* bytes;
+  size_t at = 8;
+  char message[256] = "";
+};
+
+void png_read_memory(png_structp png, png_bytep out, png_size_t n) {
+  auto* r = static_cast<PngReader*>(png_get_io_ptr(png));
+  if (r->at + n > r->bytes->size()) png_error(png, "the file ends early");
+  std::memcpy(out, r->bytes->data() + r->at, n);
+  r->at += n;
 }
 
+void png_fail(png_structp png, png_const_charp message) {
+  auto* r = static_cast<PngReader*>(png_get_error_ptr(png));
+  std::snprintf(r->message, sizeof r->message, "%s", message);
+  png_longjmp(png, 1);
+}
+
+void png_quiet(png_structp, png_const_charp) {}
+
+/// Decodes with libpng's full reader: samples as stored (no gamma conversion: a
+/// 16-bit file without gAMA is not taken for linear light), reduced to 8 bits,
+/// palette and low bit depths expanded, interlacing undone.
 bool load_png(const std::string& bytes, Image& img, const Span& span, DiagnosticSink& sink, const Limits& limits) {
-  png_image png;
-  std::memset(&png, 0, sizeof png);
-  png.version = PNG_IMAGE_VERSION;
-  if (!png_image_begin_read_from_memory(&png, bytes.data(), bytes.size())) {
-    sink.error(span, fmt::format("image \"{}\" is not a readable PNG: {}", img.path, png.message),
-               {"the file is damaged or truncated; export it again as PNG or JPEG"});
-    png_image_free(&png);
+  PngReader reader{&bytes};
+  png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &reader, png_fail, png_quiet);
+  png_infop info = png ? png_create_info_struct(png) : nullptr;
+  if (!png || !info) {
+    png_destroy_read_struct(&png, &info, nullptr);
+    sink.error(span, fmt::format("image \"{}\": out of memory", img.path));
     return false;
   }
-  long long pixels = (long long)png.width * png.height;
-  if (png.width > unsigned(limits.max_side) || png.height > unsigned(limits.max_side) || pixels > limits.max_pixels) {
+  std::vector<uint8_t> buffer;
+  std::vector<png_bytep> rows;
+  bool too_large = false;
+  if (setjmp(png_jmpbuf(png))) {
+    png_destroy_read_struct(&png, &info, nullptr);
+    if (!too_large)
+      sink.error(span, fmt::format("image \"{}\" is a damaged PNG: {}", img.path, reader.message),
+                 {"the file is damaged or truncated; export it again as PNG or JPEG"});
+    return false;
+  }
+  png_set_read_fn(png, &reader, png_read_memory);
+  png_set_sig_bytes(png, 8);
+  png_read_info(png, info);
+  png_uint_32 width = png_get_image_width(png, info), height = png_get_image_height(png, info);
+  long long pixels = (long long)width * height;
+  if (pixels > limits.max_pixels || width > png_uint_32(limits.max_side) || height > png_uint_32(limits.max_side)) {
+    too_large = true;
     sink.error(span, fmt::format("image \"{}\" declares {}×{} pixels, more than the {} megapixels a figure may have",
-                                 img.path, png.width, png.height, limits.max_pixels / 1000000),
+                                 img.path, width, height, limits.max_pixels / 1000000),
                {"scale the picture down (a printed page needs about 2500×3500 pixels at 300 dpi)"});
-    png_image_free(&png);
-    return false;
+    png_longjmp(png, 1);
   }
-  bool color = png.format & PNG_FORMAT_FLAG_COLOR, alpha = png.format & PNG_FORMAT_FLAG_ALPHA;
-  png.format = color ? (alpha ? PNG_FORMAT_RGBA : PNG_FORMAT_RGB) : (alpha ? PNG_FORMAT_GA : PNG_FORMAT_GRAY);
-  const int channels = (color ? 3 : 1) + (alpha ? 1 : 0);
-  std::vector<uint8_t> buffer(PNG_IMAGE_SIZE(png));
-  if (!png_image_finish_read(&png, nullptr, buffer.data(), 0, nullptr)) {
-    sink.error(span, fmt::format("image \"{}\" is a damaged PNG: {}", img.path, png.message),
-               {"the file is damaged or truncated; export it again as PNG or JPEG"});
-    png_image_free(&png);
-    return false;
+  png_set_expand(png);  // palette → RGB, grey below 8 bits → 8, tRNS → alpha
+  png_set_scale_16(png);
+  png_set_interlace_handling(png);
+  png_read_update_info(png, info);
+  const int channels = png_get_channels(png, info);
+  const int color_type = png_get_color_type(png, info);
+  const bool color = color_type & PNG_COLOR_MASK_COLOR, alpha = color_type & PNG_COLOR_MASK_ALPHA;
+  const size_t stride = png_get_rowbytes(png, info);
+  buffer.resize(stride * height);
+  rows.resize(height);
+  for (png_uint_32 y = 0; y < height; ++y) rows[y] = buffer.data() + y * stride;
+  png_read_image(png, rows.data());
+  png_read_end(png, nullptr);
+  png_uint_32 rx = 0, ry = 0;
+  int unit = 0;
+  if (png_get_pHYs(png, info, &rx, &ry, &unit) && unit == PNG_RESOLUTION_METER && rx > 0 && ry > 0) {
+    img.dpi_x = rx * 0.0254;
+    img.dpi_y = ry * 0.0254;
   }
+  png_destroy_read_struct(&png, &info, nullptr);
   img.format = Format::Png;
-  img.width = int(png.width);
-  img.height = int(png.height);
+  img.width = int(width);
+  img.height = int(height);
   img.color = color ? ColorSpace::Rgb : ColorSpace::Gray;
   img.components = color ? 3 : 1;
   if (!alpha) {
     img.pixels = std::move(buffer);
-  } else {
-    const size_t n = size_t(pixels);
-    img.pixels.resize(n * img.components);
-    img.alpha.resize(n);
-    bool opaque = true;
-    for (size_t i = 0; i < n; ++i) {
-      std::memcpy(&img.pixels[i * img.components], &buffer[i * channels], img.components);
-      img.alpha[i] = buffer[i * channels + img.components];
-      opaque &= img.alpha[i] == 255;
-    }
-    if (opaque) img.alpha.clear();
+    return true;
   }
-  png_density(bytes, img);
+  const size_t n = size_t(pixels);
+  img.pixels.resize(n * img.components);
+  img.alpha.resize(n);
+  bool opaque = true;
+  for (size_t i = 0; i < n; ++i) {
+    std::memcpy(&img.pixels[i * img.components], &buffer[i * channels], img.components);
+    img.alpha[i] = buffer[i * channels + img.components];
+    opaque &= img.alpha[i] == 255;
+  }
+  if (opaque) img.alpha.clear();
   return true;
 }
 
@@ -300,6 +323,7 @@ void png_flush_none(png_structp) {}
 
 std::string encode_png(int width, int height, int components, const std::vector<uint8_t>& samples, int bit_depth,
                        bool interlaced, double dpi, bool palette) {
+  const int per_pixel = palette ? 1 : components;
   std::string out;
   png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
   png_infop info = png_create_info_struct(png);
@@ -322,7 +346,6 @@ std::string encode_png(int width, int height, int components, const std::vector<
     png_set_IHDR(png, info, width, height, 8, PNG_COLOR_TYPE_PALETTE, interlaced ? PNG_INTERLACE_ADAM7 : PNG_INTERLACE_NONE,
                  PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     png_set_PLTE(png, info, colors.data(), int(colors.size()));
-    components = 1;
   } else {
     png_set_IHDR(png, info, width, height, bit_depth, types[components],
                  interlaced ? PNG_INTERLACE_ADAM7 : PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
@@ -331,7 +354,7 @@ std::string encode_png(int width, int height, int components, const std::vector<
   png_write_info(png, info);
   if (bit_depth == 16) png_set_swap(png);  // samples given as 16-bit little-endian
   const size_t bytes_per_sample = bit_depth == 16 ? 2 : 1;
-  const size_t stride = size_t(width) * components * bytes_per_sample;
+  const size_t stride = size_t(width) * per_pixel * bytes_per_sample;
   const std::vector<uint8_t>& data = palette ? indices : samples;
   std::vector<png_bytep> rows(height);
   for (int y = 0; y < height; ++y) rows[y] = const_cast<png_bytep>(data.data() + y * stride);
