@@ -70,14 +70,6 @@ std::string default_output_path(const std::string& report_dir) {
 
 namespace {
 
-doc::DocumentSettings document_settings(const layout::LayoutSpec& layout) {
-  doc::DocumentSettings s;
-  s.table_numbering = layout.table.numbering;
-  s.heading_levels = static_cast<int>(layout.headings.size());
-  s.labels = layout.labels;
-  return s;
-}
-
 struct Inputs {
   source::SyntaxTree tree;
   layout::LayoutSpec layout;
@@ -257,13 +249,25 @@ class StageTimer {
   Sample last_;
 };
 
+/// What the document stage takes from the layout and the report folder.
+static doc::DocumentSettings document_settings(const layout::LayoutSpec& layout, const std::string& report_dir) {
+  doc::DocumentSettings s;
+  s.table_numbering = layout.table.numbering;
+  s.figure_numbering = layout.figure.numbering;
+  s.figure_label = layout.figure.label;
+  s.report_dir = report_dir;
+  s.heading_levels = static_cast<int>(layout.headings.size());
+  s.labels = layout.labels;
+  return s;
+}
+
 /// Stages 5–8 for a parsed source and its data: document, checks, pages, PDF.
 BuildResult render(const source::SyntaxTree& tree, const data::DataSet& data, const layout::LayoutSpec& layout,
                    const fonts::FontSet& fonts, const BuildOptions& options, DiagnosticSink& sink, StageTimer& timer,
                    pdf::SubsetCache* subset_cache = nullptr) {
   BuildResult result;
   // 5. doc: data bound, headings, tables and cases numbered, references resolved
-  doc::Document document = doc::build_document(tree, data, sink, document_settings(layout));
+  doc::Document document = doc::build_document(tree, data, sink, document_settings(layout, options.report_dir));
   if (sink.has_errors()) return result;
   // 6. data checks: reported as warnings (errors with --strict)
   data::run_checks(data, sink);
@@ -348,7 +352,7 @@ BuildResult write_report(const BuildOptions& options, DiagnosticSink& sink, Buil
 void check_report(const BuildOptions& options, DiagnosticSink& sink) {
   auto inputs = read_inputs(options, sink, true);
   if (!inputs) return;
-  doc::Document document = doc::build_document(inputs->tree, inputs->data, sink, document_settings(inputs->layout));
+  doc::Document document = doc::build_document(inputs->tree, inputs->data, sink, document_settings(inputs->layout, options.report_dir));
   (void)document;
   data::run_checks(inputs->data, sink);
 }
@@ -726,7 +730,7 @@ std::vector<MissingGlyphs> font_coverage(const BuildOptions& options, Diagnostic
   auto inputs = read_inputs(options, sink, true);
   // (An error here may be a role the layout uses and fonts.yaml lacks.)
   if (!inputs || sink.has_errors()) return out;
-  doc::Document document = doc::build_document(inputs->tree, inputs->data, sink, document_settings(inputs->layout));
+  doc::Document document = doc::build_document(inputs->tree, inputs->data, sink, document_settings(inputs->layout, options.report_dir));
   const layout::LayoutSpec& spec = inputs->layout;
   // Which role sets which text.
   std::map<std::string, std::string> text_of;
@@ -761,11 +765,30 @@ std::vector<MissingGlyphs> font_coverage(const BuildOptions& options, Diagnostic
         break;
       case doc::BlockKind::Case:
         add(spec.case_box.title.role, spec.labels.case_open + spec.labels.case_close + spec.labels.continued + spec.labels.case_label + b.case_box->title);
-        for (const auto& p : b.case_box->blocks) add_runs(p.runs, spec.body.role);
+        for (const auto& p : b.case_box->blocks) {
+          add_runs(p.runs, spec.body.role);
+          if (p.figure) add(spec.figure.caption.role, p.figure->label + p.figure->caption);
+          if (p.figure)
+            for (const auto& panel : p.figure->panels) add(spec.figure.subcaption.role, spec.figure.sub_label + "abc" + panel.caption);
+        }
         break;
       case doc::BlockKind::Contents:
         add(spec.contents.title.role, spec.labels.toc + spec.labels.tables + spec.labels.cases);
         break;
+      case doc::BlockKind::Figure: {
+        const doc::Figure& f = *b.figure;
+        add(spec.figure.caption.role, f.label + f.caption);
+        add(spec.contents.entry.role, f.label + f.caption);
+        add(spec.contents.title.role, spec.labels.figures);
+        for (const auto& p : f.panels) add(spec.figure.subcaption.role, spec.figure.sub_label + "abc" + p.caption);
+        if (f.chart) {
+          std::string t = spec.figure.unit + f.chart->unit + "（）0123456789.%-";
+          for (const auto& c : f.chart->categories) t += c;
+          for (const auto& s : f.chart->series) t += s.label;
+          add(spec.figure.chart.role, t);
+        }
+        break;
+      }
       default:
         break;
     }

@@ -13,6 +13,7 @@
 
 #include "base/text_file.h"
 #include "base/yaml_util.h"
+#include "doc/figures.h"
 #include "source/parse.h"
 
 namespace paiban::doc {
@@ -82,6 +83,8 @@ class Builder {
       case source::BlockKind::Table: add_table(b, out); break;
       case source::BlockKind::Case: add_case(b, out); break;
       case source::BlockKind::Contents: add_contents(b, out); break;
+      case source::BlockKind::Figure:
+      case source::BlockKind::Chart: add_figure(b, out); break;
       case source::BlockKind::PageBreak: {
         Block p;
         p.kind = BlockKind::PageBreak;
@@ -217,6 +220,7 @@ class Builder {
       if (b.level == 1) {
         number += ".";
         chapter_tables_ = 0;
+        chapter_figures_ = 0;
       }
       h.number = number;
       h.counters.assign(counters_.begin(), counters_.begin() + b.level);
@@ -318,6 +322,27 @@ class Builder {
     out.push_back(std::move(c));
   }
 
+  /// 图N: an image, a row of images or a chart, numbered like tables.
+  void add_figure(const source::Block& b, std::vector<Block>& out) {
+    auto figure = std::make_shared<Figure>();
+    bool ok = b.kind == source::BlockKind::Chart ? build_chart(b, data_, sink_, *figure)
+                                                 : build_image_figure(b, settings_, sink_, *figure);
+    if (!ok) return;
+    figure->number = ++figure_count_;
+    ++chapter_figures_;
+    figure->label = settings_.figure_numbering == TableNumbering::Chapter
+                        ? fmt::format("{}{}-{}", settings_.figure_label, counters_[0], chapter_figures_)
+                        : fmt::format("{}{}", settings_.figure_label, figure->number);
+    if (figure->id.empty()) figure->id = fmt::format("figure-{}", figure->number);
+    else register_id(figure->id, figure->label, b.span);
+    Block f;
+    f.kind = BlockKind::Figure;
+    f.span = b.span;
+    f.id = figure->id;
+    f.figure = std::move(figure);
+    out.push_back(std::move(f));
+  }
+
   void add_contents(const source::Block& b, std::vector<Block>& out) {
     Block c;
     c.kind = BlockKind::Contents;
@@ -339,8 +364,9 @@ class Builder {
       if (name == "toc") c.contents.push_back(ContentsKind::Headings);
       else if (name == "tables") c.contents.push_back(ContentsKind::Tables);
       else if (name == "cases") c.contents.push_back(ContentsKind::Cases);
+      else if (name == "figures") c.contents.push_back(ContentsKind::Figures);
       else sink_.error(yaml_span(b.span.path, l.Mark(), b.spec_line), fmt::format("contents: unknown list \"{}\"", name),
-                       {"lists: toc (目录), tables (表目录), cases (案例目录)"});
+                       {"lists: toc (目录), tables (表目录), cases (案例目录), figures (图目录)"});
     }
     out.push_back(std::move(c));
   }
@@ -651,6 +677,8 @@ class Builder {
   int table_count_ = 0;
   int chapter_tables_ = 0;
   int case_count_ = 0;
+  int figure_count_ = 0;
+  int chapter_figures_ = 0;
 };
 
 }  // namespace

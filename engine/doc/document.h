@@ -11,6 +11,7 @@
 
 #include "base/diagnostic.h"
 #include "data/data.h"
+#include "image/image.h"
 #include "source/syntax.h"
 
 namespace paiban::doc {
@@ -49,7 +50,7 @@ struct Table {
   Span span;
 };
 
-enum class BlockKind { Heading, Paragraph, Table, Case, Contents, PageBreak, Rule };
+enum class BlockKind { Heading, Paragraph, Table, Case, Contents, PageBreak, Rule, Figure };
 
 /// The words paiban prints around content. A layout's `labels:` section sets
 /// them (a notice or a traditional-Chinese layout changes them); these are
@@ -64,12 +65,55 @@ struct Labels {
   std::string unit = "（单位：{}）";        ///< a table's unit under its caption
   std::string bullet = "•";                 ///< an unordered list item's marker
   std::string cover = "封面";               ///< the cover's page label
-  std::string toc = "目录", tables = "表目录", cases = "案例目录";
+  std::string toc = "目录", tables = "表目录", cases = "案例目录", figures = "图目录";
   std::string case_entry = "{}：{}";        ///< a 案例目录 entry: label and title
 };
 
 /// Which list a contents directive prints.
-enum class ContentsKind { Headings, Tables, Cases };
+enum class ContentsKind { Headings, Tables, Cases, Figures };
+
+/// One image of a figure.
+struct FigurePanel {
+  std::shared_ptr<const image::Image> image;
+  std::string caption;        ///< a row's sub-caption (without its （a）); empty for a single image
+  double width_fraction = 0;  ///< `width=60%`: of the measure (0: not given)
+  double width_pt = 0;        ///< `width=80mm` (0: not given)
+  double height_pt = 0;       ///< `height=5cm` (0: not given)
+  Span span;
+};
+
+enum class ChartType { Bar, Line, Pie };
+
+struct ChartSeries {
+  std::string label;           ///< in the legend
+  std::vector<double> values;  ///< one per category
+  Span span;
+};
+
+/// A chart drawn from data.
+struct Chart {
+  ChartType type = ChartType::Bar;
+  bool horizontal = false;     ///< bar: bars run left to right
+  bool stacked = false;        ///< bar: series stacked, not side by side
+  bool doughnut = false;       ///< pie: a ring
+  bool value_labels = false;   ///< print each value at its bar, point or slice
+  std::string format;          ///< number format of values and ticks (empty: as the data has it)
+  std::string unit;            ///< printed at the value axis: （单位：人）
+  std::vector<std::string> categories;  ///< the x of each row
+  std::vector<ChartSeries> series;
+  Span span;
+};
+
+/// 图N: one image, a row of 2–3 images with sub-captions, or a chart.
+struct Figure {
+  std::string id;
+  int number = 0;
+  std::string label;              ///< "图1" (or "图2-1" when numbered per chapter)
+  std::string caption;
+  std::vector<FigurePanel> panels;  ///< images (empty for a chart)
+  std::shared_ptr<Chart> chart;
+  Span span;
+};
 
 struct Block;
 
@@ -78,7 +122,7 @@ struct CaseBox {
   std::string id;
   int number = 0;
   std::string title;
-  std::vector<Block> blocks;  ///< paragraphs
+  std::vector<Block> blocks;  ///< paragraphs and figures
 };
 
 /// One block in reading order.
@@ -99,6 +143,7 @@ struct Block {
   std::shared_ptr<Table> table;       ///< Table
   std::shared_ptr<CaseBox> case_box;  ///< Case
   std::vector<ContentsKind> contents; ///< Contents: the lists, in order
+  std::shared_ptr<Figure> figure;     ///< Figure
 };
 
 /// Front-matter facts the layout prints.
@@ -133,6 +178,13 @@ struct DocumentSettings {
   TableNumbering table_numbering = TableNumbering::Document;
   int heading_levels = 4;  ///< the deepest heading the layout styles and numbers
   Labels labels;
+  TableNumbering figure_numbering = TableNumbering::Document;  ///< figures: 图N or 图2-1, like tables
+  std::string report_dir;        ///< images are read from here, never outside it (empty: no images)
+  std::string figure_label = "图";  ///< the word before a figure's number (from the layout)
+  image::Limits image_limits;
+  /// Images read in this build, by file: a photo shown twice is read and embedded once.
+  std::shared_ptr<std::map<std::string, std::shared_ptr<const image::Image>>> image_cache =
+      std::make_shared<std::map<std::string, std::shared_ptr<const image::Image>>>();
 };
 
 /// Binds DATA (may be empty) into the tree: numbers headings 1 / 1.1 / 1.1.1

@@ -37,7 +37,7 @@ void Paginator::place_case(const PreparedBlock& p) {
   // of the type area: it is not justified vertically.
   inside_box_ = true;
   for (size_t k = 2; k < p.texts.size(); ++k) {
-    place_lines(p.texts[k], spec_.margin_left + inset, inset, [&](bool before) {
+    auto on_break = [&](bool before) {
       if (before) {
         frame(segment_top, spec_.type_height(), open_top, true);  // open at the foot
       } else {
@@ -45,7 +45,23 @@ void Paginator::place_case(const PreparedBlock& p) {
         open_top = true;
         title(p.texts[1]);  // 【案例分享N】…（续）
       }
-    });
+    };
+    if (auto fig = p.box_figures.find(k); fig != p.box_figures.end()) {
+      // A figure in the box is never split: the box breaks before it when it does not fit.
+      const FigureLayout& f = fig->second;
+      double gap = spec_.figure.space_before / 2;
+      if (!fits(gap + f.height, inset)) {
+        on_break(true);
+        new_page(true);
+        on_break(false);
+      }
+      cursor_ += gap;
+      anchor(f.figure->id, fmt::format("{} {}", f.figure->label, f.figure->caption), 0);
+      draw_figure(f, spec_.margin_left + inset);
+      cursor_ += gap;
+      continue;
+    }
+    place_lines(p.texts[k], spec_.margin_left + inset, inset, on_break);
   }
   inside_box_ = false;
   cursor_ += inset;

@@ -24,6 +24,11 @@ std::vector<ContentsEntry> Paginator::entries(doc::ContentsKind kind) const {
       // The entry hangs at the width of what comes before the title (案例分享1：).
       std::string number = text.size() >= b.case_box->title.size() ? text.substr(0, text.size() - b.case_box->title.size()) : label;
       out.push_back({text, b.id, 1, 0, number});
+    } else if (kind == doc::ContentsKind::Figures && b.kind == doc::BlockKind::Figure) {
+      out.push_back({b.figure->label + " " + b.figure->caption, b.id, 1});
+    } else if (kind == doc::ContentsKind::Figures && b.kind == doc::BlockKind::Case) {
+      for (const auto& child : b.case_box->blocks)
+        if (child.kind == doc::BlockKind::Figure) out.push_back({child.figure->label + " " + child.figure->caption, child.id, 1});
     }
   }
   return out;
@@ -39,6 +44,7 @@ void Paginator::contents_list(doc::ContentsKind kind) {
   const ContentsStyle& cs = spec_.contents;
   const std::string& title = kind == doc::ContentsKind::Headings ? spec_.labels.toc
                              : kind == doc::ContentsKind::Tables ? spec_.labels.tables
+                             : kind == doc::ContentsKind::Figures ? spec_.labels.figures
                                                                  : spec_.labels.cases;
   std::vector<ContentsEntry> list = entries(kind);
   page_open_ = false;

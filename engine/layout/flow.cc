@@ -27,6 +27,7 @@ void Paginator::new_page(bool overflow) {
   carry_notes();
   cursor_ = 0;
   page_open_ = true;
+  place_floats();
 }
 
 void Paginator::ensure_page() {
@@ -66,8 +67,11 @@ double Paginator::keep_height(const PreparedBlock& p, double above) const {
       const CaseStyle& cs = spec_.case_box;
       double h = p.space_before + 2 * (cs.padding + cs.frame_width) + p.texts[0].height();
       if (p.texts.size() > 2) h += first_lines(p.texts[2].lines.size()) * p.texts[2].line_height;
+      if (auto f = p.box_figures.find(2); f != p.box_figures.end()) h += spec_.figure.space_before + f->second.height;
       return h;
     }
+    case doc::BlockKind::Figure:
+      return p.space_before + p.figure->height;
     default:
       return 0;
   }
@@ -82,10 +86,12 @@ void Paginator::place(const PreparedBlock& p) {
       return;
     case doc::BlockKind::PageBreak:
       flush_pending();
+      while (!floats_.empty()) new_page(true);  // waiting figures stay before the break
       page_open_ = false;
       return;
     case doc::BlockKind::Contents:
       flush_pending();
+      while (!floats_.empty()) new_page(true);
       for (doc::ContentsKind kind : b.contents) contents_list(kind);
       page_open_ = false;
       return;
@@ -95,6 +101,11 @@ void Paginator::place(const PreparedBlock& p) {
   // Headings keep with what follows them.
   if (!pending_.empty()) {
     ensure_page();
+    // A chapter's figures stay in it: those still waiting go first, so that
+    // the chapter's heading is kept on the page where it will stand.
+    for (const PreparedBlock* h : pending_)
+      if (h->block->level == 1)
+        while (!floats_.empty()) new_page(true);
     double headings = 0;
     for (const PreparedBlock* h : pending_) headings += (cursor_ > 0 ? h->space_before : 0) + h->texts[0].height() + h->space_after;
     double need = keep_height(p, headings) + headings;
@@ -127,6 +138,9 @@ void Paginator::place(const PreparedBlock& p) {
       space(p.space_after);
       break;
     }
+    case doc::BlockKind::Figure:
+      place_figure(p);
+      break;
     default:
       break;
   }
@@ -138,6 +152,8 @@ void Paginator::flush_pending() {
     const doc::Block& b = *h->block;
     if (b.level == 1 && b.number.empty() && cursor_ > kEpsilon && style_ == NumberStyle::Roman) new_page(false);
     if (b.level == 1 && spec_.footnotes.numbering == FootnoteNumbering::Chapter) mark_counter_ = 0;
+    if (b.level == 1)
+      while (!floats_.empty()) new_page(true);  // a chapter's figures stay in it
     space(h->space_before);
     if (!fits(h->texts[0].height())) new_page(true);
     std::string title = b.counters.empty() ? doc::plain_text(b.runs) : heading_label(b) + " " + doc::plain_text(b.runs);
@@ -242,6 +258,13 @@ void Paginator::justify_vertically(size_t index) {
     r.y1 -= d;
   }
   for (auto& r : p.rects) r.y -= shift(r.y + r.h - kEpsilon);
+  for (auto& im : p.images) im.y -= shift(im.y + im.h - kEpsilon);
+  for (auto& sh : p.shapes) {
+    double top = -1e9;
+    for (size_t k = 1; k < sh.points.size(); k += 2) top = std::max(top, sh.points[k]);
+    double d = shift(top - kEpsilon);
+    for (size_t k = 1; k < sh.points.size(); k += 2) sh.points[k] -= d;
+  }
   for (auto& l : p.links) {
     double d = shift(l.y1 - kEpsilon);
     l.y0 -= d;

@@ -65,7 +65,8 @@ std::vector<std::string> roles_used(const LayoutSpec& spec) {
                                     spec.header.role, spec.footer.role, spec.table.text.role, spec.table.header.role,
                                     spec.table.caption.role, spec.case_box.title.role, spec.contents.title.role,
                                     spec.contents.entry.role, spec.cover.title.role, spec.cover.line.role,
-                                    spec.quote.text.role, spec.footnotes.text.role};
+                                    spec.quote.text.role, spec.footnotes.text.role,
+                                    spec.figure.caption.role, spec.figure.subcaption.role, spec.figure.chart.role};
   for (const auto& h : spec.headings) roles.push_back(h.text.role);
   std::sort(roles.begin(), roles.end());
   roles.erase(std::unique(roles.begin(), roles.end()), roles.end());
@@ -317,7 +318,7 @@ std::optional<LayoutSpec> load_layout(const std::string& path, DiagnosticSink& s
                              {"levels", r.whole(c.levels, 4)}, {"indent", r.number(c.indent_em)},
                              {"leader-pitch", r.length(c.leader_pitch, kPitch)},
                              {"toc-title", r.text(spec.labels.toc)}, {"tables-title", r.text(spec.labels.tables)},
-                             {"cases-title", r.text(spec.labels.cases)}});
+                             {"cases-title", r.text(spec.labels.cases)}, {"figures-title", r.text(spec.labels.figures)}});
     }},
     {"labels", [&](const YAML::Node& n) {
       auto& l = spec.labels;
@@ -326,7 +327,7 @@ std::optional<LayoutSpec> load_layout(const std::string& path, DiagnosticSink& s
                            {"case-close", r.text(l.case_close)}, {"continued", r.text(l.continued)},
                            {"total", r.text(l.total)}, {"unit", r.text(l.unit)}, {"bullet", r.text(l.bullet)},
                            {"cover", r.text(l.cover)}, {"toc", r.text(l.toc)}, {"tables", r.text(l.tables)},
-                           {"cases", r.text(l.cases)}, {"case-entry", r.text(l.case_entry)}});
+                           {"cases", r.text(l.cases)}, {"figures", r.text(l.figures)}, {"case-entry", r.text(l.case_entry)}});
     }},
     {"quotes", [&](const YAML::Node& n) {
       r.read(n, "quotes", {{"role", r.text(spec.quote.text.role)}, {"size", r.length(spec.quote.text.size)},
@@ -359,6 +360,36 @@ std::optional<LayoutSpec> load_layout(const std::string& path, DiagnosticSink& s
                                 else sink.error(yaml_span(path, v.Mark()), fmt::format("unknown footnote marks \"{}\"", name),
                                                 {"circled (①②③) or arabic (1 2 3)"});
                               }}});
+    }},
+    {"figures", [&](const YAML::Node& n) {
+      auto& f = spec.figure;
+      r.read(n, "figures", {{"caption", r.style(f.caption, "figures.caption")},
+                            {"subcaption", r.style(f.subcaption, "figures.subcaption")},
+                            {"chart-text", r.style(f.chart, "figures.chart-text")},
+                            {"space-before", r.length(f.space_before)}, {"space-after", r.length(f.space_after)},
+                            {"caption-gap", r.length(f.caption_gap)}, {"row-gap", r.length(f.row_gap)},
+                            {"chart-height", r.length(f.chart_height)},
+                            {"label", r.text(f.label)}, {"sub-label", r.text(f.sub_label)}, {"unit", r.text(f.unit)},
+                            {"float", r.flag(f.floating)},
+                            {"numbering", [&](const YAML::Node& v) {
+                              std::string name = v.IsScalar() ? v.Scalar() : "";
+                              if (name == "document") f.numbering = doc::TableNumbering::Document;
+                              else if (name == "chapter") f.numbering = doc::TableNumbering::Chapter;
+                              else sink.error(yaml_span(path, v.Mark()), fmt::format("unknown figure numbering \"{}\"", name),
+                                              {"document (图1, 图2, …) or chapter (图1-1, 图1-2, …)"});
+                            }},
+                            {"palette", [&](const YAML::Node& v) {
+                              if (!v.IsSequence() || v.size() == 0) {
+                                sink.error(yaml_span(path, v.Mark()), "figures.palette is a list of colours",
+                                           {"palette: [\"#1F3864\", \"#E6A23C\", \"#C0504D\"]"});
+                                return;
+                              }
+                              f.palette.clear();
+                              for (const auto& c : v) {
+                                f.palette.emplace_back();
+                                r.color(f.palette.back())(c);
+                              }
+                            }}});
     }},
     {"cover", [&](const YAML::Node& n) {
       r.read(n, "cover", {{"enabled", r.flag(spec.cover_page)}, {"title", r.style(spec.cover.title, "cover.title")},

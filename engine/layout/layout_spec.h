@@ -62,6 +62,25 @@ struct CaseStyle {
   double space_before = 10, space_after = 12;
 };
 
+/// 图N: photos and charts.
+struct FigureStyle {
+  TextStyle caption{"hei-bold", 10.5, 20};   ///< "图1 学生参加技能大赛", centred below the figure
+  TextStyle subcaption{"song", 10.5, 16};    ///< "（a）车间" under each image of a row
+  TextStyle chart{"song", 9, 12};            ///< ticks, labels and legend of charts
+  double space_before = 8, space_after = 12; ///< pt around a figure
+  double caption_gap = 4;                    ///< pt between the figure and its caption
+  double row_gap = 12;                       ///< pt between the images of a row
+  double chart_height = 200;                 ///< pt, the plot and its axes
+  doc::TableNumbering numbering = doc::TableNumbering::Document;
+  std::string label = "图";                  ///< before the number
+  std::string sub_label = "（{}）";           ///< a row's sub-caption mark; {} becomes a, b, c
+  std::string unit = "单位：{}";              ///< a chart's unit at its value axis; {} becomes the unit
+  bool floating = true;                      ///< a figure that does not fit moves to the next page top and the text after it fills the space; false: strict order
+  std::vector<Color> palette{{0.122, 0.220, 0.392}, {0.902, 0.635, 0.235}, {0.753, 0.314, 0.302},
+                             {0.741, 0.843, 0.933}, {0.416, 0.561, 0.235}, {0.35, 0.35, 0.35},
+                             {0.957, 0.839, 0.627}, {0.498, 0.416, 0.576}};
+};
+
 /// 目录, 表目录, 案例目录.
 struct ContentsStyle {
   TextStyle title{"hei-bold", 16, 40};
@@ -137,6 +156,7 @@ struct LayoutSpec {
   compose::ComposeSettings compose; ///< punctuation scheme, line-breaking strategy and tunables
   TableStyle table;
   CaseStyle case_box;
+  FigureStyle figure;
   ContentsStyle contents;
   CoverStyle cover;
   QuoteStyle quote;

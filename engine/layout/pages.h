@@ -2,11 +2,13 @@
 // Pages of positioned glyphs, rules and boxes: what the PDF writer draws.
 // Coordinates are PDF points with the origin at the page's bottom left.
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "fonts/font_set.h"
+#include "image/image.h"
 
 namespace paiban::layout {
 
@@ -62,6 +64,22 @@ struct Link {
   std::string uri;     ///< or, when not empty, a web address (a URI action)
 };
 
+/// A raster image in an upright box; the writer turns it as its EXIF orientation says.
+struct PlacedImage {
+  std::shared_ptr<const image::Image> image;
+  double x = 0, y = 0, w = 0, h = 0;  ///< pt, (x, y) the box's bottom-left corner
+};
+
+/// A polygon or polyline (charts): filled and/or stroked.
+struct Shape {
+  std::vector<double> points;  ///< x0 y0 x1 y1 …, pt
+  bool closed = true;
+  bool fill = true;
+  Color fill_color;
+  double stroke_width = 0;     ///< 0: no stroke
+  Color stroke_color;
+};
+
 /// How a page's number is printed.
 enum class NumberStyle { None, Roman, Arabic };
 
@@ -72,6 +90,8 @@ struct Page {
   std::vector<Rule> rules;
   std::vector<Rect> rects;               ///< drawn before rules and text
   std::vector<Link> links;
+  std::vector<PlacedImage> images;       ///< drawn after boxes, before shapes
+  std::vector<Shape> shapes;             ///< drawn after images, before rules
 };
 
 /// A place in the document: a heading, table or case.

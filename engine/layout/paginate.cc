@@ -86,6 +86,7 @@ Pages Paginator::place_all(DiagnosticSink& pass_sink) {
   page_open_ = false;
   cursor_ = 0;
   pending_.clear();
+  floats_.clear();
   // Front matter (roman numbers) runs to the last contents list; the body
   // starts on a new page numbered 1.
   size_t last_contents = SIZE_MAX;
@@ -108,6 +109,7 @@ Pages Paginator::place_all(DiagnosticSink& pass_sink) {
     }
   }
   flush_pending();
+  while (!floats_.empty()) new_page(true);
   if (pages_.pages.empty()) new_page(false);
   bottoms_.push_back(cursor_);
   full_.push_back(false);

@@ -18,12 +18,51 @@ inline constexpr double kEpsilon = 1e-6;
 /// Thrown inside the paginator only: the document passed the page limit.
 struct TooManyPages {};
 
+/// Text of a figure (a caption, a chart's tick), placed relative to the figure's top left.
+struct FigureText {
+  TextBlock text;
+  double x = 0;         ///< pt from the figure's left edge to the line's left edge
+  double baseline = 0;  ///< pt down from the figure's top
+};
+
+/// A figure composed once: images, chart paths and text relative to its top
+/// left (y grows downwards), and its size.
+struct FigureLayout {
+  const doc::Figure* figure = nullptr;
+  double width = 0, height = 0;  ///< pt, the whole figure with its captions
+  struct Image {
+    std::shared_ptr<const image::Image> image;
+    double x = 0, top = 0, w = 0, h = 0;
+  };
+  std::vector<Image> images;
+  std::vector<Shape> shapes;  ///< points: x from the left, y down from the top
+  std::vector<Rule> rules;    ///< the same
+  std::vector<FigureText> texts;
+};
+
+/// Images sized, sub-captions and the caption composed; a chart drawn. MEASURE: the width available.
+FigureLayout prepare_figure(const doc::Figure& figure, double measure, double max_height, const LayoutSpec& spec,
+                            const fonts::FontSet& fonts, DiagnosticSink& sink);
+
+/// A chart's drawing (without its caption) WIDTH wide, at the top of OUT; returns its height.
+double prepare_chart(const doc::Chart& chart, double width, const LayoutSpec& spec, const fonts::FontSet& fonts,
+                     DiagnosticSink& sink, FigureLayout& out);
+
+/// Percentages of VALUES to DECIMALS places that add up to exactly 100
+/// (largest remainder: the rounding goes to the shares that lost most).
+std::vector<double> largest_remainder_percentages(const std::vector<double>& values, int decimals = 1);
+
+/// Tick values from LOW to HIGH at a nice step (1, 2 or 5 × 10^n), about TARGET of them.
+std::vector<double> nice_ticks(double low, double high, int target = 5);
+
 /// A block with everything that does not depend on page numbers done.
 struct PreparedBlock {
   const doc::Block* block = nullptr;
   std::vector<TextBlock> texts;  ///< Heading, Paragraph: one; Case: title, continued title, then paragraphs
   std::optional<TableLayout> table;
   double space_before = 0, space_after = 0;
+  std::optional<FigureLayout> figure;            ///< Figure
+  std::map<size_t, FigureLayout> box_figures;   ///< Case: the figures among its blocks, by index into texts
 };
 
 /// One entry of a contents list.
@@ -136,6 +175,19 @@ class Paginator {
   // boxes.cc
   void place_case(const PreparedBlock& p);
 
+  // figures.cc
+  /// A figure where it is written, or (floating) at the next page top while the text after it goes on.
+  void place_figure(const PreparedBlock& p);
+
+  /// Draws F with its top at the cursor and its left edge at X0; moves the cursor below it.
+  void draw_figure(const FigureLayout& f, double x0);
+
+  /// Figures waiting for a new page: placed at its top, as many as fit.
+  void place_floats();
+
+  /// On a line grid, moves the cursor down to the next grid line.
+  void snap_to_grid();
+
   // contents.cc
   std::vector<ContentsEntry> entries(doc::ContentsKind kind) const;
 
@@ -197,6 +249,7 @@ class Paginator {
   std::map<std::string, int> mark_numbers_;    ///< footnote label → its printed number
   int mark_counter_ = 0;                       ///< marks numbered so far on this page (or chapter, or document)
   DecorationStyle decoration_style_;
+  std::vector<const PreparedBlock*> floats_;   ///< figures moved to the next page top
 };
 
 }  // namespace paiban::layout

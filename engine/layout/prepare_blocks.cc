@@ -10,6 +10,10 @@
 
 namespace paiban::layout {
 
+namespace {
+double inset_of(const CaseStyle& cs) { return cs.padding + cs.frame_width; }
+}  // namespace
+
 InlineText Paginator::styled(const std::vector<doc::InlineRun>& runs, const std::string& role, const std::string& strong, const std::string& emphasis, double size) {
   return inline_text(runs, {role, strong, emphasis, size, spec_.footnotes.mark_size});
 }
@@ -129,13 +133,27 @@ void Paginator::prepare() {
           p.texts.push_back(compose_text({{t, cs.title.role, cs.title.size, b.span}}, fonts_, spec_.compose, inner, 0,
                                          cs.title.line_height, cs.title.size, compose::Justify::No,
                                          doc::Align::Center, sink_));
-        for (const auto& child : b.case_box->blocks) p.texts.push_back(body_paragraph(child, inner));
+        for (const auto& child : b.case_box->blocks) {
+          if (child.kind == doc::BlockKind::Figure) {  // a figure in the box: composed to its inner width
+            p.box_figures.emplace(p.texts.size(), prepare_figure(*child.figure, inner, spec_.type_height() - 2 * inset_of(cs) - cs.title.line_height,
+                                                                  spec_, fonts_, sink_));
+            p.texts.emplace_back();
+            continue;
+          }
+          p.texts.push_back(body_paragraph(child, inner));
+        }
         p.space_before = cs.space_before;
         p.space_after = cs.space_after;
         break;
       }
       case doc::BlockKind::Rule:
         p.space_before = p.space_after = spec_.rule.space;
+        break;
+      case doc::BlockKind::Figure:
+        p.figure = prepare_figure(*b.figure, spec_.type_width(), spec_.type_height() - spec_.figure.space_before, spec_,
+                                  fonts_, sink_);
+        p.space_before = spec_.figure.space_before;
+        p.space_after = spec_.figure.space_after;
         break;
       case doc::BlockKind::Contents:
       case doc::BlockKind::PageBreak:
@@ -188,6 +206,10 @@ GlyphSets Paginator::expected_glyphs() const {
   }
   for (const auto& p : prepared_) {
     for (const auto& t : p.texts) add(t.shaped);
+    if (p.figure)
+      for (const auto& t : p.figure->texts) add(t.text.shaped);
+    for (const auto& [k, f] : p.box_figures)
+      for (const auto& t : f.texts) add(t.text.shaped);
     if (p.table) {
       add(p.table->caption.shaped);
       add(p.table->continued_caption.shaped);
@@ -196,10 +218,10 @@ GlyphSets Paginator::expected_glyphs() const {
     }
   }
   const ContentsStyle& cs = spec_.contents;
-  for (auto kind : {doc::ContentsKind::Headings, doc::ContentsKind::Tables, doc::ContentsKind::Cases})
+  for (auto kind : {doc::ContentsKind::Headings, doc::ContentsKind::Tables, doc::ContentsKind::Cases, doc::ContentsKind::Figures})
     for (const auto& e : entries(kind)) shape(e.text, cs.entry.role, cs.entry.size);
   const std::string numbers = "0123456789IVXLCDM";
-  shape(spec_.labels.toc + spec_.labels.tables + spec_.labels.cases, cs.title.role, cs.title.size);
+  shape(spec_.labels.toc + spec_.labels.tables + spec_.labels.cases + spec_.labels.figures, cs.title.role, cs.title.size);
   shape(numbers, cs.entry.role, cs.entry.size);
   shape(spec_.footer_format + numbers, spec_.footer.role, spec_.footer.size);
   shape(doc_.meta.title, spec_.header.role, spec_.header.size);

@@ -29,6 +29,7 @@ void Writer::write_page(const layout::Page& page, double width, double height, c
     for (fonts::FaceId f : used)
       check(HPDF_Dict_Add(font_dict, usage_[f].resource_name.c_str(), usage_[f].type0), "HPDF_Dict_Add(font)");
   }
+  if (!page.images.empty()) add_image_resources(p, page);
   borrow_deflated(attr->contents, deflated);
   attr->stream = attr->contents->stream;
 }
@@ -38,6 +39,8 @@ std::string Writer::page_content(const layout::Page& page) const {
   std::string content;
   content.reserve(4096 + 64 * (page.rects.size() + page.rules.size() + page.runs.size()));
   for (const auto& rect : page.rects) content += rect_ops(rect);
+  if (!page.images.empty()) append_images(content, page);
+  if (!page.shapes.empty()) append_shapes(content, page);
   append_rules(content, page.rules);
   // Text state (font, size, character spacing) carries over from one
   // BT/ET to the next: it is written only when it changes.

@@ -55,6 +55,7 @@ std::string Writer::write(const layout::Pages& pages, const DocumentInfo& info) 
   set_info(info);
   collect_font_usage(pages);
   for (auto& [face, usage] : usage_) usage.type0 = new_indirect_dict();
+  embed_images(pages);
   // Each page's content stream is made and deflated on its own (in
   // parallel); the objects are then added in page order.
   std::vector<std::string>& deflated = deflated_pages_;
@@ -85,7 +86,9 @@ std::string Writer::write(const layout::Pages& pages, const DocumentInfo& info) 
   // beforehand, that stream appends straight to BYTES instead of filling
   // a memory stream to be read back (two byte-by-byte copies fewer).
   std::string bytes;
-  bytes.reserve(1 << 20);
+  size_t image_bytes = 0;
+  for (const auto& [img, e] : images_) image_bytes += img->bytes.size();
+  bytes.reserve((1 << 20) + image_bytes);
   pdf_->stream = checked(HPDF_CallbackWriter_New(pdf_->mmgr, append_bytes, &bytes), "HPDF_CallbackWriter_New");
   check(HPDF_SaveToStream(pdf_), "HPDF_SaveToStream");
   if (std::getenv("PAIBAN_TIMINGS"))

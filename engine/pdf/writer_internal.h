@@ -233,6 +233,23 @@ class Writer {
   /// A ToUnicode CMap (Adobe-Identity-UCS) from the shaping clusters.
   HPDF_Dict to_unicode(const FontUsage& usage);
 
+  // images.cc
+  /// Names the images the pages show (Im1, Im2, … in order of first use) and
+  /// writes each once as an image XObject: JPEG as its own bytes (DCTDecode),
+  /// PNG pixels deflated with their alpha as an SMask (flattened onto white for PDF/A).
+  void embed_images(const layout::Pages& pages);
+
+  /// The page's images: `q w 0 0 h x y cm /ImN Do Q`, turned as the EXIF orientation says.
+  void append_images(std::string& out, const layout::Page& page) const;
+
+  /// Filled and stroked polygons and polylines (charts).
+  static void append_shapes(std::string& out, const layout::Page& page);
+
+  /// Adds /XObject with the page's images to its resources.
+  void add_image_resources(HPDF_Page p, const layout::Page& page);
+
+  static HPDF_STATUS write_dct_filter(HPDF_Dict, HPDF_Stream out);
+
   /// MD5 (libharu's) over what the document says, for its /ID.
   struct Digest {
     HPDF_MD5_CTX ctx;
@@ -256,6 +273,11 @@ class Writer {
   std::vector<std::string> deflated_pages_;  ///< read in place when libharu saves
   std::deque<std::string> owned_;            ///< other bytes read in place
   std::deque<Borrowed> borrowed_;            ///< the readers' positions (stable addresses)
+  struct EmbeddedImage {
+    std::string name;       ///< "Im1"
+    HPDF_Dict xobject = nullptr;
+  };
+  std::map<const image::Image*, EmbeddedImage> images_;
 };
 
 }  // namespace paiban::pdf

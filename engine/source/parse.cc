@@ -11,6 +11,7 @@
 
 #include "base/yaml_util.h"
 #include "source/cjk_emphasis.h"
+#include "source/figure_syntax.h"
 
 #include <cstring>
 #include <memory>
@@ -270,6 +271,7 @@ class Converter {
         apply_attributes(b);
         return b;
       case CMARK_NODE_PARAGRAPH:
+        if (convert_image_paragraph(node, file_, line_offset_, b, sink_)) return b;
         b.kind = BlockKind::Paragraph;
         collect_inlines(node, node, InlineStyle::Regular, b.runs);
         if (!(after_pipe_table_ && is_attribute_paragraph(b))) apply_attributes(b);
@@ -373,7 +375,7 @@ class Converter {
     std::string rest = name.size() < info.size() ? info.substr(name.size() + 1) : "";
     std::string body = restore_expression_marks(cmark_node_get_literal(node));
     int fence_line = cmark_node_get_start_line(node) + line_offset_;
-    static const char* const directives[] = {"table", "case", "contents"};
+    static const char* const directives[] = {"table", "case", "contents", "chart", "figure"};
     if (name == "table" || name == "contents") {
       b.kind = name == "table" ? BlockKind::Table : BlockKind::Contents;
       b.spec = body;
@@ -381,6 +383,34 @@ class Converter {
       if (!trim(rest).empty())
         sink_.error(b.span, fmt::format("```{} takes no words after its name", name),
                     {"put its settings in the block, as YAML"});
+      return b;
+    }
+    if (name == "chart") {
+      b.kind = BlockKind::Chart;
+      b.spec = body;
+      b.spec_line = fence_line;
+      if (!trim(rest).empty())
+        sink_.error(b.span, "```chart takes no words after its name", {"put its settings in the block, as YAML"});
+      return b;
+    }
+    if (name == "figure") {  // a row of images: ```figure 标题 {#id}, one image per paragraph
+      b.kind = BlockKind::Figure;
+      std::string title = trim(rest);
+      if (!title.empty() && title.back() == '}' && title.find('{') != std::string::npos) {
+        std::string attrs = title.substr(title.rfind('{'));
+        title = trim(title.substr(0, title.rfind('{')));
+        parse_figure_attributes(attrs, b, b.span, sink_);
+      }
+      if (title.empty()) sink_.error(b.span, "a figure needs a caption", {"```figure 实训场景 {#fig-training}"});
+      b.title = title;
+      b.children = parse_blocks(body, fence_line + 1);
+      for (const auto& child : b.children)
+        if (child.kind != BlockKind::Figure || !child.children.empty())
+          sink_.error(child.span, "a ```figure row holds images only, one per paragraph",
+                      {"![车间](images/a.jpg)\n\n![机房](images/b.jpg)"});
+      if (b.children.size() < 2 || b.children.size() > 3)
+        sink_.error(b.span, fmt::format("a ```figure row holds 2 or 3 images, not {}", b.children.size()),
+                    {"a single image is a paragraph of its own: ![图题](images/photo.jpg)"});
       return b;
     }
     if (name == "case") {
@@ -396,8 +426,9 @@ class Converter {
       b.title = title;
       b.children = parse_blocks(body, fence_line + 1);
       for (const auto& child : b.children)
-        if (child.kind != BlockKind::Paragraph && child.kind != BlockKind::List)
-          sink_.error(child.span, "a case holds paragraphs and lists only");
+        if (child.kind != BlockKind::Paragraph && child.kind != BlockKind::List && child.kind != BlockKind::Figure &&
+            child.kind != BlockKind::Chart)
+          sink_.error(child.span, "a case holds paragraphs, lists and figures only");
       return b;
     }
     if (name.empty()) {

@@ -49,6 +49,8 @@ enum class BlockKind {
   Rule,       ///< `---`: a thematic break, a rule across the measure
   Footnote,   ///< `[^label]: …`: a footnote definition; `id` is the label, `children` its blocks
   PipeTable,  ///< a GFM pipe table: `children` are its rows (ListItem blocks of cells, each a Paragraph)
+  Figure,     ///< a paragraph of one image `![caption](path){#id width=60%}`; ```figure 标题 {#id}: a row of them in `children`
+  Chart,      ///< ```chart: a chart fed from data; `spec` holds its YAML
 };
 
 /// How a paragraph's lines sit in the measure (`{.right}`, `{.center}`).
@@ -75,7 +77,10 @@ struct Block {
   std::vector<ColumnAlign> columns;  ///< PipeTable: per column, from the delimiter row
   std::string caption;           ///< PipeTable: `{#tab-x caption="…"}` on the line after it
   std::vector<InlineRun> runs;   ///< Heading, Paragraph
-  std::vector<Block> children;   ///< List, ListItem, Quote, Footnote, PipeTable
+  std::vector<Block> children;   ///< List, ListItem, Quote, Footnote, PipeTable; Figure: the images of a row; Case: its blocks
+  std::string src;               ///< Figure: the image path as written
+  std::string width, height;     ///< Figure: `width=`, `height=` as written (empty: from the image)
+  Span src_span;                 ///< Figure: where the path is
 };
 
 /// The YAML front matter's known fields.

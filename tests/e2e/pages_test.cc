@@ -181,7 +181,11 @@ INSTANTIATE_TEST_SUITE_P(
                       PageCase{"liangzhou-2023", 15, "table-9-continued"},
                       PageCase{"liangzhou-2023", 25, "case-boxes"},
                       PageCase{"liangzhou-2023", 26, "challenges"},
-                      PageCase{"example", 6, "example-merged-header"}),
+                      PageCase{"example", 6, "example-merged-header"},
+                      PageCase{"figures-example", 4, "figures-bar-line"},
+                      PageCase{"figures-example", 5, "figures-pie"},
+                      PageCase{"figures-example", 7, "figures-photos"},
+                      PageCase{"figures-example", 8, "figures-case-grid"}),
     [](const ::testing::TestParamInfo<PageCase>& info) {
       std::string n = info.param.name;
       for (char& ch : n)

@@ -184,7 +184,7 @@ TEST(Parse, UnknownDirectiveHasADidYouMean) {
   EXPECT_EQ(parse_errors("---\ntitle: t\n---\n```tabel\nid: x\n```\n"),
             "r.md:4:1: error: unknown directive \"tabel\"\n"
             "  hint: did you mean \"table\"?\n"
-            "  hint: directives: table, case, contents\n");
+            "  hint: directives: table, case, contents, chart, figure\n");
 }
 
 TEST(Parse, ReferencesAndValuesBecomeTheirOwnRuns) {

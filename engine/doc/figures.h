@@ -1,0 +1,19 @@
+#pragma once
+// Figures for the Document builder (internal to the doc stage): images read
+// from the report folder, charts built from data.
+#include "doc/document.h"
+
+namespace paiban::doc {
+
+/// The panels of a figure paragraph or ```figure row B: paths checked to stay
+/// inside the report folder (symlinks too), images read. False after an error.
+bool build_image_figure(const source::Block& b, const DocumentSettings& settings, DiagnosticSink& sink, Figure& out);
+
+/// A ```chart block: its YAML read, rows evaluated against DATA. Sets the
+/// figure's id and caption. False after an error.
+bool build_chart(const source::Block& b, const data::DataSet& data, DiagnosticSink& sink, Figure& out);
+
+/// Parses a figure width: "60%" (fraction of the measure), "80mm", "6cm", "200pt".
+bool parse_figure_length(const std::string& text, double& fraction, double& pt);
+
+}  // namespace paiban::doc
