@@ -16,6 +16,8 @@
 
 #include "base/text_file.h"
 #include "fonts/font_set.h"
+#include "cli/batch.h"
+#include "cli/watch.h"
 #include "pipeline.h"
 
 namespace {

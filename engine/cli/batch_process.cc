@@ -1,4 +1,4 @@
-#include "batch_process.h"
+#include "cli/batch_process.h"
 
 #include <malloc.h>
 
