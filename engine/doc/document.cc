@@ -136,6 +136,12 @@ class Builder {
   }
 
  private:
+  /// 表3 or 表2-1 (图3, 图2-1): WORD and the number through the document, or the chapter's and the number in it.
+  std::string numbered(const std::string& word, TableNumbering numbering, int number, int in_chapter) const {
+    return numbering == TableNumbering::Chapter ? fmt::format("{}{}-{}", word, counters_[0], in_chapter)
+                                                : fmt::format("{}{}", word, number);
+  }
+
   void register_id(const std::string& id, const std::string& label, const Span& span) {
     if (id.empty()) return;
     auto [it, inserted] = labels_.emplace(id, label);
@@ -291,9 +297,7 @@ class Builder {
     if (!table->caption.empty()) {
       table->number = ++table_count_;
       ++chapter_tables_;
-      table->label = settings_.table_numbering == TableNumbering::Chapter
-                         ? fmt::format("{}{}-{}", settings_.labels.table, counters_[0], chapter_tables_)
-                         : fmt::format("{}{}", settings_.labels.table, table->number);
+      table->label = numbered(settings_.labels.table, settings_.table_numbering, table->number, chapter_tables_);
     } else if (!b.id.empty()) {
       sink_.error(b.span, fmt::format("table \"{}\" has an id but no caption", b.id),
                   {"a table referred to is numbered and captioned: {#tab-x caption=\"…\"}"});
@@ -330,9 +334,7 @@ class Builder {
     if (!ok) return;
     figure->number = ++figure_count_;
     ++chapter_figures_;
-    figure->label = settings_.figure_numbering == TableNumbering::Chapter
-                        ? fmt::format("{}{}-{}", settings_.figure_label, counters_[0], chapter_figures_)
-                        : fmt::format("{}{}", settings_.figure_label, figure->number);
+    figure->label = numbered(settings_.figure_label, settings_.figure_numbering, figure->number, chapter_figures_);
     if (figure->id.empty()) figure->id = fmt::format("figure-{}", figure->number);
     else register_id(figure->id, figure->label, b.span);
     Block f;
@@ -470,9 +472,7 @@ class Builder {
 
     table->number = ++table_count_;
     ++chapter_tables_;
-    table->label = settings_.table_numbering == TableNumbering::Chapter
-                       ? fmt::format("{}{}-{}", settings_.labels.table, counters_[0], chapter_tables_)
-                       : fmt::format("{}{}", settings_.labels.table, table->number);
+    table->label = numbered(settings_.labels.table, settings_.table_numbering, table->number, chapter_tables_);
     if (table->id.empty()) table->id = fmt::format("table-{}", table->number);
     else register_id(table->id, table->label, b.span);
     Block t;
