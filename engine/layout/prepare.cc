@@ -54,6 +54,9 @@ InlineText inline_text(const std::vector<doc::InlineRun>& runs, const InlineRole
       else
         out.decorations.push_back({Decoration::Kind::Link, at, at + text.size(), r.url});
     }
+    // A cross-reference (表1, 案例分享2, 2.1) goes to its target: a link inside the document, in the text's colour.
+    if (r.kind == doc::InlineKind::Reference && !r.target.empty())
+      out.decorations.push_back({Decoration::Kind::Link, at, at + text.size(), "#" + r.target});
     out.texts.push_back({text, role, size, r.span});
     at += text.size();
   }
@@ -116,7 +119,7 @@ void draw_line(Page& page, const TextBlock& block, size_t line_index, double x, 
     size_t k = i - line.glyph_begin;
     const Decoration* link = decorated ? decoration_at(g.cluster, Decoration::Kind::Link) : nullptr;
     const Decoration* mark = decorated ? decoration_at(g.cluster, Decoration::Kind::FootnoteMark) : nullptr;
-    Color color = link && style ? style->link_color : Color{};
+    Color color = link && style && link->target.rfind('#', 0) != 0 ? style->link_color : Color{};
     double y = mark && mark->raised ? baseline + 0.45 * block.size : baseline;  // a mark is raised (superior)
     if (!run || run->face != g.face || run->size != g.size || !(run->color == color) || run->y != y) {
       page.runs.push_back({g.face, g.size, x + line.x[k], y, {}, color});
@@ -163,7 +166,8 @@ void draw_line(Page& page, const TextBlock& block, size_t line_index, double x, 
       l.x1 = x1;
       l.y0 = baseline - 0.2 * block.size;
       l.y1 = baseline + 0.9 * block.size;
-      l.uri = d.target;
+      if (d.target.rfind('#', 0) == 0) l.target = d.target.substr(1);  // an anchor in the document
+      else l.uri = d.target;
       page.links.push_back(std::move(l));
     }
   }

@@ -88,6 +88,36 @@ TEST_F(MarkdownNodes, LinksAndAutolinksAreUriAnnotationsOverTheirText) {
   EXPECT_EQ(uris["http://www.example.com"], "www.example.com");
 }
 
+TEST(MarkdownReferences, ACrossReferenceLinksToItsTargetsPage) {
+  testing::TempDir dir;
+  std::string filler;
+  for (int i = 0; i < 40; ++i) filler += "职业教育质量年度报告编制工作稳步推进。";
+  dir.write("r/report.md", "---\ntitle: t\n---\n见[@tab-a]。\n\n" + filler + "\n\n{.pagebreak}\n\n| 甲 | 乙 |\n|---|---|\n| 1 | 2 |\n\n"
+                           "{#tab-a caption=\"测试表\"}\n");
+  std::string pdf = (dir.path() / "r.pdf").string();
+  auto r = run_command(kPaiban + " build " + (dir.path() / "r").string() + " -o " + pdf);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto inspect = testing::PdfInspector(pdf);
+  int from = -1, to = -1;
+  for (size_t i = 0; i < inspect.page_count(); ++i) {
+    const auto& page = inspect.object(inspect.json()["pages"][i]["object"]);
+    if (!page.contains("/Annots")) continue;
+    for (const auto& ref : page["/Annots"]) {
+      const auto& a = inspect.object(ref.get<std::string>());
+      if (!a.contains("/Dest")) continue;
+      const auto& rect = a["/Rect"];
+      EXPECT_EQ(inspect.text_in(i, rect[0].get<double>() + 1, rect[1].get<double>(), rect[2].get<double>() - 1,
+                                rect[3].get<double>()),
+                "表1");
+      from = static_cast<int>(i);
+      to = inspect.page_index(a["/Dest"][0]);
+    }
+  }
+  ASSERT_GE(from, 0);
+  EXPECT_NE(inspect.text_in(to, 0, 0, 595, 842).find("表1测试表"), std::string::npos);  // the page that holds the table
+  EXPECT_GT(to, from);
+}
+
 /// The diagnostics of building a report whose body is BODY.
 std::string errors_of(const std::string& body) {
   testing::TempDir dir;
