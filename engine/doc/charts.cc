@@ -8,10 +8,9 @@
 #include "doc/figures.h"
 
 namespace paiban::doc {
-namespace {
 
 /// The span of a YAML node of the block; yaml-cpp counts bytes, editors code points.
-Span at(const source::Block& b, const YAML::Node& n) {
+Span directive_span(const source::Block& b, const YAML::Node& n) {
   Span s = yaml_span(b.span.path, n.Mark(), b.spec_line);
   const YAML::Mark m = n.Mark();
   if (m.line < 0 || m.column < 0) return s;
@@ -30,19 +29,22 @@ Span at(const source::Block& b, const YAML::Node& n) {
   return s;
 }
 
+namespace {
+
+
 void unknown_key(const source::Block& b, const YAML::Node& key, const std::vector<std::string>& known, const char* what,
                  DiagnosticSink& sink) {
   std::vector<std::string> hints;
   for (const auto& k : known)
     if (edit_distance(k, key.Scalar()) <= 2) hints.push_back(fmt::format("did you mean \"{}\"?", k));
   hints.push_back(fmt::format("known keys: {}", fmt::join(known, ", ")));
-  sink.error(at(b, key), fmt::format("{}: unknown key \"{}\"", what, key.Scalar()), hints);
+  sink.error(directive_span(b, key), fmt::format("{}: unknown key \"{}\"", what, key.Scalar()), hints);
 }
 
 std::optional<bool> flag(const source::Block& b, const YAML::Node& v, const char* what, DiagnosticSink& sink) {
   if (v.IsScalar() && (v.Scalar() == "true" || v.Scalar() == "yes")) return true;
   if (v.IsScalar() && (v.Scalar() == "false" || v.Scalar() == "no")) return false;
-  sink.error(at(b, v), fmt::format("chart: {} is true or false", what));
+  sink.error(directive_span(b, v), fmt::format("chart: {} is true or false", what));
   return std::nullopt;
 }
 
@@ -71,7 +73,7 @@ bool build_chart(const source::Block& b, const data::DataSet& data, DiagnosticSi
   std::vector<SeriesSpec> series;
   auto text = [&](const YAML::Node& v, const char* what) -> std::string {
     if (v.IsScalar()) return v.Scalar();
-    sink.error(at(b, v), fmt::format("chart: {} must be text", what));
+    sink.error(directive_span(b, v), fmt::format("chart: {} must be text", what));
     return {};
   };
   for (const auto& item : *root) {
@@ -83,7 +85,7 @@ bool build_chart(const source::Block& b, const data::DataSet& data, DiagnosticSi
     else if (key == "format") {
       chart->format = text(v, "format");
       if (!data::format_number(data::Value::of_number(0), chart->format))
-        sink.error(at(b, v), fmt::format("malformed number format \"{}\"", chart->format), {"patterns: 0, 0.00, #,##0, 0.0%"});
+        sink.error(directive_span(b, v), fmt::format("malformed number format \"{}\"", chart->format), {"patterns: 0, 0.00, #,##0, 0.0%"});
     } else if (key == "type") {
       std::string t = text(v, "type");
       if (t == "bar") chart->type = ChartType::Bar;
@@ -95,42 +97,42 @@ bool build_chart(const source::Block& b, const data::DataSet& data, DiagnosticSi
         for (const char* k : {"bar", "line", "pie", "doughnut"})
           if (edit_distance(k, t) <= 2) hints.push_back(fmt::format("did you mean \"{}\"?", k));
         hints.push_back("types: bar, line, pie, doughnut");
-        sink.error(at(b, v), fmt::format("chart: unknown type \"{}\"", t), hints);
+        sink.error(directive_span(b, v), fmt::format("chart: unknown type \"{}\"", t), hints);
       }
     } else if (key == "direction") {
       std::string d = text(v, "direction");
       if (d == "horizontal") chart->horizontal = true;
-      else if (d != "vertical") sink.error(at(b, v), fmt::format("chart: unknown direction \"{}\"", d), {"vertical or horizontal"});
+      else if (d != "vertical") sink.error(directive_span(b, v), fmt::format("chart: unknown direction \"{}\"", d), {"vertical or horizontal"});
     } else if (key == "stacked") chart->stacked = flag(b, v, "stacked", sink).value_or(false);
     else if (key == "labels") chart->value_labels = flag(b, v, "labels", sink).value_or(false);
     else if (key == "rows") {
       rows_expr = text(v, "rows");
-      rows_span = at(b, v);
+      rows_span = directive_span(b, v);
     } else if (key == "x") {
       x_expr = text(v, "x");
-      x_span = at(b, v);
+      x_span = directive_span(b, v);
     } else if (key == "series") {
       if (v.IsScalar()) {
-        series.push_back({v.Scalar(), "", at(b, v)});
+        series.push_back({v.Scalar(), "", directive_span(b, v)});
       } else if (v.IsSequence()) {
         for (const auto& s : v) {
           SeriesSpec spec;
-          spec.span = at(b, s);
+          spec.span = directive_span(b, s);
           if (s.IsScalar()) {
             spec.value = s.Scalar();
           } else if (s.IsMap()) {
             for (const auto& kv : s) {
               std::string k = kv.first.Scalar();
-              if (k == "value") spec.value = text(kv.second, "value"), spec.span = at(b, kv.second);
+              if (k == "value") spec.value = text(kv.second, "value"), spec.span = directive_span(b, kv.second);
               else if (k == "label") spec.label = text(kv.second, "label");
               else unknown_key(b, kv.first, {"value", "label"}, "chart series", sink);
             }
           }
-          if (spec.value.empty()) sink.error(at(b, s), "chart: a series needs a value", {"- {value: admitted, label: 招生人数}"});
+          if (spec.value.empty()) sink.error(directive_span(b, s), "chart: a series needs a value", {"- {value: admitted, label: 招生人数}"});
           series.push_back(spec);
         }
       } else {
-        sink.error(at(b, v), "chart: series is a list", {"series:\n  - {value: admitted, label: 招生人数}"});
+        sink.error(directive_span(b, v), "chart: series is a list", {"series:\n  - {value: admitted, label: 招生人数}"});
       }
     } else {
       unknown_key(b, item.first, known, "chart", sink);

@@ -376,24 +376,8 @@ class Builder {
   // --- tables ---------------------------------------------------------------
 
   /// The span of a YAML node of a directive; yaml-cpp counts bytes, editors code points.
-  Span at(const source::Block& b, const YAML::Node& n) const {
-    Span s = yaml_span(b.span.path, n.Mark(), b.spec_line);
-    const YAML::Mark m = n.Mark();
-    if (m.line < 0 || m.column < 0) return s;
-    size_t start = 0;
-    for (int l = 0; l < m.line && start != std::string::npos; ++l) {
-      start = b.spec.find('\n', start);
-      if (start != std::string::npos) ++start;
-    }
-    if (start == std::string::npos) return s;
-    int col = 1;
-    for (size_t i = start; i < std::min(b.spec.size(), start + m.column);) {
-      next_code_point(b.spec, i);
-      ++col;
-    }
-    s.col = col;
-    return s;
-  }
+  Span at(const source::Block& b, const YAML::Node& n) const { return directive_span(b, n); }
+
 
   std::optional<int> read_int(const source::Block& b, const YAML::Node& n, const char* what, int max = 1000000) {
     try {

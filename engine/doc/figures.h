@@ -1,6 +1,8 @@
 #pragma once
 // Figures for the Document builder (internal to the doc stage): images read
 // from the report folder, charts built from data.
+#include <yaml-cpp/yaml.h>
+
 #include "doc/document.h"
 
 namespace paiban::doc {
@@ -15,5 +17,9 @@ bool build_chart(const source::Block& b, const data::DataSet& data, DiagnosticSi
 
 /// Parses a figure width: "60%" (fraction of the measure), "80mm", "6cm", "200pt".
 bool parse_figure_length(const std::string& text, double& fraction, double& pt);
+
+/// The span of a YAML node of a directive's body (```table, ```chart);
+/// yaml-cpp counts bytes, editors code points.
+Span directive_span(const source::Block& b, const YAML::Node& n);
 
 }  // namespace paiban::doc
