@@ -1,4 +1,4 @@
-// Figures: the figures example with its photos and charts against the same report without
+// Figures: the example school report and the figures example with their photos and charts against the same report without
 // them (target: at most 15% more time), and large photos (their bytes copied, not decoded).
 //   build/bench/paiban_bench --benchmark_filter=Figures
 #include <benchmark/benchmark.h>
@@ -32,33 +32,30 @@ std::string slurp(const fs::path& p) {
   return s.str();
 }
 
-/// data/figures-example with every figure taken out (and references to them written as text).
-const std::string& without_figures() {
-  static std::string dir = [] {
-    fs::path d = fs::temp_directory_path() / "paiban-bench-no-figures";
-    fs::path src = PAIBAN_SOURCE_DIR "/data/figures-example";
-    fs::create_directories(d / "tables");
-    fs::copy_file(src / "data.yaml", d / "data.yaml", fs::copy_options::overwrite_existing);
-    fs::copy_file(src / "tables/majors.csv", d / "tables/majors.csv", fs::copy_options::overwrite_existing);
-    std::istringstream in(slurp(src / "report.md"));
-    std::string out, line;
-    bool skipping = false;
-    while (std::getline(in, line)) {
-      if (!skipping && (line.rfind("```chart", 0) == 0 || line.rfind("```figure", 0) == 0)) {
-        skipping = true;
-        continue;
-      }
-      if (skipping) {
-        if (line == "```") skipping = false;
-        continue;
-      }
-      if (line.rfind("![", 0) == 0) continue;
-      out += std::regex_replace(line, std::regex("\\[@fig-[a-z-]+\\]"), "图1") + "\n";
+/// A copy of data/NAME with every figure taken out (and references to them written as text).
+std::string without_figures(const std::string& name) {
+  fs::path d = fs::temp_directory_path() / ("paiban-bench-no-figures-" + name);
+  fs::path src = fs::path(PAIBAN_SOURCE_DIR "/data") / name;
+  fs::remove_all(d);
+  fs::copy(src, d, fs::copy_options::recursive);
+  fs::remove_all(d / "images");
+  std::istringstream in(slurp(src / "report.md"));
+  std::string out, line;
+  bool skipping = false;
+  while (std::getline(in, line)) {
+    if (!skipping && (line.rfind("```chart", 0) == 0 || line.rfind("```figure", 0) == 0)) {
+      skipping = true;
+      continue;
     }
-    std::ofstream(d / "report.md") << out;
-    return d.string();
-  }();
-  return dir;
+    if (skipping) {
+      if (line == "```") skipping = false;
+      continue;
+    }
+    if (line.rfind("![", 0) == 0) continue;
+    out += std::regex_replace(line, std::regex("\\[@fig-[a-z-]+\\]"), "图1") + "\n";
+  }
+  std::ofstream(d / "report.md") << out;
+  return d.string();
 }
 
 void build(benchmark::State& state, const std::string& dir) {
@@ -78,8 +75,22 @@ void build(benchmark::State& state, const std::string& dir) {
 void FiguresReportWithFigures(benchmark::State& state) { build(state, PAIBAN_SOURCE_DIR "/data/figures-example"); }
 BENCHMARK(FiguresReportWithFigures)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
 
-void FiguresReportWithoutFigures(benchmark::State& state) { build(state, without_figures()); }
+void FiguresReportWithoutFigures(benchmark::State& state) {
+  static std::string dir = without_figures("figures-example");
+  build(state, dir);
+}
 BENCHMARK(FiguresReportWithoutFigures)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
+
+/// The example school report (data/school-2024: three photos, three charts) against the same report
+/// without them (target: at most 15% more time).
+void FiguresSchoolWith(benchmark::State& state) { build(state, PAIBAN_SOURCE_DIR "/data/school-2024"); }
+BENCHMARK(FiguresSchoolWith)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
+
+void FiguresSchoolWithout(benchmark::State& state) {
+  static std::string dir = without_figures("school-2024");
+  build(state, dir);
+}
+BENCHMARK(FiguresSchoolWithout)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
 
 /// The district report (data/liangzhou-2023) with four photos and two charts added: the
 /// with-and-without comparison of a whole report (target: at most 15% more time).

@@ -109,6 +109,10 @@ void Paginator::place(const PreparedBlock& p) {
     double headings = 0;
     for (const PreparedBlock* h : pending_) headings += (cursor_ > 0 ? h->space_before : 0) + h->texts[0].height() + h->space_after;
     double need = keep_height(p, headings) + headings;
+    // A one-line paragraph is too little to keep a heading company: the start of the block after it comes too.
+    if (b.kind == doc::BlockKind::Paragraph && p.texts[0].lines.size() < 2 && next_ &&
+        next_->block->kind != doc::BlockKind::Heading)
+      need += keep_height(*next_, need);
     if (!fits(need) && cursor_ > kEpsilon) new_page(true);
     flush_pending();
   }

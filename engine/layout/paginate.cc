@@ -100,6 +100,7 @@ Pages Paginator::place_all(DiagnosticSink& pass_sink) {
     style_ = after;
   }
   for (size_t i = 0; i < prepared_.size(); ++i) {
+    next_ = i + 1 < prepared_.size() ? &prepared_[i + 1] : nullptr;
     place(prepared_[i]);
     if (i == last_contents) {
       flush_pending();

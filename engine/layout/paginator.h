@@ -242,6 +242,7 @@ class Paginator {
   NumberStyle style_ = NumberStyle::Arabic;
   int next_number_ = 1;
   std::vector<const PreparedBlock*> pending_;  ///< headings waiting for the block they keep with
+  const PreparedBlock* next_ = nullptr;        ///< the block after the one being placed
   std::map<std::string, TextBlock> notes_;     ///< footnote label → its note, composed with a placeholder mark
   std::vector<std::vector<NotePart>> page_notes_;  ///< per page: its notes (or their parts), in order
   std::vector<NotePart> carried_notes_;        ///< the rest of notes too long for their page, for the next

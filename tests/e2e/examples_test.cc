@@ -182,6 +182,38 @@ TEST_F(SchoolReport, PrintsTheSevenPartsTablesCasesAndFigures) {
   EXPECT_NE(text.find("①数据来源：学校2024年6月组织的学生和家长网络问卷调查"), std::string::npos);
 }
 
+// The sample photos are placed as the files' own DCT bytes (one image object for a photo used twice),
+// and the three charts follow data.yaml and tables/majors.csv.
+TEST_F(SchoolReport, CarriesPhotosAndChartsListedInTheListOfFigures) {
+  ASSERT_EQ(built_->exit_code, 0);
+  auto list = run_command("pdfimages -list " + built_->pdf).out;
+  std::istringstream rows(list);
+  int photos = 0;
+  for (std::string l; std::getline(rows, l);)
+    if (std::regex_search(l, std::regex("\\bimage\\s+1200\\s+800\\s+rgb\\s+3\\s+8\\s+jpeg\\b"))) ++photos;
+  EXPECT_EQ(photos, 3) << list;  // 图2, and the two photos of 图4
+  std::string text = squeeze(built_->all_text());
+  for (const char* caption : {"图12024年各专业在校生构成", "图2机电专业学生在实训车间备赛（样例图片）", "图32024年各类社会培训人次",
+                              "图4产业学院实训场景（样例图片）", "图52023—2024年各项经费收入对比"}) {
+    EXPECT_EQ(built_->lines_starting(caption).size(), 2u) << caption << ": in 图目录 and under the figure";
+  }
+  EXPECT_NE(text.find("（a）直播运营实训室"), std::string::npos);
+  EXPECT_NE(text.find("（b）生产性实训车间"), std::string::npos);
+  // Chart text from the data: the pie's legend (majors.csv), the bars' value labels (data.yaml).
+  EXPECT_NE(text.find("护理602人"), std::string::npos);
+  EXPECT_NE(text.find("2140"), std::string::npos);  // 企业职工岗位培训 people
+  EXPECT_NE(text.find("3365"), std::string::npos);  // 财政生均拨款 2024
+  EXPECT_NE(text.find("见表3和图3。"), std::string::npos);
+}
+
+TEST_F(SchoolReport, PassesTheGateAsPdfA) {
+  static testing::TempDir dir;
+  std::string pdf = (dir.path() / "a.pdf").string();
+  auto r = run_command(std::string(PAIBAN_BINARY) + " build --pdfa " + testing::source_dir() + "/data/school-2024 -o " + pdf);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(testing::pdf_gate(pdf), "");
+}
+
 TEST_F(SchoolReport, FootnotesSitAtTheFootOfThePageOfTheirMark) {
   struct Note {
     std::string mark_line, note;

@@ -366,6 +366,30 @@ TEST(Figures, AFigureThatDoesNotFitFloatsAndTheTextAfterItFillsThePage) {
   EXPECT_EQ(strict["后续段落紧接上文。"], "2");
 }
 
+// Inside a case box too: the box's text after a figure that does not fit fills the page, the figure
+// opens the box's next page, and the box stays one box (its continued title above the figure).
+TEST(Figures, AFigureInACaseBoxFloatsInsideTheBox) {
+  TempDir dir;
+  dir.write("r/images/a.png", image::encode_png(600, 400, 3, pattern(600, 400, 3)));
+  std::string body = filler(9) + "````case 浮动案例\n" + filler(1) + "![盒中的图](images/a.png){width=80%}\n\n盒中后续段落。\n````\n\n盒后段落。\n";
+  BuildRun r = build(dir, kHead + body);
+  ASSERT_EQ(r.result.exit_code, 0) << r.result.err;
+  auto pages = printed_page_of_lines(r.pdf);
+  EXPECT_EQ(pages["【案例分享1】浮动案例"], "1");
+  EXPECT_EQ(pages["盒中后续段落。"], "1");
+  EXPECT_EQ(pages["【案例分享1】浮动案例（续）"], "2");
+  EXPECT_EQ(pages["图1盒中的图"], "2");
+  EXPECT_EQ(pages["盒后段落。"], "2");
+  // In strict order the figure, and the text after it, go on the next page.
+  std::string layout = testing::read_file(testing::source_dir() + "/layouts/report.yaml") + "figures:\n  float: false\n";
+  dir.write("r/strict.yaml", layout);
+  BuildRun s = build(dir, "---\ntitle: 图表\nlayout: strict.yaml\n---\n\n" + body);
+  ASSERT_EQ(s.result.exit_code, 0) << s.result.err;
+  auto strict = printed_page_of_lines(s.pdf);
+  EXPECT_EQ(strict["图1盒中的图"], "2");
+  EXPECT_EQ(strict["盒中后续段落。"], "2");
+}
+
 TEST(Figures, ReferencesAndPerChapterNumbers) {
   TempDir dir;
   dir.write("r/images/a.png", image::encode_png(60, 40, 3, pattern(60, 40, 3)));
