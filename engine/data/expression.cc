@@ -46,10 +46,20 @@ struct ExpressionError {
   int column = 0;
   std::string message;
   std::vector<std::string> hints;
+  Span at;  ///< when set: the datum to correct (a cell, a CSV field, a YAML value); the expression goes in a hint
 };
 
 [[noreturn]] void fail(int column, std::string message, std::vector<std::string> hints = {}) {
-  throw ExpressionError{column, std::move(message), std::move(hints)};
+  throw ExpressionError{column, std::move(message), std::move(hints), {}};
+}
+
+/// A number was needed and VALUE is not one. A text or empty datum from a file is reported where
+/// it stands (学校.xlsx:学校!C5, schools.csv:3:4): that is what to correct; the expression is named in a hint.
+[[noreturn]] void fail_not_a_number(int column, const Value& value, bool from_data) {
+  bool scalar = value.kind == Value::Kind::Text || value.kind == Value::Kind::Null;
+  if (from_data && scalar && !value.span.path.empty() && (value.span.line > 0 || value.span.path.find('!') != std::string::npos))
+    throw ExpressionError{column, fmt::format("expected a number, got {}", describe_kind(value)), {}, value.span};
+  fail(column, fmt::format("expected a number, got {}", describe_value(value, from_data)));
 }
 
 // ---- tokens -----------------------------------------------------------------
@@ -521,8 +531,7 @@ class Evaluator {
 
   double need_number(const Node& n) {
     Evaluation e = eval(n);
-    if (!e.value.is_number())
-      fail(n.start_column, fmt::format("expected a number, got {}", describe_value(e.value, e.from_data)));
+    if (!e.value.is_number()) fail_not_a_number(n.start_column, e.value, e.from_data);
     return e.value.number;
   }
 
@@ -570,7 +579,7 @@ class Evaluator {
         for (const Value& item : *e.value.list) {
           if (item.is_number()) out.push_back(item.number);
           else if (item.kind != Value::Kind::Null)
-            fail(argument->start_column, fmt::format("expected a number, got {}", describe_value(item, true)));
+            fail_not_a_number(argument->start_column, item, true);
         }
       } else {
         fail(argument->start_column,
@@ -714,7 +723,13 @@ std::optional<Evaluation> evaluate_expression(const std::string& expression, con
     std::unique_ptr<Node> tree = parser.parse();
     return Evaluator(expression, data, span).eval(*tree);
   } catch (const ExpressionError& e) {
-    sink.error(offset_span(span, e.column), e.message, e.hints);
+    if (!e.at.path.empty()) {
+      std::vector<std::string> hints{fmt::format("used by \"{}\" at {}", expression, offset_span(span, e.column).to_string())};
+      hints.insert(hints.end(), e.hints.begin(), e.hints.end());
+      sink.error(e.at, e.message, hints);
+    } else {
+      sink.error(offset_span(span, e.column), e.message, e.hints);
+    }
     return std::nullopt;
   }
 }

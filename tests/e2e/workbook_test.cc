@@ -242,6 +242,19 @@ TEST(WorkbookReport, BadWorkbooksArePositionedErrorsAndLeaveThePreviousPdf) {
       << r.err;
 }
 
+// A text where a number is needed is reported at its cell, the one to correct; the expression in a hint.
+TEST(WorkbookReport, ATextCellWhereANumberIsNeededIsReportedAtTheCell) {
+  TempDir dir;
+  dir.write("r/report.md", "---\ntitle: 统计\ndata: [data.yaml]\n---\n\n# 统计\n\n共{{ sum(t.备注) }}。\n");
+  fs::create_directories(dir.path() / "r/tables");
+  fs::copy(fixtures() + "/schools-gnumeric.xlsx", dir.path() / "r/tables/学校.xlsx");
+  dir.write("r/data.yaml", "t: {xlsx: tables/学校.xlsx, sheet: 学校}\n");
+  auto r = run_command("cd " + (dir.path() / "r").string() + " && " + kPaiban + " build . -o out.pdf");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, "tables/学校.xlsx:学校!H2: error: expected a number, got text \"国家级示范校\"\n"
+                   "  hint: used by \"sum(t.备注)\" at ./report.md:8:9\n");
+}
+
 // ---- batch from one workbook --------------------------------------------------
 
 const char* const kFlatTemplate = R"(---

@@ -138,10 +138,10 @@ TEST_F(ExpressionTest, Errors) {
       {"where(schools, \"typ\", 1)", "report.md:12:25: error: no field \"typ\" in the records of \"schools\"\n"
                                      "  hint: did you mean \"type\"?\n"},
       // Wrong types, with where the datum was read.
-      {"schools[1].type + 1", "report.md:12:10: error: expected a number, got text \"公办\" (tables/schools.csv:3:4)\n"},
-      {"sum(schools.type)", "report.md:12:14: error: expected a number, got text \"民办\" (tables/schools.csv:2:4)\n"},
+      {"schools[1].type + 1", "tables/schools.csv:3:4: error: expected a number, got text \"公办\"\n  hint: used by \"schools[1].type + 1\" at report.md:12:10\n"},
+      {"sum(schools.type)", "tables/schools.csv:2:4: error: expected a number, got text \"民办\"\n  hint: used by \"sum(schools.type)\" at report.md:12:14\n"},
       {"majors[1].graduates * 2",
-       "report.md:12:10: error: expected a number, got an empty value (tables/majors.csv:3:9)\n"},
+       "tables/majors.csv:3:9: error: expected a number, got an empty value\n  hint: used by \"majors[1].graduates * 2\" at report.md:12:10\n"},
       {"2 * students", "report.md:12:14: error: expected a number, got a record (data.yaml:2:3)\n"},
       {"-majors", "report.md:12:11: error: expected a number, got a list of 3 items (tables/majors.csv)\n"},
       {"1 + (2 - 1 - 1 + \"x\")", "report.md:12:27: error: expected a number, got text \"x\"\n"},
