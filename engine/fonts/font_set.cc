@@ -102,9 +102,14 @@ std::optional<FaceId> FontSet::load_face(const std::string& path, unsigned index
   face->cff = hb_blob_get_length(cff) > 0;
   hb_blob_destroy(cff);
 
-  // Descriptor metrics from FreeType, which reads head/hhea/OS/2/post.
+  // Descriptor metrics from FreeType, which reads head/hhea/OS/2/post: from the blob HarfBuzz has
+  // already mapped, not by reading the file again.
   FT_Face ft_face = nullptr;
-  if (FT_New_Face(ft_, path.c_str(), index, &ft_face) != 0) return std::nullopt;
+  unsigned blob_length = 0;
+  const char* blob_data = hb_blob_get_data(blob, &blob_length);
+  if (FT_New_Memory_Face(ft_, reinterpret_cast<const FT_Byte*>(blob_data), static_cast<FT_Long>(blob_length),
+                         static_cast<FT_Long>(index), &ft_face) != 0)
+    return std::nullopt;
   FaceMetrics& m = face->metrics;
   m.units_per_em = ft_face->units_per_EM;
   m.ascender = ft_face->ascender;
