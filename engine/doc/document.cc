@@ -142,6 +142,23 @@ class Builder {
                                                 : fmt::format("{}{}", word, number);
   }
 
+  /// 表N (表2-1) through the body; after a `{.appendix}` heading 附表1, 附表2, … counted apart.
+  /// The continuation's caption word follows: 续表N, 续附表N.
+  void number_table(Table& table) {
+    if (in_appendix_) {
+      table.appendix = true;
+      table.number = ++appendix_tables_;
+      std::string n = std::to_string(table.number);
+      table.label = settings_.labels.appendix_table + n;
+      table.continued_label = settings_.labels.appendix_table_continued + n;
+      return;
+    }
+    table.number = ++table_count_;
+    ++chapter_tables_;
+    table.label = numbered(settings_.labels.table, settings_.table_numbering, table.number, chapter_tables_);
+    table.continued_label = settings_.labels.table_continued + table.label.substr(settings_.labels.table.size());
+  }
+
   void register_id(const std::string& id, const std::string& label, const Span& span) {
     if (id.empty()) return;
     auto [it, inserted] = labels_.emplace(id, label);
@@ -215,6 +232,7 @@ class Builder {
     h.runs = bind_values(b.runs);
     note_references(h.runs);
     h.in_contents = b.in_contents;
+    if (b.appendix) in_appendix_ = true;
     if (b.numbered) {
       if (b.level > last_level_ + 1)
         sink_.warning(b.span, fmt::format("heading level jumps from {} to {}", last_level_, b.level),
@@ -295,9 +313,7 @@ class Builder {
     table->body_rows = body;
     table->total_rows.assign(body, false);
     if (!table->caption.empty()) {
-      table->number = ++table_count_;
-      ++chapter_tables_;
-      table->label = numbered(settings_.labels.table, settings_.table_numbering, table->number, chapter_tables_);
+      number_table(*table);
     } else if (!b.id.empty()) {
       sink_.error(b.span, fmt::format("table \"{}\" has an id but no caption", b.id),
                   {"a table referred to is numbered and captioned: {#tab-x caption=\"…\"}"});
@@ -367,8 +383,9 @@ class Builder {
       else if (name == "tables") c.contents.push_back(ContentsKind::Tables);
       else if (name == "cases") c.contents.push_back(ContentsKind::Cases);
       else if (name == "figures") c.contents.push_back(ContentsKind::Figures);
+      else if (name == "appendix-tables") c.contents.push_back(ContentsKind::AppendixTables);
       else sink_.error(yaml_span(b.span.path, l.Mark(), b.spec_line), fmt::format("contents: unknown list \"{}\"", name),
-                       {"lists: toc (目录), tables (表目录), cases (案例目录), figures (图目录)"});
+                       {"lists: toc (目录), tables (表目录), cases (案例目录), figures (图目录), appendix-tables (附表目录)"});
     }
     out.push_back(std::move(c));
   }
@@ -454,9 +471,7 @@ class Builder {
     if (list && specs.size() <= kMaxColumns) fill_body(b, *list, specs, total, *table);
     if (sink_.error_count() > errors) return;
 
-    table->number = ++table_count_;
-    ++chapter_tables_;
-    table->label = numbered(settings_.labels.table, settings_.table_numbering, table->number, chapter_tables_);
+    number_table(*table);
     if (table->id.empty()) table->id = fmt::format("table-{}", table->number);
     else register_id(table->id, table->label, b.span);
     Block t;
@@ -660,6 +675,8 @@ class Builder {
   int heading_count_ = 0;
   int table_count_ = 0;
   int chapter_tables_ = 0;
+  bool in_appendix_ = false;  ///< past a `{.appendix}` heading
+  int appendix_tables_ = 0;   ///< 附表N
   int case_count_ = 0;
   int figure_count_ = 0;
   int chapter_figures_ = 0;

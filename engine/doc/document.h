@@ -37,7 +37,9 @@ struct TableCell {
 struct Table {
   std::string id;
   int number = 0;             ///< 1, 2, … through the document
-  std::string label;          ///< "表1" (or "表2-1" when numbered per chapter)
+  std::string label;          ///< "表1" (or "表2-1" when numbered per chapter); after `{.appendix}`: "附表1"
+  std::string continued_label;  ///< over a continuation: "续表1", "续附表1"
+  bool appendix = false;      ///< after a `{.appendix}` heading: numbered 附表1, 附表2, … in a sequence of its own
   std::string caption;        ///< the title after the label
   std::string unit;           ///< "人、个": printed as （单位：人、个）
   int columns = 0;
@@ -67,10 +69,13 @@ struct Labels {
   std::string cover = "封面";               ///< the cover's page label
   std::string toc = "目录", tables = "表目录", cases = "案例目录", figures = "图目录";
   std::string case_entry = "{}：{}";        ///< a 案例目录 entry: label and title
+  std::string appendix_table = "附表";      ///< a table after `{.appendix}`: 附表1, 附表2, …
+  std::string appendix_table_continued = "续附表";  ///< the caption over its continuation
+  std::string appendix_tables = "附表目录"; ///< the list of 附表
 };
 
 /// Which list a contents directive prints.
-enum class ContentsKind { Headings, Tables, Cases, Figures };
+enum class ContentsKind { Headings, Tables, Cases, Figures, AppendixTables };
 
 /// One image of a figure.
 struct FigurePanel {

@@ -8,15 +8,27 @@
 
 namespace paiban::layout {
 
+/// Whether a contents block asks for 附表目录: then 表目录 leaves the 附表 to it.
+static bool lists_appendix_tables(const doc::Document& doc) {
+  for (const auto& b : doc.blocks)
+    if (b.kind == doc::BlockKind::Contents &&
+        std::find(b.contents.begin(), b.contents.end(), doc::ContentsKind::AppendixTables) != b.contents.end())
+      return true;
+  return false;
+}
+
 std::vector<ContentsEntry> Paginator::entries(doc::ContentsKind kind) const {
   std::vector<ContentsEntry> out;
+  const bool appendix_apart = kind == doc::ContentsKind::Tables && lists_appendix_tables(doc_);
   for (const auto& b : doc_.blocks) {
     if (kind == doc::ContentsKind::Headings && b.kind == doc::BlockKind::Heading && b.in_contents &&
         b.level <= spec_.contents.levels) {
       std::string title = doc::plain_text(b.runs);
       std::string number = b.counters.empty() ? "" : heading_label(b) + " ";
       out.push_back({number + title, b.id, b.level, 0, number});
-    } else if (kind == doc::ContentsKind::Tables && b.kind == doc::BlockKind::Table) {
+    } else if (b.kind == doc::BlockKind::Table &&
+               ((kind == doc::ContentsKind::Tables && !(appendix_apart && b.table->appendix)) ||
+                (kind == doc::ContentsKind::AppendixTables && b.table->appendix))) {
       out.push_back({b.table->label + " " + b.table->caption, b.id, 1, 0, b.table->label + " "});
     } else if (kind == doc::ContentsKind::Cases && b.kind == doc::BlockKind::Case) {
       std::string label = spec_.labels.case_label + std::to_string(b.case_box->number);
@@ -45,6 +57,7 @@ void Paginator::contents_list(doc::ContentsKind kind) {
   const std::string& title = kind == doc::ContentsKind::Headings ? spec_.labels.toc
                              : kind == doc::ContentsKind::Tables ? spec_.labels.tables
                              : kind == doc::ContentsKind::Figures ? spec_.labels.figures
+                             : kind == doc::ContentsKind::AppendixTables ? spec_.labels.appendix_tables
                                                                  : spec_.labels.cases;
   std::vector<ContentsEntry> list = entries(kind);
   page_open_ = false;

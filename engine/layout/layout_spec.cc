@@ -327,7 +327,10 @@ std::optional<LayoutSpec> load_layout(const std::string& path, DiagnosticSink& s
                            {"case-close", r.text(l.case_close)}, {"continued", r.text(l.continued)},
                            {"total", r.text(l.total)}, {"unit", r.text(l.unit)}, {"bullet", r.text(l.bullet)},
                            {"cover", r.text(l.cover)}, {"toc", r.text(l.toc)}, {"tables", r.text(l.tables)},
-                           {"cases", r.text(l.cases)}, {"figures", r.text(l.figures)}, {"case-entry", r.text(l.case_entry)}});
+                           {"cases", r.text(l.cases)}, {"figures", r.text(l.figures)}, {"case-entry", r.text(l.case_entry)},
+                           {"appendix-table", r.text(l.appendix_table)},
+                           {"appendix-table-continued", r.text(l.appendix_table_continued)},
+                           {"appendix-tables", r.text(l.appendix_tables)}});
     }},
     {"quotes", [&](const YAML::Node& n) {
       r.read(n, "quotes", {{"role", r.text(spec.quote.text.role)}, {"size", r.length(spec.quote.text.size)},

@@ -583,7 +583,8 @@ TableLayout prepare_table(const doc::Table& table, const LayoutSpec& spec, const
   };
   if (!table.label.empty() || !table.caption.empty()) {
     t.caption = caption(table.label);
-    t.continued_caption = caption(spec.labels.table_continued + table.label.substr(std::min(table.label.size(), spec.labels.table.size())));
+    t.continued_caption = caption(!table.continued_label.empty() ? table.continued_label
+                                  : spec.labels.table_continued + table.label.substr(std::min(table.label.size(), spec.labels.table.size())));
   }
   if (!table.note.empty()) {
     t.note = compose_text({{table.note, st.text.role, st.text.size, table.span}}, fonts, settings, t.width(), 0,

@@ -218,10 +218,18 @@ GlyphSets Paginator::expected_glyphs() const {
     }
   }
   const ContentsStyle& cs = spec_.contents;
-  for (auto kind : {doc::ContentsKind::Headings, doc::ContentsKind::Tables, doc::ContentsKind::Cases, doc::ContentsKind::Figures})
+  for (auto kind : {doc::ContentsKind::Headings, doc::ContentsKind::Tables, doc::ContentsKind::Cases, doc::ContentsKind::Figures,
+                    doc::ContentsKind::AppendixTables})
     for (const auto& e : entries(kind)) shape(e.text, cs.entry.role, cs.entry.size);
   const std::string numbers = "0123456789IVXLCDM";
   shape(spec_.labels.toc + spec_.labels.tables + spec_.labels.cases + spec_.labels.figures, cs.title.role, cs.title.size);
+  // (附表目录 only where a contents block lists it: its characters stay out of other reports' subsets)
+  for (const auto& b : doc_.blocks)
+    if (b.kind == doc::BlockKind::Contents &&
+        std::find(b.contents.begin(), b.contents.end(), doc::ContentsKind::AppendixTables) != b.contents.end()) {
+      shape(spec_.labels.appendix_tables, cs.title.role, cs.title.size);
+      break;
+    }
   shape(numbers, cs.entry.role, cs.entry.size);
   shape(spec_.footer_format + numbers, spec_.footer.role, spec_.footer.size);
   shape(doc_.meta.title, spec_.header.role, spec_.header.size);

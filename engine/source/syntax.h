@@ -67,6 +67,7 @@ struct Block {
   bool numbered = true;          ///< Heading: false when written `{.unnumbered}`
   bool continuation = false;     ///< Paragraph: `{.continue}`, text resumed after a table or box (no indent)
   bool in_contents = true;       ///< Heading: listed in the contents (`{.notoc}` leaves it out)
+  bool appendix = false;         ///< Heading: `{.appendix}`, the tables after it are 附表1, 附表2, …
   std::string id;                ///< Heading, Case: `{#id}`, the target of cross-references
   std::string title;             ///< Case: its title
   std::string spec;              ///< Table, Contents: the directive's YAML

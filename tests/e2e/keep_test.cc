@@ -87,6 +87,21 @@ TEST(BlankStretches, NoneOverAQuarterOfTheTypeAreaInTheReportsOfData) {
   }
 }
 
+TEST(BlankStretches, NoneOverAQuarterOfTheTypeAreaInTheSchoolReports) {
+  testing::TempDir dir;
+  std::string out = (dir.path() / "schools").string();
+  auto r = run_command(std::string(PAIBAN_BINARY) + " batch " + testing::source_dir() + "/data/school-template " +
+                       testing::source_dir() + "/data/schools -o " + out);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  int checked = 0;
+  for (const auto& e : fs::directory_iterator(out)) {
+    if (e.path().extension() != ".pdf") continue;
+    EXPECT_EQ(blank_stretches(e.path().string()), std::vector<int>{}) << e.path().filename();
+    ++checked;
+  }
+  EXPECT_EQ(checked, 9);
+}
+
 TEST(HeadingsAtPageFoot, NoneInTheReportsOfData) {
   testing::TempDir dir;
   int built = 0;
