@@ -146,6 +146,16 @@ struct Block {
   std::shared_ptr<Figure> figure;     ///< Figure
 };
 
+/// A GB/T 9704 notice's parts from the front matter, values bound; empty: not printed.
+struct Notice {
+  std::string issuer_mark, doc_number, copy_number, secrecy, urgency, signer, to, signature, remark;
+  std::string printed_by, printed_date;
+  std::vector<std::string> cc, attachments;
+  std::shared_ptr<const image::Image> seal;  ///< 印章
+  Span span;     ///< the front matter
+  Span cc_span;  ///< where `cc` is (the 版记 is reported there)
+};
+
 /// Front-matter facts the layout prints.
 struct Metadata {
   std::string title;
@@ -154,6 +164,7 @@ struct Metadata {
   std::string subject;
   std::string keywords;
   std::string note;  ///< printed on the cover under the date
+  Notice notice;
 };
 
 /// A footnote: its definition `[^label]: …`, numbered in order of first reference.
