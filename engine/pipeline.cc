@@ -169,6 +169,19 @@ std::optional<Inputs> read_inputs(const BuildOptions& options, DiagnosticSink& s
   }
   auto spec = layout::load_layout(layout_file, sink);
   if (!spec) return std::nullopt;
+  // The document kind: the front matter's, else the layout's.
+  if (tree->front.document == "notice") spec->document = layout::DocumentKind::Notice;
+  else if (tree->front.document == "report") spec->document = layout::DocumentKind::Report;
+  if (spec->document == layout::DocumentKind::Report) {
+    // A notice's keys in a report print nowhere: say so once, at the first.
+    for (const char* key : {"issuer-mark", "doc-number", "copy-number", "secrecy", "urgency", "signer", "to",
+                            "signature", "seal", "remark", "cc", "printed-by", "printed-date", "attachments"})
+      if (auto at = tree->front.spans.find(key); at != tree->front.spans.end()) {
+        sink.warning(at->second, fmt::format("front matter: \"{}\" is printed only in a notice", key),
+                     {"add `document: notice` to the front matter (a GB/T 9704 公文 with its 版头 and 版记, no cover)"});
+        break;
+      }
+  }
 
   // 3. data: YAML and CSV files named by the front matter
   data::DataSet data_set;

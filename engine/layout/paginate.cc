@@ -90,16 +90,19 @@ Pages Paginator::place_all(DiagnosticSink& pass_sink) {
   // Front matter (roman numbers) runs to the last contents list; the body
   // starts on a new page numbered 1.
   size_t last_contents = SIZE_MAX;
-  for (size_t i = 0; i < prepared_.size(); ++i)
+  for (size_t i = 0; i < prepared_.size() && !notice(); ++i)
     if (prepared_[i].block->kind == doc::BlockKind::Contents) last_contents = i;
   style_ = last_contents == SIZE_MAX ? NumberStyle::Arabic : NumberStyle::Roman;
   next_number_ = 1;
-  if (spec_.cover_page && !doc_.meta.title.empty()) {
+  if (notice()) {
+    notice_head();  // a notice has no cover: its head and title open page 1
+  } else if (spec_.cover_page && !doc_.meta.title.empty()) {
     NumberStyle after = style_;
     cover();
     style_ = after;
   }
   for (size_t i = 0; i < prepared_.size(); ++i) {
+    if (notice() && prepared_[i].block->kind == doc::BlockKind::Contents) continue;
     place(prepared_[i]);
     if (i == last_contents) {
       flush_pending();
@@ -110,6 +113,7 @@ Pages Paginator::place_all(DiagnosticSink& pass_sink) {
   }
   flush_pending();
   while (!floats_.empty()) new_page(true);
+  if (notice()) notice_close();
   if (pages_.pages.empty()) new_page(false);
   bottoms_.push_back(cursor_);
   full_.push_back(false);
