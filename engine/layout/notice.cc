@@ -16,9 +16,11 @@ double line_width(const TextBlock& t) { return t.lines.empty() ? 0 : t.lines.fro
 
 /// The advance of a label such as "抄送：" with its colon whole (a line's width trims it at the line end).
 double label_width(const TextBlock& t) {
-  double w = 0;
-  for (const auto& g : t.shaped.glyphs) w += g.advance;
-  return t.lines.empty() ? 0 : std::max(w, line_width(t));
+  if (t.lines.empty()) return 0;
+  const auto& x = t.lines.front().x;
+  if (x.size() < 2) return line_width(t);
+  // The label's cells are even (on the grid, or of one size): the last is as wide as the one before.
+  return x.back() + (x.back() - x[x.size() - 2]);
 }
 
 /// Official documents set digits against Han text without a gap (2024年11月20日).
