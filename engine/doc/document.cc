@@ -693,6 +693,7 @@ Document build_document(const source::SyntaxTree& tree, const data::DataSet& dat
   for (const auto& c : f.cc) n.cc.push_back(bind(c));
   for (const auto& a : f.attachments) n.attachments.push_back(bind(a));
   n.span = f.span;
+  n.spans = f.spans;
   n.cc_span = f.spans.count("cc") ? f.spans.at("cc") : f.span;
   if (!f.seal.empty()) n.seal = load_report_image(f.seal, f.spans.count("seal") ? f.spans.at("seal") : f.span, settings, sink);
   for (const auto& b : tree.blocks) builder.add(b, 0, {}, d.blocks);

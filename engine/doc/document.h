@@ -154,6 +154,12 @@ struct Notice {
   std::shared_ptr<const image::Image> seal;  ///< 印章
   Span span;     ///< the front matter
   Span cc_span;  ///< where `cc` is (the 版记 is reported there)
+  std::map<std::string, Span> spans;  ///< where each key's value is, by key
+  /// Where KEY's value is (the front matter when it is not given).
+  Span at(const std::string& key) const {
+    auto it = spans.find(key);
+    return it == spans.end() ? span : it->second;
+  }
 };
 
 /// Front-matter facts the layout prints.

@@ -54,8 +54,12 @@ void Paginator::prepare_notice() {
   const double W = spec_.type_width(), ch = notice_char();
   NoticeParts& p = notice_;
   p = NoticeParts();
-  for (const std::string* s : {&n.copy_number, &n.secrecy, &n.urgency})
-    if (!s->empty()) p.head.push_back(notice_line(*s, ns.head, W));
+  std::vector<const char*> head_keys;
+  for (auto [s, key] : {std::pair{&n.copy_number, "copy-number"}, {&n.secrecy, "secrecy"}, {&n.urgency, "urgency"}})
+    if (!s->empty()) {
+      p.head.push_back(notice_line(*s, ns.head, W));
+      head_keys.push_back(key);
+    }
   if (!n.issuer_mark.empty()) {
     // As large as the layout allows, shrunk until it fits the type area's width.
     TextStyle mark = ns.mark;
@@ -81,7 +85,7 @@ void Paginator::prepare_notice() {
     TextBlock full = at(W);
     const size_t lines = full.lines.size();
     double best = W;
-    if (lines > 1) {
+    if (lines > 1 && lines <= 6) {  // a title of more lines than this is not balanced (and not scanned)
       // The narrowest measure that keeps the lines as many and breaks them between words.
       for (double w = W; w >= W / lines - ts.size; w -= ts.size / 8) {
         TextBlock b = at(w);
@@ -141,6 +145,18 @@ void Paginator::prepare_notice() {
     if (!d.ends_with("印发")) d += "印发";
     p.printed_date = notice_line(d, foot, W);
   }
+  // What GB/T 9704 sets on one line must fit on one: nothing is dropped.
+  auto one_line = [&](const TextBlock& t, const char* key, double room) {
+    if (t.lines.size() > 1 || line_width(t) > room + kEpsilon)
+      sink_.error(n.at(key), fmt::format("front matter: \"{}\" does not fit on one line of the type area", key),
+                  {"shorten it: the standard sets it on a line of its own"});
+  };
+  for (size_t i = 0; i < p.head.size(); ++i) one_line(p.head[i], head_keys[i], W);
+  one_line(p.number, "doc-number", p.signer.lines.empty() ? W : W - 2 * ch - label_width(p.signer_label) - line_width(p.signer));
+  one_line(p.signature, "signature", W - 2 * ch);
+  one_line(p.date, "date", W - 2 * ch);
+  one_line(p.printed_by, "printed-by", W - 2 * fch - line_width(p.printed_date) - fch);
+  one_line(p.printed_date, "printed-date", W - 2 * fch);
   for (const auto& b : doc_.blocks)
     if (b.kind == doc::BlockKind::Contents)
       sink_.warning(b.span, "a notice has no contents: this directive is left out",
@@ -201,9 +217,8 @@ void Paginator::notice_head() {
     cursor += ns.rule_gap + ns.rule_width / 2;
     cursor += 2 * L;  // the title two lines below it (7.3.1)
   }
-  for (size_t i = 0; i < p.title.lines.size(); ++i) draw_at(p.title, i, X, cursor + i * p.title.line_height);
-  cursor += p.title.height();
   cursor_ = cursor;
+  place_lines(p.title, X, 0, {});  // a title too long for the page goes on over the next
   if (!p.to.lines.empty()) {
     // 主送机关 one line below the title, flush left, on the body's grid (7.3.2).
     cursor_ += L;

@@ -535,6 +535,32 @@ TEST(NoticeFrontMatter, AFootTooLongForAPageIsRefusedAtItsList) {
   EXPECT_NE(r.err.find(fmt_line(6, 3) + ": error: the 版记 takes"), std::string::npos) << r.err;
 }
 
+TEST(NoticeFrontMatter, WhatMustStandOnOneLineAndDoesNotFitIsRefused) {
+  Refused r = refused("signature: " + std::string(30 * 3 * 1, ' ').replace(0, 90, "河西市河东区教育局河西市河东区教育局河西市河东区教育局河西市河东区教育局") + "\n");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_FALSE(r.pdf_written);
+  EXPECT_NE(r.err.find(fmt_line(5, 12) + ": error: front matter: \"signature\" does not fit on one line of the type area"),
+            std::string::npos) << r.err;
+}
+
+// A title longer than the page goes on over the next page: nothing of it is drawn off the page.
+TEST(NoticeHead, ATitleLongerThanAPageGoesOnOverTheNext) {
+  testing::TempDir dir;
+  std::string title;
+  for (int i = 0; i < 60; ++i) title += "关于开展检查工作" + std::to_string(i);
+  dir.write("r/report.md", "---\ntitle: " + title + "\ndocument: notice\nlayout: gbt9704\n---\n\n正文。\n");
+  Notice n = build_notice((dir.path() / "r").string(), (dir.path() / "r.pdf").string());
+  ASSERT_EQ(n.exit_code, 0) << n.err;
+  EXPECT_GE(n.pages, 2);
+  std::string text;
+  for (const auto& l : n.lines) {
+    std::string t = squeeze(l.text());
+    if (l.y0 > kBottom && std::regex_match(t, std::regex("—\\d+—"))) continue;  // a page number
+    text += t;
+  }
+  EXPECT_EQ(text, title + "正文。");
+}
+
 TEST(NoticeFrontMatter, ANoticesKeysInAReportAreNamedAsPrintedNowhere) {
   testing::TempDir dir;
   dir.write("r/report.md", "---\ntitle: 报告\ndoc-number: 河东教发〔2024〕35号\n---\n\n正文。\n");
