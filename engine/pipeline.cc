@@ -351,6 +351,21 @@ std::vector<MissingGlyphs> font_coverage(const BuildOptions& options, Diagnostic
   add(spec.header.role, document.meta.title);
   add(spec.cover.line.role, document.meta.issuer + document.meta.date);
   add(spec.footer.role, "0123456789IVXLC" + spec.footer_format);
+  if (spec.document == layout::DocumentKind::Notice) {
+    const doc::Notice& n = document.meta.notice;
+    const layout::NoticeStyle& ns = spec.notice;
+    add(ns.head.role, n.copy_number + n.secrecy + n.urgency);
+    add(ns.mark.role, n.issuer_mark);
+    add(ns.number.role, n.doc_number + "签发人：");
+    add(ns.signer.role, n.signer);
+    add(ns.title.role, document.meta.title);
+    std::string body = n.to + "：附件：0123456789." + n.signature + document.meta.date + "（）" + n.remark;
+    for (const auto& a : n.attachments) body += a;
+    add(spec.body.role, body);
+    std::string foot = "抄送：，。印发" + n.printed_by + n.printed_date;
+    for (const auto& c : n.cc) foot += c;
+    add(ns.foot.role, foot);
+  }
   for (const auto& b : document.blocks) {
     switch (b.kind) {
       case doc::BlockKind::Heading: {
