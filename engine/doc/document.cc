@@ -215,6 +215,12 @@ class Builder {
     h.runs = bind_values(b.runs);
     note_references(h.runs);
     h.in_contents = b.in_contents;
+    if (b.attachment) {
+      // A notice's 附件: a document of its own, its headings numbered from 一、 again.
+      h.attachment = ++attachments_;
+      counters_.fill(0);
+      last_level_ = 0;
+    }
     if (b.numbered) {
       if (b.level > last_level_ + 1)
         sink_.warning(b.span, fmt::format("heading level jumps from {} to {}", last_level_, b.level),
@@ -656,6 +662,7 @@ class Builder {
   std::set<std::string> undefined_;
   std::map<std::string, std::string> labels_;  ///< id → "表1", "案例分享2", "1.1"
   std::array<int, 6> counters_{};
+  int attachments_ = 0;
   int last_level_ = 0;
   int heading_count_ = 0;
   int table_count_ = 0;

@@ -134,6 +134,7 @@ struct Block {
   std::string number;           ///< Heading: "1.", "1.1", "1.1.1"; empty when unnumbered
   std::vector<int> counters;    ///< Heading: the number per level ({1, 1} for 1.1); empty when unnumbered
   bool in_contents = true;      ///< Heading: listed in 目录
+  int attachment = 0;           ///< Heading: a notice's 附件 starts here, the Nth (its headings are numbered anew)
   std::vector<InlineRun> runs;  ///< Heading, Paragraph: the text, values bound and references resolved
   int list_depth = 0;           ///< Paragraph: 0 in body text, n inside n nested lists
   std::string marker;           ///< Paragraph: the list marker ("•", "1.") on an item's first paragraph

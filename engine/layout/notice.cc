@@ -48,6 +48,29 @@ TextBlock Paginator::notice_line(const std::string& text, const TextStyle& style
                       style.line_height, style.size, compose::Justify::No, doc::Align::Left, sink_);
 }
 
+TextBlock Paginator::notice_title(const std::string& text, const Span& span) const {
+  const TextStyle& ts = spec_.notice.title;
+  const double W = spec_.type_width();
+  std::vector<text::StyledText> t{{text, ts.role, ts.size, span}};
+  compose::ComposeSettings s = no_gap(spec_.compose);
+  s.inside_word_penalty = 1000;
+  DiagnosticSink quiet;
+  auto at = [&](double w) { return compose_text(t, fonts_, s, w, 0, ts.line_height, ts.size, compose::Justify::No, doc::Align::Center, quiet); };
+  const size_t lines = at(W).lines.size();
+  double best = W;
+  if (lines > 1 && lines <= 6) {  // a title of more lines than this is not balanced (and not scanned)
+    // The narrowest measure that keeps the lines as many and breaks them between words.
+    for (double w = W; w >= W / lines - ts.size; w -= ts.size / 8) {
+      TextBlock b = at(w);
+      if (b.lines.size() == lines && breaks_between_words(b)) best = w;
+      if (b.lines.size() > lines) break;
+    }
+  }
+  TextBlock title = compose_text(t, fonts_, s, best, 0, ts.line_height, ts.size, compose::Justify::No, doc::Align::Center, sink_);
+  title.left = (W - best) / 2;
+  return title;
+}
+
 void Paginator::prepare_notice() {
   const doc::Notice& n = doc_.meta.notice;
   const NoticeStyle& ns = spec_.notice;
@@ -74,28 +97,14 @@ void Paginator::prepare_notice() {
     p.signer_label = notice_line("签发人：", ns.number, W);
     p.signer = notice_line(n.signer, ns.signer, W);
   }
-  // The title: balanced lines broken between words, centred (7.3.1).
-  {
-    const TextStyle& ts = ns.title;
-    std::vector<text::StyledText> t{{doc_.meta.title, ts.role, ts.size, n.span}};
-    compose::ComposeSettings s = no_gap(spec_.compose);
-    s.inside_word_penalty = 1000;
-    DiagnosticSink quiet;
-    auto at = [&](double w) { return compose_text(t, fonts_, s, w, 0, ts.line_height, ts.size, compose::Justify::No, doc::Align::Center, quiet); };
-    TextBlock full = at(W);
-    const size_t lines = full.lines.size();
-    double best = W;
-    if (lines > 1 && lines <= 6) {  // a title of more lines than this is not balanced (and not scanned)
-      // The narrowest measure that keeps the lines as many and breaks them between words.
-      for (double w = W; w >= W / lines - ts.size; w -= ts.size / 8) {
-        TextBlock b = at(w);
-        if (b.lines.size() == lines && breaks_between_words(b)) best = w;
-        if (b.lines.size() > lines) break;
-      }
-    }
-    p.title = compose_text(t, fonts_, s, best, 0, ts.line_height, ts.size, compose::Justify::No, doc::Align::Center, sink_);
-    p.title.left = (W - best) / 2;
-  }
+  p.title = notice_title(doc_.meta.title, n.span);
+  // 附件: "附件1" (or "附件" when there is one) and the title, for each heading that starts one (7.3.7).
+  int count = 0;
+  for (const auto& b : doc_.blocks) count += b.kind == doc::BlockKind::Heading && b.attachment > 0;
+  for (const auto& b : doc_.blocks)
+    if (b.kind == doc::BlockKind::Heading && b.attachment > 0)
+      p.attachments[&b] = {notice_line(count > 1 ? fmt::format("附件{}", b.attachment) : "附件", ns.head, W),
+                           notice_title(doc::plain_text(b.runs), b.span)};
   if (!n.to.empty()) {
     std::string to = n.to;
     if (!to.ends_with("：")) to += "：";
@@ -170,6 +179,10 @@ std::vector<const TextBlock*> Paginator::notice_texts() const {
                                     &p.cc_label, &p.cc,      &p.printed_by,   &p.printed_date};
   for (const auto* v : {&p.head, &p.attach_numbers, &p.attach_names})
     for (const auto& t : *v) out.push_back(&t);
+  for (const auto& [b, a] : p.attachments) {
+    out.push_back(&a.label);
+    out.push_back(&a.title);
+  }
   return out;
 }
 
@@ -307,7 +320,20 @@ void Paginator::notice_close() {
   // 附注 (7.3.6): in parentheses, two characters in, on the line after the date.
   if (!p.remark.lines.empty()) place_lines(p.remark, X + 2 * ch, 0, {});
   if (pages_.pages.size() - 1 == seal_page) cursor_ = std::max(cursor_, seal_bottom);
-  notice_foot();
+}
+
+void Paginator::notice_attachment(const doc::Block& heading) {
+  auto it = notice_.attachments.find(&heading);
+  if (it == notice_.attachments.end()) return;
+  const double L = spec_.body.line_height;
+  page_open_ = false;
+  ensure_page();
+  draw_at(it->second.label, 0, spec_.margin_left, 0);
+  cursor_ = 2 * L;  // the title on the type area's third line
+  anchor(heading.id, it->second.label.shaped.text + " " + doc::plain_text(heading.runs), 1);
+  place_lines(it->second.title, spec_.margin_left, 0, {});
+  cursor_ += L;  // a line between the title and the attachment's text
+  snap_to_grid();
 }
 
 void Paginator::notice_foot() {

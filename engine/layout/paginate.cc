@@ -101,8 +101,18 @@ Pages Paginator::place_all(DiagnosticSink& pass_sink) {
     cover();
     style_ = after;
   }
+  bool closed = false;  // a notice's signature block is placed
   for (size_t i = 0; i < prepared_.size(); ++i) {
     if (notice() && prepared_[i].block->kind == doc::BlockKind::Contents) continue;
+    if (notice() && prepared_[i].block->attachment > 0) {
+      // The 附件 follow the signature, each from a new page; the 版记 comes after them.
+      flush_pending();
+      while (!floats_.empty()) new_page(true);
+      if (!closed) notice_close();
+      closed = true;
+      notice_attachment(*prepared_[i].block);
+      continue;
+    }
     place(prepared_[i]);
     if (i == last_contents) {
       flush_pending();
@@ -113,7 +123,10 @@ Pages Paginator::place_all(DiagnosticSink& pass_sink) {
   }
   flush_pending();
   while (!floats_.empty()) new_page(true);
-  if (notice()) notice_close();
+  if (notice()) {
+    if (!closed) notice_close();
+    notice_foot();
+  }
   if (pages_.pages.empty()) new_page(false);
   bottoms_.push_back(cursor_);
   full_.push_back(false);

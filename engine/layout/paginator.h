@@ -92,6 +92,10 @@ struct NoticeParts {
   double attach_name_x = 0;      ///< pt from the type area's left edge to the names
   TextBlock signature, date, remark;
   TextBlock cc_label, cc, printed_by, printed_date;  ///< 版记
+  struct Attachment {
+    TextBlock label, title;      ///< "附件1" (3号黑体) and its title (2号小标宋)
+  };
+  std::map<const doc::Block*, Attachment> attachments;  ///< by the heading that starts each 附件
 };
 
 class Paginator {
@@ -225,8 +229,13 @@ class Paginator {
   std::vector<const TextBlock*> notice_texts() const;
   /// Draws LINE of T with its line box's top at TOP (cursor) and its left edge at X, in COLOR if given.
   void draw_at(const TextBlock& t, size_t line, double x, double top, const Color* color = nullptr);
+  /// A title in the notice's title style: centred, balanced, broken between words.
+  TextBlock notice_title(const std::string& text, const Span& span) const;
   void notice_head();
+  /// 附件说明, signature, date, seal and 附注, after the body (and before any 附件).
   void notice_close();
+  /// A 附件's first page: "附件N" top left, its title on the third line.
+  void notice_attachment(const doc::Block& heading);
   void notice_foot();
   NoticeParts notice_;
 

@@ -561,7 +561,7 @@ class Converter {
 
   /// `{#id .class …}`: the attributes a heading, paragraph or case may carry.
   void parse_attribute_list(const std::string& text, Block& b, const Span& span) {
-    static const char* const heading_classes[] = {".unnumbered", ".notoc"};
+    static const char* const heading_classes[] = {".unnumbered", ".notoc", ".attachment"};
     static const char* const paragraph_classes[] = {".continue", ".pagebreak", ".right", ".center"};
     std::string inner = text.substr(1, text.size() - 2);
     size_t pos = 0;
@@ -576,6 +576,11 @@ class Converter {
         b.numbered = false;
       } else if (b.kind == BlockKind::Heading && token == ".notoc") {
         b.in_contents = false;
+      } else if (b.kind == BlockKind::Heading && token == ".attachment") {
+        if (b.level != 1)
+          sink_.error(span, "an attachment starts at a level-1 heading", {"# 附件的标题 {.attachment}"});
+        b.attachment = true;
+        b.numbered = false;
       } else if (b.kind == BlockKind::Paragraph && token == ".continue") {
         b.continuation = true;
       } else if (b.kind == BlockKind::Paragraph && token == ".pagebreak") {
@@ -586,7 +591,7 @@ class Converter {
         b.align = ParagraphAlign::Center;
       } else {
         std::vector<std::string> known;
-        if (b.kind == BlockKind::Heading) known = {"#id", heading_classes[0], heading_classes[1]};
+        if (b.kind == BlockKind::Heading) known = {"#id", heading_classes[0], heading_classes[1], heading_classes[2]};
         else if (b.kind == BlockKind::Paragraph) known = {paragraph_classes[0], paragraph_classes[1], paragraph_classes[2], paragraph_classes[3]};
         else known = {"#id"};
         sink_.error(span, fmt::format("unknown attribute \"{}\"", token),

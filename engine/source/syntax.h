@@ -66,6 +66,7 @@ struct Block {
   Span span;                     ///< where the block starts
   int level = 0;                 ///< Heading: 1–6
   bool numbered = true;          ///< Heading: false when written `{.unnumbered}`
+  bool attachment = false;       ///< Heading: `{.attachment}`, a notice's 附件 starts here (unnumbered)
   bool continuation = false;     ///< Paragraph: `{.continue}`, text resumed after a table or box (no indent)
   bool in_contents = true;       ///< Heading: listed in the contents (`{.notoc}` leaves it out)
   std::string id;                ///< Heading, Case: `{#id}`, the target of cross-references

@@ -376,6 +376,35 @@ TEST_F(NoticeExample, TheFootSitsAtTheLastPagesFootBetweenItsRules) {
   EXPECT_LT(office.y1, rules[2].y);
 }
 
+// 7.3.7: each 附件 from a new page after the signature's, "附件1" flush left on
+// the type area's first line in 3号黑体, its title centred on the third line
+// in 2号, its headings numbered from 一、 again; the 版记 after the last 附件.
+TEST_F(NoticeExample, AttachmentsFollowTheSignatureEachOnANewPage) {
+  ASSERT_EQ(n_->exit_code, 0) << n_->err;
+  const BoxLine& date = must(n_->line("2024年11月20日"), "成文日期");
+  const std::pair<const char*, const char*> attachments[] = {{"附件1", "中等职业学校质量年度报告编写提纲"},
+                                                             {"附件2", "中等职业学校质量年度报告数据表"}};
+  int page = date.page;
+  for (auto [label, title] : attachments) {
+    const BoxLine& l = must(n_->line(label), label);
+    EXPECT_EQ(l.page, ++page) << label;
+    EXPECT_NEAR(l.x0, kLeft, 0.3) << label;
+    const TextRun* run = n_->run_at(l);
+    ASSERT_NE(run, nullptr);
+    EXPECT_EQ(run->size, 16) << "3号";
+    EXPECT_NEAR(run->baseline - kAscent * 16 - (kLine - 16) / 2, kTop, 0.3) << "the first line";
+    const BoxLine& t = must(n_->line(title, l.page), title);
+    EXPECT_NEAR((t.x0 + t.x1) / 2, kCentre, 0.5) << title;
+    const TextRun* title_run = n_->run_at(t);
+    ASSERT_NE(title_run, nullptr);
+    EXPECT_EQ(title_run->size, 22) << "2号";
+    EXPECT_NEAR(title_run->baseline - kAscent * 22 - (kLine - 22) / 2, kTop + 2 * kLine, 0.3) << "the third line";
+  }
+  // The outline's 一、 begins again in 附件1.
+  EXPECT_EQ(must(n_->line("一、人才培养"), "一、人才培养").page, date.page + 1);
+  EXPECT_EQ(page, n_->pages) << "the 版记's page is the last 附件's";
+}
+
 // --- small notices --------------------------------------------------------
 
 const std::string kHead = "---\ntitle: 关于开展安全检查的通知\ndocument: notice\nlayout: gbt9704\n";
