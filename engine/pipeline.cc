@@ -181,6 +181,12 @@ std::optional<Inputs> read_inputs(const BuildOptions& options, DiagnosticSink& s
                      {"add `document: notice` to the front matter (a GB/T 9704 公文 with its 版头 and 版记, no cover)"});
         break;
       }
+    for (const auto& b : tree->blocks)
+      if (b.kind == source::BlockKind::Heading && b.attachment) {
+        sink.warning(b.span, "{.attachment} starts a 附件 only in a notice: here it is an unnumbered heading",
+                     {"add `document: notice` to the front matter, or remove {.attachment}"});
+        break;
+      }
   }
 
   // 3. data: YAML and CSV files named by the front matter
