@@ -328,9 +328,9 @@ void Paginator::notice_attachment(const doc::Block& heading) {
   const double L = spec_.body.line_height;
   page_open_ = false;
   ensure_page();
+  anchor(heading.id, it->second.label.shaped.text + " " + doc::plain_text(heading.runs), 1);  // the page's top
   draw_at(it->second.label, 0, spec_.margin_left, 0);
   cursor_ = 2 * L;  // the title on the type area's third line
-  anchor(heading.id, it->second.label.shaped.text + " " + doc::plain_text(heading.runs), 1);
   place_lines(it->second.title, spec_.margin_left, 0, {});
   cursor_ += L;  // a line between the title and the attachment's text
   snap_to_grid();

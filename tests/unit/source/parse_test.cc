@@ -241,7 +241,7 @@ TEST(Parse, HeadingIdsAndPageBreaks) {
 TEST(Parse, UnknownAttributeIsAnError) {
   EXPECT_EQ(parse_errors("---\ntitle: t\n---\n# 前言 {.unumbered}\n"),
             "r.md:4:3: error: unknown attribute \".unumbered\"\n"
-            "  hint: known here: #id .unnumbered .notoc\n");
+            "  hint: known here: #id .unnumbered .notoc .attachment\n");
 }
 
 TEST(Parse, DuplicateFrontMatterKey) {
