@@ -352,7 +352,20 @@ void Paginator::notice_foot() {
   }
   // At the foot of the last page: its last line on the type area's last line (7.4).
   ensure_page();
-  if (cursor_ > H - height + kEpsilon) new_page(true);
+  if (cursor_ > H - height + kEpsilon) {
+    // On a page of its own: printed on both sides, that is an even page (the back of
+    // the last sheet), after a blank odd one if need be; then neither is numbered (7.5).
+    const bool odd = (pages_.pages.size() + 1) % 2 == 1;
+    if (odd) {
+      NumberStyle style = style_;
+      style_ = NumberStyle::None;
+      new_page(false);
+      new_page(false);
+      style_ = style;
+    } else {
+      new_page(true);
+    }
+  }
   double top = H - height;
   auto rule = [&](double at, double width) {
     double y = y_at(at);

@@ -494,6 +494,22 @@ TEST(NoticeFoot, AFootThatDoesNotFitMovesToANewPageFoot) {
   EXPECT_NEAR(lowest, kBottom, 0.1);
 }
 
+// ... and when that page would be odd, a blank page comes first, so that the
+// 版记 is on the back of the last sheet; neither page is numbered (7.4, 7.5).
+TEST(NoticeFoot, AFootOnAPageOfItsOwnIsOnAnEvenPageAfterABlankOne) {
+  testing::TempDir dir;
+  std::string body;
+  for (int i = 0; i < 42; ++i) body += "请认真做好检查工作。\n\n";
+  Notice n = small(dir, "cc: [市教育局]\nprinted-by: 区教育局办公室\nprinted-date: 2024年3月5日\n", body);
+  ASSERT_EQ(n.exit_code, 0) << n.err;
+  ASSERT_EQ(n.pages, 4);
+  std::map<int, std::string> text;
+  for (const auto& l : n.lines) text[l.page] += squeeze(l.text());
+  EXPECT_NE(text[2].find("—2—"), std::string::npos) << "the body's last page is numbered";
+  EXPECT_EQ(text[3], "") << "a blank page, unnumbered";
+  EXPECT_EQ(text[4], "抄送：市教育局。区教育局办公室2024年3月5日印发") << "the 版记, unnumbered";
+}
+
 // --- what a notice's front matter refuses ---------------------------------
 
 /// "report.md:LINE:COL", how a diagnostic at a place of the report starts (after its folder).
