@@ -18,6 +18,7 @@
 #include <thread>
 #include <atomic>
 #include <map>
+#include <regex>
 #include <set>
 
 #include <fmt/ranges.h>
@@ -172,6 +173,18 @@ std::optional<Inputs> read_inputs(const BuildOptions& options, DiagnosticSink& s
   // The document kind: the front matter's, else the layout's.
   if (tree->front.document == "notice") spec->document = layout::DocumentKind::Notice;
   else if (tree->front.document == "report") spec->document = layout::DocumentKind::Report;
+  if (spec->document == layout::DocumentKind::Notice) {
+    // 成文日期 and 印发日期 in Arabic numerals, without leading zeros (GB/T 9704-2012 7.3.5, 7.4.3).
+    static const std::regex arabic("^[0-9]{4}年([1-9]|1[0-2])月([1-9]|[12][0-9]|3[01])日$");
+    for (auto [key, value] : {std::pair{"date", &tree->front.date}, {"printed-date", &tree->front.printed_date}}) {
+      if (value->empty() || value->find("{{") != std::string::npos || std::regex_match(*value, arabic)) continue;
+      auto at = tree->front.spans.find(key);
+      sink.error(at != tree->front.spans.end() ? at->second : tree->front.span,
+                 fmt::format("front matter: {} \"{}\" is not a date in Arabic numerals", key, *value),
+                 {"a notice dates itself 2024年3月5日: Arabic numerals, no leading zeros (GB/T 9704-2012 7.3.5)"});
+    }
+    if (sink.has_errors()) return std::nullopt;
+  }
   if (spec->document == layout::DocumentKind::Report) {
     // A notice's keys in a report print nowhere: say so once, at the first.
     for (const char* key : {"issuer-mark", "doc-number", "copy-number", "secrecy", "urgency", "signer", "to",

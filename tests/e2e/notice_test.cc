@@ -560,6 +560,17 @@ TEST(NoticeFrontMatter, ADocNumberWithOtherBracketsIsRefusedAtTheBracket) {
       << copy.err;
 }
 
+TEST(NoticeFrontMatter, ADateNotInArabicNumeralsIsRefused) {
+  for (const char* date : {"二〇二四年三月五日", "2024-03-05", "2024年03月05日"}) {
+    Refused r = refused(std::string("date: ") + date + "\n");
+    EXPECT_EQ(r.exit_code, 1) << date;
+    EXPECT_FALSE(r.pdf_written);
+    EXPECT_NE(r.err.find(fmt_line(5, 7) + ": error: front matter: date \"" + date + "\" is not a date in Arabic numerals"),
+              std::string::npos) << r.err;
+  }
+  EXPECT_EQ(refused("date: 2024年3月5日\nprinted-date: 2024年12月31日\n").exit_code, 0);
+}
+
 TEST(NoticeFrontMatter, ASealThatIsNotAnImageIsRefusedWhereItIsNamed) {
   Refused r = refused("seal: seal.png\n", "seal.png");
   EXPECT_EQ(r.exit_code, 1);
