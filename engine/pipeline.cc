@@ -18,6 +18,7 @@
 #include <thread>
 #include <atomic>
 #include <map>
+#include <regex>
 #include <set>
 
 #include <fmt/ranges.h>
@@ -169,6 +170,37 @@ std::optional<Inputs> read_inputs(const BuildOptions& options, DiagnosticSink& s
   }
   auto spec = layout::load_layout(layout_file, sink);
   if (!spec) return std::nullopt;
+  // The document kind: the front matter's, else the layout's.
+  if (tree->front.document == "notice") spec->document = layout::DocumentKind::Notice;
+  else if (tree->front.document == "report") spec->document = layout::DocumentKind::Report;
+  if (spec->document == layout::DocumentKind::Notice) {
+    // 成文日期 and 印发日期 in Arabic numerals, without leading zeros (GB/T 9704-2012 7.3.5, 7.4.3).
+    static const std::regex arabic("^[0-9]{4}年([1-9]|1[0-2])月([1-9]|[12][0-9]|3[01])日$");
+    for (auto [key, value] : {std::pair{"date", &tree->front.date}, {"printed-date", &tree->front.printed_date}}) {
+      if (value->empty() || value->find("{{") != std::string::npos || std::regex_match(*value, arabic)) continue;
+      auto at = tree->front.spans.find(key);
+      sink.error(at != tree->front.spans.end() ? at->second : tree->front.span,
+                 fmt::format("front matter: {} \"{}\" is not a date in Arabic numerals", key, *value),
+                 {"a notice dates itself 2024年3月5日: Arabic numerals, no leading zeros (GB/T 9704-2012 7.3.5)"});
+    }
+    if (sink.has_errors()) return std::nullopt;
+  }
+  if (spec->document == layout::DocumentKind::Report) {
+    // A notice's keys in a report print nowhere: say so once, at the first.
+    for (const char* key : {"issuer-mark", "doc-number", "copy-number", "secrecy", "urgency", "signer", "to",
+                            "signature", "seal", "remark", "cc", "printed-by", "printed-date", "attachments"})
+      if (auto at = tree->front.spans.find(key); at != tree->front.spans.end()) {
+        sink.warning(at->second, fmt::format("front matter: \"{}\" is printed only in a notice", key),
+                     {"add `document: notice` to the front matter (a GB/T 9704 公文 with its 版头 and 版记, no cover)"});
+        break;
+      }
+    for (const auto& b : tree->blocks)
+      if (b.kind == source::BlockKind::Heading && b.attachment) {
+        sink.warning(b.span, "{.attachment} starts a 附件 only in a notice: here it is an unnumbered heading",
+                     {"add `document: notice` to the front matter, or remove {.attachment}"});
+        break;
+      }
+  }
 
   // 3. data: YAML and CSV files named by the front matter
   data::DataSet data_set;
@@ -338,6 +370,21 @@ std::vector<MissingGlyphs> font_coverage(const BuildOptions& options, Diagnostic
   add(spec.header.role, document.meta.title);
   add(spec.cover.line.role, document.meta.issuer + document.meta.date);
   add(spec.footer.role, "0123456789IVXLC" + spec.footer_format);
+  if (spec.document == layout::DocumentKind::Notice) {
+    const doc::Notice& n = document.meta.notice;
+    const layout::NoticeStyle& ns = spec.notice;
+    add(ns.head.role, n.copy_number + n.secrecy + n.urgency);
+    add(ns.mark.role, n.issuer_mark);
+    add(ns.number.role, n.doc_number + "签发人：");
+    add(ns.signer.role, n.signer);
+    add(ns.title.role, document.meta.title);
+    std::string body = n.to + "：附件：0123456789." + n.signature + document.meta.date + "（）" + n.remark;
+    for (const auto& a : n.attachments) body += a;
+    add(spec.body.role, body);
+    std::string foot = "抄送：，。印发" + n.printed_by + n.printed_date;
+    for (const auto& c : n.cc) foot += c;
+    add(ns.foot.role, foot);
+  }
   for (const auto& b : document.blocks) {
     switch (b.kind) {
       case doc::BlockKind::Heading: {

@@ -1,6 +1,8 @@
 // Draws the sample pictures of the example report (they are drawings, not photos of a
 // real school): a workshop, a computer room and a sports ground as JPEG, a badge as a
 // PNG with transparency. Usage: make_sample_images OUTPUT_DIR
+//        make_sample_images --seal OUTPUT_DIR: a sample 印章 (a red ring and star on
+//        transparency, no name: it stands in for a real seal) as sample-seal.png
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -54,7 +56,42 @@ void save(const std::string& path, const std::string& bytes) {
 
 }  // namespace
 
+/// A sample seal: a red ring, a five-pointed star and a bar on transparency.
+std::string sample_seal() {
+  const int S = 500;
+  const double c = S / 2.0;
+  std::vector<uint8_t> rgba(size_t(S) * S * 4, 0);
+  // The star's ten corners, its point up.
+  std::vector<std::pair<double, double>> star;
+  for (int k = 0; k < 10; ++k) {
+    double r = k % 2 ? 38 : 100, a = -M_PI / 2 + k * M_PI / 5;
+    star.push_back({c + r * std::cos(a), c - 10 + r * std::sin(a)});
+  }
+  auto in_star = [&](double x, double y) {
+    bool in = false;
+    for (size_t i = 0, j = star.size() - 1; i < star.size(); j = i++) {
+      auto [xi, yi] = star[i];
+      auto [xj, yj] = star[j];
+      if ((yi > y) != (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi) in = !in;
+    }
+    return in;
+  };
+  for (int y = 0; y < S; ++y)
+    for (int x = 0; x < S; ++x) {
+      double d = std::hypot(x - c, y - c);
+      bool ink = (d < 246 && d > 226) || in_star(x, y) || (std::abs(y - (c + 130)) < 9 && std::abs(x - c) < 120);
+      if (!ink) continue;
+      uint8_t* p = &rgba[(size_t(y) * S + x) * 4];
+      p[0] = 220, p[1] = 20, p[2] = 30, p[3] = 235;
+    }
+  return paiban::image::encode_png(S, S, 4, rgba, 8, false, 300);
+}
+
 int main(int argc, char** argv) {
+  if (argc == 3 && std::string(argv[1]) == "--seal") {
+    save(std::string(argv[2]) + "/sample-seal.png", sample_seal());
+    return 0;
+  }
   if (argc != 2) {
     std::fprintf(stderr, "usage: make_sample_images OUTPUT_DIR\n");
     return 2;

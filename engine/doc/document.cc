@@ -233,6 +233,12 @@ class Builder {
     note_references(h.runs);
     h.in_contents = b.in_contents;
     if (b.appendix) in_appendix_ = true;
+    if (b.attachment) {
+      // A notice's 附件: a document of its own, its headings numbered from 一、 again.
+      h.attachment = ++attachments_;
+      counters_.fill(0);
+      last_level_ = 0;
+    }
     if (b.numbered) {
       if (b.level > last_level_ + 1)
         sink_.warning(b.span, fmt::format("heading level jumps from {} to {}", last_level_, b.level),
@@ -671,6 +677,7 @@ class Builder {
   std::set<std::string> undefined_;
   std::map<std::string, std::string> labels_;  ///< id → "表1", "案例分享2", "1.1"
   std::array<int, 6> counters_{};
+  int attachments_ = 0;
   int last_level_ = 0;
   int heading_count_ = 0;
   int table_count_ = 0;
@@ -693,7 +700,26 @@ Document build_document(const source::SyntaxTree& tree, const data::DataSet& dat
     return plain_text(builder.bind(source::parse_values(text, tree.front.span, sink)));
   };
   d.meta = {bind(tree.front.title),   bind(tree.front.issuer),   bind(tree.front.date),
-            bind(tree.front.subject), bind(tree.front.keywords), bind(tree.front.note)};
+            bind(tree.front.subject), bind(tree.front.keywords), bind(tree.front.note), {}};
+  const source::FrontMatter& f = tree.front;
+  Notice& n = d.meta.notice;
+  n.issuer_mark = bind(f.issuer_mark);
+  n.doc_number = bind(f.doc_number);
+  n.copy_number = bind(f.copy_number);
+  n.secrecy = bind(f.secrecy);
+  n.urgency = bind(f.urgency);
+  n.signer = bind(f.signer);
+  n.to = bind(f.to);
+  n.signature = bind(f.signature);
+  n.remark = bind(f.remark);
+  n.printed_by = bind(f.printed_by);
+  n.printed_date = bind(f.printed_date);
+  for (const auto& c : f.cc) n.cc.push_back(bind(c));
+  for (const auto& a : f.attachments) n.attachments.push_back(bind(a));
+  n.span = f.span;
+  n.spans = f.spans;
+  n.cc_span = f.spans.count("cc") ? f.spans.at("cc") : f.span;
+  if (!f.seal.empty()) n.seal = load_report_image(f.seal, f.spans.count("seal") ? f.spans.at("seal") : f.span, settings, sink);
   for (const auto& b : tree.blocks) builder.add(b, 0, {}, d.blocks);
   builder.resolve_references(d.blocks);
   d.footnotes = builder.take_footnotes();

@@ -139,6 +139,7 @@ struct Block {
   std::string number;           ///< Heading: "1.", "1.1", "1.1.1"; empty when unnumbered
   std::vector<int> counters;    ///< Heading: the number per level ({1, 1} for 1.1); empty when unnumbered
   bool in_contents = true;      ///< Heading: listed in 目录
+  int attachment = 0;           ///< Heading: a notice's 附件 starts here, the Nth (its headings are numbered anew)
   std::vector<InlineRun> runs;  ///< Heading, Paragraph: the text, values bound and references resolved
   int list_depth = 0;           ///< Paragraph: 0 in body text, n inside n nested lists
   std::string marker;           ///< Paragraph: the list marker ("•", "1.") on an item's first paragraph
@@ -151,6 +152,22 @@ struct Block {
   std::shared_ptr<Figure> figure;     ///< Figure
 };
 
+/// A GB/T 9704 notice's parts from the front matter, values bound; empty: not printed.
+struct Notice {
+  std::string issuer_mark, doc_number, copy_number, secrecy, urgency, signer, to, signature, remark;
+  std::string printed_by, printed_date;
+  std::vector<std::string> cc, attachments;
+  std::shared_ptr<const image::Image> seal;  ///< 印章
+  Span span;     ///< the front matter
+  Span cc_span;  ///< where `cc` is (the 版记 is reported there)
+  std::map<std::string, Span> spans;  ///< where each key's value is, by key
+  /// Where KEY's value is (the front matter when it is not given).
+  Span at(const std::string& key) const {
+    auto it = spans.find(key);
+    return it == spans.end() ? span : it->second;
+  }
+};
+
 /// Front-matter facts the layout prints.
 struct Metadata {
   std::string title;
@@ -159,6 +176,7 @@ struct Metadata {
   std::string subject;
   std::string keywords;
   std::string note;  ///< printed on the cover under the date
+  Notice notice;
 };
 
 /// A footnote: its definition `[^label]: …`, numbered in order of first reference.

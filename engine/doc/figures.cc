@@ -98,6 +98,21 @@ bool add_panel(const source::Block& b, const DocumentSettings& settings, Diagnos
 
 }  // namespace
 
+std::shared_ptr<const image::Image> load_report_image(const std::string& src, const Span& span,
+                                                      const DocumentSettings& settings, DiagnosticSink& sink) {
+  if (settings.report_dir.empty()) {
+    sink.error(span, "images need a report folder");
+    return {};
+  }
+  std::string file = resolve(src, span, settings, sink);
+  if (file.empty()) return {};
+  auto& cache = *settings.image_cache;
+  if (auto it = cache.find(file); it != cache.end()) return it->second;
+  auto image = image::load_image(file, src, span, sink, settings.image_limits);
+  if (image) cache.emplace(file, image);
+  return image;
+}
+
 bool build_image_figure(const source::Block& b, const DocumentSettings& settings, DiagnosticSink& sink, Figure& out) {
   out.id = b.id;
   out.caption = b.title;

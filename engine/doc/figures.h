@@ -11,6 +11,11 @@ namespace paiban::doc {
 /// inside the report folder (symlinks too), images read. False after an error.
 bool build_image_figure(const source::Block& b, const DocumentSettings& settings, DiagnosticSink& sink, Figure& out);
 
+/// The image SRC of the report folder (named at SPAN), read once per build;
+/// null after an error (outside the folder, missing, not an image).
+std::shared_ptr<const image::Image> load_report_image(const std::string& src, const Span& span,
+                                                      const DocumentSettings& settings, DiagnosticSink& sink);
+
 /// A ```chart block: its YAML read, rows evaluated against DATA. Sets the
 /// figure's id and caption. False after an error.
 bool build_chart(const source::Block& b, const data::DataSet& data, DiagnosticSink& sink, Figure& out);

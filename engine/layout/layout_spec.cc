@@ -68,6 +68,10 @@ std::vector<std::string> roles_used(const LayoutSpec& spec) {
                                     spec.quote.text.role, spec.footnotes.text.role,
                                     spec.figure.caption.role, spec.figure.subcaption.role, spec.figure.chart.role};
   for (const auto& h : spec.headings) roles.push_back(h.text.role);
+  if (spec.document == DocumentKind::Notice)
+    for (const auto* t : {&spec.notice.mark, &spec.notice.head, &spec.notice.number, &spec.notice.signer,
+                          &spec.notice.title, &spec.notice.foot})
+      if (!t->role.empty()) roles.push_back(t->role);
   std::sort(roles.begin(), roles.end());
   roles.erase(std::unique(roles.begin(), roles.end()), roles.end());
   return roles;
@@ -394,6 +398,23 @@ std::optional<LayoutSpec> load_layout(const std::string& path, DiagnosticSink& s
                               }
                             }}});
     }},
+    {"document", [&](const YAML::Node& v) {
+      std::string name = v.IsScalar() ? v.Scalar() : "";
+      if (name == "report") spec.document = DocumentKind::Report;
+      else if (name == "notice") spec.document = DocumentKind::Notice;
+      else sink.error(yaml_span(*file, v.Mark()), fmt::format("unknown document kind \"{}\"", name),
+                      {"report (cover, contents, body) or notice (a GB/T 9704 公文: 版头, 主体, 版记)"});
+    }},
+    {"notice", [&](const YAML::Node& n) {
+      auto& c = spec.notice;
+      r.read(n, "notice", {{"mark", r.style(c.mark, "notice.mark")}, {"head", r.style(c.head, "notice.head")},
+                           {"number", r.style(c.number, "notice.number")}, {"signer", r.style(c.signer, "notice.signer")},
+                           {"title", r.style(c.title, "notice.title")}, {"foot", r.style(c.foot, "notice.foot")},
+                           {"color", r.color(c.red)}, {"mark-top", r.length(c.mark_top)},
+                           {"rule-gap", r.length(c.rule_gap)}, {"rule-width", r.length(c.rule_width)},
+                           {"seal-size", r.length(c.seal_size, kPageSize)}, {"thick-rule", r.length(c.thick_rule)},
+                           {"thin-rule", r.length(c.thin_rule)}});
+    }},
     {"cover", [&](const YAML::Node& n) {
       r.read(n, "cover", {{"enabled", r.flag(spec.cover_page)}, {"title", r.style(spec.cover.title, "cover.title")},
                           {"line", r.style(spec.cover.line, "cover.line")}});
@@ -423,6 +444,11 @@ std::optional<LayoutSpec> load_layout(const std::string& path, DiagnosticSink& s
   for (auto* s : {&spec.title, &spec.header, &spec.footer}) {
     if (s->role.empty()) s->role = spec.body.role;
     if (s->line_height <= 0) s->line_height = s->size * 1.4;
+  }
+  for (auto* s : {&spec.notice.mark, &spec.notice.head, &spec.notice.number, &spec.notice.signer, &spec.notice.title,
+                  &spec.notice.foot}) {
+    if (s->role.empty()) s->role = spec.body.role;
+    if (s->line_height <= 0) s->line_height = spec.body.line_height;
   }
   if (spec.quote.text.size <= 0) spec.quote.text.size = spec.body.size;
   if (spec.quote.text.line_height <= 0) spec.quote.text.line_height = spec.body.line_height;

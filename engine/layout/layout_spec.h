@@ -128,6 +128,26 @@ struct LinkStyle {
   Color color{0, 0.2, 0.6};
 };
 
+/// What a document is: a report (cover, contents, body) or a GB/T 9704 notice.
+enum class DocumentKind { Report, Notice };
+
+/// A notice's 版头, 主体 and 版记 (GB/T 9704-2012 §7). Roles left empty are the body's.
+struct NoticeStyle {
+  TextStyle mark{"xiaobiaosong", 60, 0};    ///< 发文机关标志: at most this size, shrunk to the type width
+  TextStyle head{"hei", 16, 0};             ///< 份号, 密级, 紧急程度 (3号黑体)
+  TextStyle number{"", 16, 0};              ///< 发文字号 (3号仿宋)
+  TextStyle signer{"kai", 16, 0};           ///< 签发人's name (3号楷体)
+  TextStyle title{"xiaobiaosong", 22, 0};   ///< 标题 (2号小标宋); line height 0: the body's
+  TextStyle foot{"", 14, 0};                ///< 版记 (4号仿宋); line height 0: the body's
+  Color red{1, 0, 0};                       ///< the mark, the rule (the seal is an image in its own red)
+  double mark_top = 35 * 72 / 25.4;         ///< the mark's top edge below the type area's top (7.2.4)
+  double rule_gap = 4 * 72 / 25.4;          ///< the red rule below the 文号 (7.2.7)
+  double rule_width = 1;                    ///< the red rule's stroke, pt
+  double seal_size = 42 * 72 / 25.4;        ///< the seal image's width (a 42 mm 公章)
+  double thick_rule = 0.35 * 72 / 25.4;     ///< 版记: first and last rule (7.4.1)
+  double thin_rule = 0.25 * 72 / 25.4;      ///< 版记: the rules between
+};
+
 /// Everything layout reads from a layout file.
 struct LayoutSpec {
   std::string path;                 ///< the file it came from
@@ -165,6 +185,8 @@ struct LayoutSpec {
   LinkStyle links;
   doc::Labels labels;               ///< the words printed around content (`labels:`)
   bool cover_page = true;           ///< a cover page from the front matter (title, issuer, date)
+  DocumentKind document = DocumentKind::Report;  ///< `document:` (the front matter's wins)
+  NoticeStyle notice;
   int max_passes = 5;               ///< layout passes until page numbers settle
   int max_pages = 10000;            ///< hostile input: a document longer than this is an error
 

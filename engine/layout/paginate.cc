@@ -90,17 +90,30 @@ Pages Paginator::place_all(DiagnosticSink& pass_sink) {
   // Front matter (roman numbers) runs to the last contents list; the body
   // starts on a new page numbered 1.
   size_t last_contents = SIZE_MAX;
-  for (size_t i = 0; i < prepared_.size(); ++i)
+  for (size_t i = 0; i < prepared_.size() && !notice(); ++i)
     if (prepared_[i].block->kind == doc::BlockKind::Contents) last_contents = i;
   style_ = last_contents == SIZE_MAX ? NumberStyle::Arabic : NumberStyle::Roman;
   next_number_ = 1;
-  if (spec_.cover_page && !doc_.meta.title.empty()) {
+  if (notice()) {
+    notice_head();  // a notice has no cover: its head and title open page 1
+  } else if (spec_.cover_page && !doc_.meta.title.empty()) {
     NumberStyle after = style_;
     cover();
     style_ = after;
   }
+  bool closed = false;  // a notice's signature block is placed
   for (size_t i = 0; i < prepared_.size(); ++i) {
     next_ = i + 1 < prepared_.size() ? &prepared_[i + 1] : nullptr;
+    if (notice() && prepared_[i].block->kind == doc::BlockKind::Contents) continue;
+    if (notice() && prepared_[i].block->attachment > 0) {
+      // The 附件 follow the signature, each from a new page; the 版记 comes after them.
+      flush_pending();
+      while (!floats_.empty()) new_page(true);
+      if (!closed) notice_close();
+      closed = true;
+      notice_attachment(*prepared_[i].block);
+      continue;
+    }
     place(prepared_[i]);
     if (i == last_contents) {
       flush_pending();
@@ -111,6 +124,10 @@ Pages Paginator::place_all(DiagnosticSink& pass_sink) {
   }
   flush_pending();
   while (!floats_.empty()) new_page(true);
+  if (notice()) {
+    if (!closed) notice_close();
+    notice_foot();
+  }
   if (pages_.pages.empty()) new_page(false);
   bottoms_.push_back(cursor_);
   full_.push_back(false);

@@ -80,6 +80,24 @@ struct NotePart {
   size_t from = 0, to = 0;
 };
 
+/// A notice's parts, composed once (notice.cc).
+struct NoticeParts {
+  std::vector<TextBlock> head;   ///< 份号, 密级, 紧急程度
+  TextBlock mark;                ///< 发文机关标志, at MARK_SIZE
+  double mark_size = 0;
+  TextBlock number, signer_label, signer;  ///< 发文字号; "签发人：" and the name
+  TextBlock title, to;
+  TextBlock attach_label;        ///< "附件："
+  std::vector<TextBlock> attach_numbers, attach_names;
+  double attach_name_x = 0;      ///< pt from the type area's left edge to the names
+  TextBlock signature, date, remark;
+  TextBlock cc_label, cc, printed_by, printed_date;  ///< 版记
+  struct Attachment {
+    TextBlock label, title;      ///< "附件1" (3号黑体) and its title (2号小标宋)
+  };
+  std::map<const doc::Block*, Attachment> attachments;  ///< by the heading that starts each 附件
+};
+
 class Paginator {
  public:
   Paginator(const doc::Document& doc, const LayoutSpec& spec, const fonts::FontSet& fonts, DiagnosticSink& sink)
@@ -202,6 +220,24 @@ class Paginator {
 
   // cover.cc
   void cover();
+
+  // notice.cc: a GB/T 9704 notice's head, close and foot
+  bool notice() const { return spec_.document == DocumentKind::Notice; }
+  double notice_char() const;
+  TextBlock notice_line(const std::string& text, const TextStyle& style, double width) const;
+  void prepare_notice();
+  std::vector<const TextBlock*> notice_texts() const;
+  /// Draws LINE of T with its line box's top at TOP (cursor) and its left edge at X, in COLOR if given.
+  void draw_at(const TextBlock& t, size_t line, double x, double top, const Color* color = nullptr);
+  /// A title in the notice's title style: centred, balanced, broken between words.
+  TextBlock notice_title(const std::string& text, const Span& span) const;
+  void notice_head();
+  /// 附件说明, signature, date, seal and 附注, after the body (and before any 附件).
+  void notice_close();
+  /// A 附件's first page: "附件N" top left, its title on the third line.
+  void notice_attachment(const doc::Block& heading);
+  void notice_foot();
+  NoticeParts notice_;
 
   // flow.cc
   /// Full pages end on the same baseline: a page that ended because the next

@@ -162,6 +162,7 @@ void Paginator::prepare() {
     prepared_.push_back(std::move(p));
   }
   prepare_footnotes();
+  if (notice()) prepare_notice();
 }
 
 /// Every glyph the pages can use: the prepared text, and what is shaped
@@ -217,6 +218,8 @@ GlyphSets Paginator::expected_glyphs() const {
       for (const auto& t : p.table->body_text) add(t.shaped);
     }
   }
+  if (notice())
+    for (const TextBlock* t : notice_texts()) add(t->shaped);
   const ContentsStyle& cs = spec_.contents;
   for (auto kind : {doc::ContentsKind::Headings, doc::ContentsKind::Tables, doc::ContentsKind::Cases, doc::ContentsKind::Figures,
                     doc::ContentsKind::AppendixTables})

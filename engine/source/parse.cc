@@ -13,7 +13,9 @@
 #include "source/cjk_emphasis.h"
 #include "source/figure_syntax.h"
 
+#include <algorithm>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <set>
 #include <tuple>
@@ -60,6 +62,84 @@ Span yaml_span(const TextFile& file, int first_line, const YAML::Mark& mark) {
   return {file.path(), first_line + mark.line, mark.column + 1};
 }
 
+/// Where the Nth code point of a front-matter value is: the value starts at
+/// SPAN (past an opening quote, if it has one).
+Span value_char_span(const TextFile& file, Span span, size_t code_points) {
+  size_t at = file.line_start(span.line);
+  const std::string& t = file.text();
+  for (int c = 1; c < span.col && at < t.size(); ++c) next_code_point(t, at);
+  if (at < t.size() && (t[at] == '"' || t[at] == '\'')) ++span.col;
+  span.col += static_cast<int>(code_points);
+  return span;
+}
+
+/// The code points of TEXT.
+std::vector<char32_t> code_points(const std::string& text) {
+  std::vector<char32_t> cps;
+  for (size_t i = 0; i < text.size();) cps.push_back(next_code_point(text, i));
+  return cps;
+}
+
+/// The notice's keys whose form GB/T 9704-2012 fixes: 发文字号 (7.2.5),
+/// 份号 (7.2.1) and the document kind.
+void check_notice_keys(const TextFile& file, const FrontMatter& out, DiagnosticSink& sink) {
+  auto at = [&](const char* key) { return out.spans.count(key) ? out.spans.at(key) : out.span; };
+  if (!out.document.empty() && out.document != "notice" && out.document != "report")
+    sink.error(at("document"), fmt::format("front matter: unknown document kind \"{}\"", out.document),
+               {"document: notice (a GB/T 9704 公文: 版头, 主体, 版记; no cover, no contents) or document: report"});
+  if (!out.copy_number.empty()) {
+    bool six = out.copy_number.size() == 6 &&
+               std::all_of(out.copy_number.begin(), out.copy_number.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (!six)
+      sink.error(at("copy-number"), fmt::format("front matter: copy-number \"{}\" is not six digits", out.copy_number),
+                 {"份号 is six Arabic digits (GB/T 9704-2012 7.2.1), e.g. copy-number: \"000012\" (quoted, so that YAML keeps the zeros)"});
+  }
+  if (!out.doc_number.empty()) {
+    // 机关代字 + 〔year〕 + number without leading zeros + 号: 凉教发〔2024〕12号.
+    const std::vector<char32_t> cps = code_points(out.doc_number);
+    const std::string example = "the year goes in 六角括号 〔〕 and the number follows without leading zeros or 第: 凉教发〔2024〕12号";
+    auto digit = [](char32_t c) { return c >= U'0' && c <= U'9'; };
+    // A four-digit year and what stands on either side of it.
+    size_t year = cps.size();
+    for (size_t i = 0; i + 4 <= cps.size(); ++i)
+      if (digit(cps[i]) && digit(cps[i + 1]) && digit(cps[i + 2]) && digit(cps[i + 3]) && (i == 0 || !digit(cps[i - 1])) &&
+          (i + 4 == cps.size() || !digit(cps[i + 4]))) {
+        year = i;
+        break;
+      }
+    std::string error;
+    size_t where = 0;
+    if (year == cps.size() || year == 0 || year + 5 >= cps.size()) {
+      error = fmt::format("doc-number \"{}\" has no year in 〔〕", out.doc_number);
+    } else if (cps[year - 1] != U'〔' || cps[year + 4] != U'〕') {
+      where = cps[year - 1] != U'〔' ? year - 1 : year + 4;
+      std::string open, close;
+      size_t i = 0, n = 0;
+      for (; i < out.doc_number.size() && n < year - 1; ++n) next_code_point(out.doc_number, i);
+      size_t a = i;
+      next_code_point(out.doc_number, i);
+      open = out.doc_number.substr(a, i - a);
+      for (n = year; n < year + 4; ++n) next_code_point(out.doc_number, i);
+      a = i;
+      next_code_point(out.doc_number, i);
+      close = out.doc_number.substr(a, i - a);
+      error = fmt::format("doc-number \"{}\" puts the year in {}{} rather than 〔〕", out.doc_number, open, close);
+    } else {
+      size_t n = year + 5;
+      if (n < cps.size() && cps[n] == U'第') error = fmt::format("doc-number \"{}\": no 第 before the number", out.doc_number);
+      else if (n < cps.size() && cps[n] == U'0') error = fmt::format("doc-number \"{}\": the number has a leading zero", out.doc_number);
+      else {
+        size_t d = n;
+        while (d < cps.size() && digit(cps[d])) ++d;
+        if (d == n || d + 1 != cps.size() || cps[d] != U'号')
+          error = fmt::format("doc-number \"{}\" does not end in a number and 号", out.doc_number);
+      }
+      where = n;
+    }
+    if (!error.empty()) sink.error(value_char_span(file, at("doc-number"), where), "front matter: " + error, {example});
+  }
+}
+
 void parse_front_matter(const TextFile& file, const FrontMatterText& fm, FrontMatter& out,
                         DiagnosticSink& sink) {
   out.span = {file.path(), 1, 1};
@@ -76,10 +156,17 @@ void parse_front_matter(const TextFile& file, const FrontMatterText& fm, FrontMa
     sink.error({file.path(), fm.first_line, 1}, "front matter: expected key: value pairs");
     return;
   }
-  static const char* const known[] = {"title", "issuer", "date", "note", "subject", "keywords", "layout", "data"};
+  static const char* const known[] = {"title", "issuer", "date", "note", "subject", "keywords", "layout", "data",
+                                      "document", "issuer-mark", "doc-number", "copy-number", "secrecy", "urgency",
+                                      "signer", "to", "signature", "seal", "remark", "cc", "printed-by",
+                                      "printed-date", "attachments"};
   for (const auto& item : root) {
     std::string key = item.first.Scalar();
     Span span = yaml_span(file, fm.first_line, item.first.Mark());
+    Span value_span = item.second.Mark().line < 0 ? span
+                                                 : file.span_at_line_byte(fm.first_line + item.second.Mark().line,
+                                                                          item.second.Mark().column + 1);
+    out.spans[key] = value_span;
     if (key == "data") {
       YAML::Node list = item.second;
       if (list.IsScalar()) {
@@ -96,19 +183,43 @@ void parse_front_matter(const TextFile& file, const FrontMatterText& fm, FrontMa
       }
       continue;
     }
-    std::string* field = nullptr;
-    if (key == "title") field = &out.title;
-    else if (key == "issuer") field = &out.issuer;
-    else if (key == "date") field = &out.date;
-    else if (key == "layout") field = &out.layout;
-    else if (key == "subject") field = &out.subject;
-    else if (key == "note") field = &out.note;
-    else if (key == "keywords") field = &out.keywords;
-    if (!field) {
-      sink.error(span, fmt::format("front matter: unknown key \"{}\"", key),
-                 {fmt::format("known keys: {}", fmt::join(known, ", "))});
+    if (key == "cc" || key == "attachments") {
+      // A list of names (one name may be written without the brackets).
+      std::vector<std::string>& list = key == "cc" ? out.cc : out.attachments;
+      const YAML::Node& v = item.second;
+      bool ok = v.IsScalar() || v.IsSequence();
+      if (v.IsScalar()) list.push_back(v.Scalar());
+      else if (v.IsSequence())
+        for (const auto& e : v) {
+          if (!e.IsScalar()) ok = false;
+          else list.push_back(e.Scalar());
+        }
+      if (!ok)
+        sink.error(value_span, fmt::format("front matter: \"{}\" is a list of names", key),
+                   {key == "cc" ? "cc: [市教育局, 区人民政府办公室]" : "attachments: [质量年度报告编写提纲, 数据表]"});
       continue;
     }
+    static const std::map<std::string, std::string FrontMatter::*> fields = {
+        {"title", &FrontMatter::title},           {"issuer", &FrontMatter::issuer},
+        {"date", &FrontMatter::date},             {"layout", &FrontMatter::layout},
+        {"subject", &FrontMatter::subject},       {"note", &FrontMatter::note},
+        {"keywords", &FrontMatter::keywords},     {"document", &FrontMatter::document},
+        {"issuer-mark", &FrontMatter::issuer_mark}, {"doc-number", &FrontMatter::doc_number},
+        {"copy-number", &FrontMatter::copy_number}, {"secrecy", &FrontMatter::secrecy},
+        {"urgency", &FrontMatter::urgency},       {"signer", &FrontMatter::signer},
+        {"to", &FrontMatter::to},                 {"signature", &FrontMatter::signature},
+        {"seal", &FrontMatter::seal},             {"remark", &FrontMatter::remark},
+        {"printed-by", &FrontMatter::printed_by}, {"printed-date", &FrontMatter::printed_date}};
+    auto field_at = fields.find(key);
+    if (field_at == fields.end()) {
+      std::vector<std::string> hints;
+      for (const char* k : known)
+        if (edit_distance(key, k) <= 2) hints.push_back(fmt::format("did you mean \"{}\"?", k));
+      hints.push_back(fmt::format("known keys: {}", fmt::join(known, ", ")));
+      sink.error(span, fmt::format("front matter: unknown key \"{}\"", key), hints);
+      continue;
+    }
+    std::string* field = &(out.*(field_at->second));
     if (!item.second.IsScalar()) {
       sink.error(yaml_span(file, fm.first_line, item.second.Mark()),
                  fmt::format("front matter: \"{}\" must be a single value", key));
@@ -117,6 +228,7 @@ void parse_front_matter(const TextFile& file, const FrontMatterText& fm, FrontMa
     *field = item.second.Scalar();
     if (field == &out.layout) out.layout_span = yaml_span(file, fm.first_line, item.second.Mark());
   }
+  check_notice_keys(file, out, sink);
   if (out.title.empty()) sink.error({file.path(), fm.first_line, 1}, "front matter: \"title\" is missing");
 }
 
@@ -449,7 +561,7 @@ class Converter {
 
   /// `{#id .class …}`: the attributes a heading, paragraph or case may carry.
   void parse_attribute_list(const std::string& text, Block& b, const Span& span) {
-    static const char* const heading_classes[] = {".unnumbered", ".notoc", ".appendix"};
+    static const char* const heading_classes[] = {".unnumbered", ".notoc", ".appendix", ".attachment"};
     static const char* const paragraph_classes[] = {".continue", ".pagebreak", ".right", ".center"};
     std::string inner = text.substr(1, text.size() - 2);
     size_t pos = 0;
@@ -466,6 +578,11 @@ class Converter {
         b.in_contents = false;
       } else if (b.kind == BlockKind::Heading && token == ".appendix") {
         b.appendix = true;
+      } else if (b.kind == BlockKind::Heading && token == ".attachment") {
+        if (b.level != 1)
+          sink_.error(span, "an attachment starts at a level-1 heading", {"# 附件的标题 {.attachment}"});
+        b.attachment = true;
+        b.numbered = false;
       } else if (b.kind == BlockKind::Paragraph && token == ".continue") {
         b.continuation = true;
       } else if (b.kind == BlockKind::Paragraph && token == ".pagebreak") {

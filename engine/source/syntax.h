@@ -1,5 +1,6 @@
 #pragma once
 // The syntax tree: what the source says, before numbering and layout.
+#include <map>
 #include <string>
 #include <vector>
 
@@ -65,6 +66,7 @@ struct Block {
   Span span;                     ///< where the block starts
   int level = 0;                 ///< Heading: 1–6
   bool numbered = true;          ///< Heading: false when written `{.unnumbered}`
+  bool attachment = false;       ///< Heading: `{.attachment}`, a notice's 附件 starts here (unnumbered)
   bool continuation = false;     ///< Paragraph: `{.continue}`, text resumed after a table or box (no indent)
   bool in_contents = true;       ///< Heading: listed in the contents (`{.notoc}` leaves it out)
   bool appendix = false;         ///< Heading: `{.appendix}`, the tables after it are 附表1, 附表2, …
@@ -97,6 +99,27 @@ struct FrontMatter {
   std::vector<std::string> data;  ///< data files (YAML), relative to the report folder
   std::vector<Span> data_spans;   ///< where each is named
   Span span;           ///< where the front matter starts
+
+  /// `document: notice`: a GB/T 9704 公文 (no cover, no contents; its head,
+  /// signature and foot from the keys below); empty: as the layout says.
+  std::string document;
+  // The notice's parts (GB/T 9704-2012 §7), each optional.
+  std::string issuer_mark;   ///< 发文机关标志: 河西市河东区教育局文件
+  std::string doc_number;    ///< 发文字号: 河东教发〔2024〕35号
+  std::string copy_number;   ///< 份号: six digits
+  std::string secrecy;       ///< 密级和保密期限: 秘密★1年
+  std::string urgency;       ///< 紧急程度: 特急, 加急
+  std::string signer;        ///< 签发人 (上行文)
+  std::string to;            ///< 主送机关
+  std::string signature;     ///< 发文机关署名
+  std::string seal;          ///< 印章: an image in the report folder
+  std::string remark;        ///< 附注
+  std::string printed_by;    ///< 印发机关
+  std::string printed_date;  ///< 印发日期
+  std::vector<std::string> cc;           ///< 抄送机关
+  std::vector<std::string> attachments;  ///< 附件说明: the attachments' names
+  /// Where each key's value is, by key (`doc-number`, `seal`, `cc`, …).
+  std::map<std::string, Span> spans;
 };
 
 struct SyntaxTree {

@@ -346,19 +346,14 @@ TEST_F(Notice, HeadingsAreNumberedInTheChineseStyle) {
   EXPECT_NE(text.find("（教职成司函〔2024〕29号）"), std::string::npos);
 }
 
-TEST_F(Notice, TheSignatureAndDateAreSetRight) {
-  ASSERT_FALSE(built_->pages.empty());
-  expect_right_aligned_on_last_page(*built_, {"河西市河东区教育局", "2024年11月20日"}, kNoticeArea);
-}
-
 TEST_F(Notice, TheEmailAddressIsALink) {
   EXPECT_NE(built_->qdf.find("/URI (mailto:zjk@hdjy.gov.cn)"), std::string::npos);
 }
 
-// 附件说明 (GB/T 9704 7.3.4): "附件：1.…" and, after a hard line break, the
-// second name on a line of its own, its "2." under the "1." as the standard
-// asks. A line after a hard break starts at the margin, not indented, so the
-// source aligns it with five U+3000: the first line's 2-character indent and "附件：".
+// 附件说明 (GB/T 9704 7.3.4), from the front matter's `attachments`: "附件：1.…"
+// and the second name on a line of its own, its "2." under the "1." as the
+// standard asks. (The rest of the notice, its head, signature and 版记, is
+// measured in notice_test.cc.)
 TEST_F(Notice, AttachmentNamesStandOneUnderTheOther) {
   auto first = built_->lines_starting("附件：1.中等职业学校质量年度报告编写提纲");
   auto second = built_->lines_starting("2.中等职业学校质量年度报告数据表");

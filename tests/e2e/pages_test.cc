@@ -185,7 +185,9 @@ INSTANTIATE_TEST_SUITE_P(
                       PageCase{"figures-example", 4, "figures-bar-line"},
                       PageCase{"figures-example", 5, "figures-pie"},
                       PageCase{"figures-example", 7, "figures-photos"},
-                      PageCase{"figures-example", 8, "figures-case-grid"}),
+                      PageCase{"figures-example", 8, "figures-case-grid"},
+                      PageCase{"notice-2024", 1, "notice-first"},
+                      PageCase{"notice-2024", 5, "notice-last"}),
     [](const ::testing::TestParamInfo<PageCase>& info) {
       std::string n = info.param.name;
       for (char& ch : n)

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "layout/layout_spec.h"
 #include "layout/paginate.h"
 #include "source/parse.h"
@@ -43,6 +45,37 @@ TEST(LoadLayout, DefaultLayoutIsA4WithTheReportsMargins) {
   EXPECT_DOUBLE_EQ(spec->body.line_height, 22);
   EXPECT_EQ(spec->headings[0].text.role, "hei-bold");
   EXPECT_DOUBLE_EQ(spec->headings[0].text.size, 16);
+}
+
+TEST(LoadLayout, TheGbt9704NoticeMeasuresAreTheStandards) {
+  DiagnosticSink sink;
+  auto spec = load_layout(testing::source_dir() + "/layouts/gbt9704.yaml", sink);
+  ASSERT_TRUE(spec) << sink.format_all();
+  const double mm = 72 / 25.4;
+  EXPECT_EQ(spec->document, DocumentKind::Report);  // a notice by its front matter
+  EXPECT_NEAR(spec->notice.mark_top, 35 * mm, 1e-9);
+  EXPECT_NEAR(spec->notice.rule_gap, 4 * mm, 1e-9);
+  EXPECT_NEAR(spec->notice.thick_rule, 0.35 * mm, 1e-9);
+  EXPECT_NEAR(spec->notice.thin_rule, 0.25 * mm, 1e-9);
+  EXPECT_EQ(spec->notice.title.role, "xiaobiaosong");
+  EXPECT_DOUBLE_EQ(spec->notice.title.size, 22);
+  EXPECT_DOUBLE_EQ(spec->notice.foot.size, 14);
+  EXPECT_EQ(spec->notice.red, (Color{1, 0, 0}));
+}
+
+TEST(LoadLayout, ALayoutMayMakeEveryDocumentANotice) {
+  testing::TempDir dir;
+  DiagnosticSink sink;
+  auto spec = load_layout(dir.write("n.yaml", "body: {role: song}\ndocument: notice\n"), sink);
+  ASSERT_TRUE(spec) << sink.format_all();
+  EXPECT_EQ(spec->document, DocumentKind::Notice);
+  auto roles = roles_used(*spec);
+  EXPECT_NE(std::find(roles.begin(), roles.end(), "xiaobiaosong"), roles.end());
+  DiagnosticSink bad;
+  std::string path = dir.write("b.yaml", "body: {role: song}\ndocument: letter\n");
+  EXPECT_FALSE(load_layout(path, bad));
+  EXPECT_EQ(bad.format_all(), path + ":2:11: error: unknown document kind \"letter\"\n"
+                              "  hint: report (cover, contents, body) or notice (a GB/T 9704 公文: 版头, 主体, 版记)\n");
 }
 
 TEST(LoadLayout, UnknownKeyAndBadLengthAreErrorsAtTheirPosition) {

@@ -85,7 +85,36 @@ TEST(Parse, YamlErrorInFrontMatterPointsIntoTheFile) {
 TEST(Parse, UnknownFrontMatterKey) {
   EXPECT_EQ(parse_errors("---\ntitle: t\nauthr: x\n---\n"),
             "r.md:3:1: error: front matter: unknown key \"authr\"\n"
-            "  hint: known keys: title, issuer, date, note, subject, keywords, layout, data\n");
+            "  hint: known keys: title, issuer, date, note, subject, keywords, layout, data, document, issuer-mark, "
+            "doc-number, copy-number, secrecy, urgency, signer, to, signature, seal, remark, cc, printed-by, printed-date, "
+            "attachments\n");
+}
+
+TEST(Parse, AMistypedNoticeKeyGetsDidYouMean) {
+  EXPECT_TRUE(parse_errors("---\ntitle: t\nprinted_date: x\n---\n")
+                  .starts_with("r.md:3:1: error: front matter: unknown key \"printed_date\"\n"
+                               "  hint: did you mean \"printed-date\"?\n  hint: known keys: title,"));
+}
+
+TEST(Parse, TheNoticeKeysAreRead) {
+  auto tree = parse_ok("---\ntitle: t\ndocument: notice\ndoc-number: 河东教发〔2024〕35号\ncopy-number: \"000012\"\n"
+                       "cc: [市教育局, 区政府办公室]\nattachments: 提纲\nseal: images/seal.png\n---\n");
+  EXPECT_EQ(tree.front.document, "notice");
+  EXPECT_EQ(tree.front.doc_number, "河东教发〔2024〕35号");
+  EXPECT_EQ(tree.front.copy_number, "000012");
+  EXPECT_EQ(tree.front.cc, (std::vector<std::string>{"市教育局", "区政府办公室"}));
+  EXPECT_EQ(tree.front.attachments, std::vector<std::string>{"提纲"});
+  EXPECT_EQ(tree.front.spans.at("seal").line, 8);
+  EXPECT_EQ(tree.front.spans.at("seal").col, 7);
+}
+
+TEST(Parse, ADocNumbersBracketsAreItsYearsSixCornered) {
+  // Quoted: the column counts the quote; the bracket is the value's fourth character.
+  EXPECT_TRUE(parse_errors("---\ntitle: t\ndoc-number: \"凉教发(2024)12号\"\n---\n")
+                  .starts_with("r.md:3:17: error: front matter: doc-number \"凉教发(2024)12号\" puts the year in () rather than 〔〕"));
+  EXPECT_TRUE(parse_errors("---\ntitle: t\ndoc-number: 凉教发〔2024〕第12号\n---\n")
+                  .starts_with("r.md:3:22: error: front matter: doc-number \"凉教发〔2024〕第12号\": no 第 before the number"));
+  EXPECT_EQ(parse_errors("---\ntitle: t\ndoc-number: 凉教发〔2024〕12号\n---\n"), "");
 }
 
 TEST(Parse, MissingOrUnclosedFrontMatter) {
@@ -212,7 +241,7 @@ TEST(Parse, HeadingIdsAndPageBreaks) {
 TEST(Parse, UnknownAttributeIsAnError) {
   EXPECT_EQ(parse_errors("---\ntitle: t\n---\n# 前言 {.unumbered}\n"),
             "r.md:4:3: error: unknown attribute \".unumbered\"\n"
-            "  hint: known here: #id .unnumbered .notoc .appendix\n");
+            "  hint: known here: #id .unnumbered .notoc .appendix .attachment\n");
 }
 
 TEST(Parse, DuplicateFrontMatterKey) {
