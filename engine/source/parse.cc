@@ -593,8 +593,9 @@ class Converter {
         b.align = ParagraphAlign::Center;
       } else {
         std::vector<std::string> known;
-        if (b.kind == BlockKind::Heading) known = {"#id", heading_classes[0], heading_classes[1], heading_classes[2]};
-        else if (b.kind == BlockKind::Paragraph) known = {paragraph_classes[0], paragraph_classes[1], paragraph_classes[2], paragraph_classes[3]};
+        if (b.kind == BlockKind::Heading) known.push_back("#id");
+        if (b.kind == BlockKind::Heading) known.insert(known.end(), std::begin(heading_classes), std::end(heading_classes));
+        else if (b.kind == BlockKind::Paragraph) known.assign(std::begin(paragraph_classes), std::end(paragraph_classes));
         else known = {"#id"};
         sink_.error(span, fmt::format("unknown attribute \"{}\"", token),
                     {fmt::format("known here: {}", fmt::join(known, " "))});
