@@ -296,9 +296,9 @@ class DataComparer {
       walk((*x.list)[i], (*y.list)[j], item_path(j));
     }
     for (size_t i = 0; i < ia.size(); ++i)
-      if (!in_a[i]) out_.push_back({DiffInput::Kind::RowRemoved, (*x.list)[i].span, item_path(i), shown((*x.list)[i]), ""});
+      if (!in_a[i]) out_.push_back({DiffInput::Kind::RowRemoved, (*x.list)[i].span, item_path(i), shown((*x.list)[i]), "", x.span});
     for (size_t j = 0; j < ib.size(); ++j)
-      if (!in_b[j]) out_.push_back({DiffInput::Kind::RowAdded, (*y.list)[j].span, item_path(j), "", shown((*y.list)[j])});
+      if (!in_b[j]) out_.push_back({DiffInput::Kind::RowAdded, (*y.list)[j].span, item_path(j), "", shown((*y.list)[j]), y.span});
   }
 
   const Version& a_;
@@ -753,7 +753,13 @@ class Comparer {
     Reads reads;
     if (auto it = a_.document.reads.find("chart@" + ob.span.to_string()); it != a_.document.reads.end()) reads.old_reads = it->second;
     if (auto it = b_.document.reads.find("chart@" + nb.span.to_string()); it != b_.document.reads.end()) reads.new_reads = it->second;
-    auto rects = line_rects(key_of(j), true);
+    // A value's label on the chart (when it prints them), else the figure's caption.
+    std::map<std::string, std::vector<DiffRect>> texts;
+    const std::string prefix = key_of(j) + ".f";
+    for (const auto& [k, lines] : b_.traced)
+      if (k.rfind(prefix, 0) == 0 && k.find('|') != std::string::npos)
+        for (const auto& [page, t] : lines) texts[k.substr(k.find('|') + 1)].push_back(rect_of(page, t->x0, t->x1, *t));
+    const std::vector<DiffRect> caption = texts[nb.figure->label + " " + nb.figure->caption];
     for (size_t s = 0; s < cb.series.size(); ++s)
       for (size_t c = 0; c < cb.categories.size(); ++c) {
         const doc::ChartSeries* os = nullptr;
@@ -772,7 +778,8 @@ class Comparer {
         p.column = cb.series[s].label;
         p.old_text = before;
         p.new_text = now;
-        p.rects = rects.empty() ? rects : std::vector<DiffRect>{rects.back()};  // the caption, set last
+        auto label = texts.find(now);
+        p.rects = cb.value_labels && label != texts.end() && label->second.size() == 1 ? label->second : caption;
         p.page = block_page(b_, j);
         add_place(std::move(p), reads);
       }
@@ -797,8 +804,16 @@ class Comparer {
   }
 
   void contents() {
-    for (const auto& [key, lines] : b_.traced) {
-      if (key.rfind("tocnum:", 0) != 0 || lines.empty()) continue;
+    // In the order the contents lists print them.
+    std::vector<std::pair<std::string, const std::vector<std::pair<int, const layout::TracedLine*>>*>> entries;
+    for (const auto& [key, lines] : b_.traced)
+      if (key.rfind("tocnum:", 0) == 0 && !lines.empty()) entries.push_back({key, &lines});
+    std::sort(entries.begin(), entries.end(), [](const auto& x, const auto& y) {
+      const auto &a = x.second->front(), &b = y.second->front();
+      return a.first != b.first ? a.first < b.first : a.second->baseline > b.second->baseline;
+    });
+    for (const auto& [key, entry] : entries) {
+      const auto& lines = *entry;
       std::string id = key.substr(7);
       auto na = b_.pages.anchors.find(id), oa = a_.pages.anchors.find(id);
       if (na == b_.pages.anchors.end() || oa == a_.pages.anchors.end()) continue;
@@ -841,8 +856,8 @@ class Comparer {
 
   static bool matches(const DiffInput& in, const std::vector<Span>& reads) {
     const bool row = in.kind == DiffInput::Kind::RowAdded || in.kind == DiffInput::Kind::RowRemoved;
-    std::string key = in.span.to_string();
     for (const auto& s : reads) {
+      if (row && s.path == in.list.path && s.line == in.list.line && s.col == in.list.col) return true;
       if (s.path != in.span.path) continue;
       if (s.line == in.span.line && s.col == in.span.col) return true;
       if (row && (s.line == in.span.line || in.span.line <= 1)) return true;

@@ -147,7 +147,7 @@ void draw_line(Page& page, const TextBlock& block, size_t line_index, double x, 
   TracedLine* traced = nullptr;
   if (!block.trace.empty() && line.glyph_begin < line.glyph_end) {
     size_t last = line.glyph_end - 1 - line.glyph_begin;
-    double end = std::min(x + line.x[last] + glyphs[line.glyph_end - 1].advance, x + line.width_pt);
+    double end = x + line.x[last] + glyphs[line.glyph_end - 1].advance;  // as drawn: a mark's trimmed half included
     page.trace.push_back({block.trace, static_cast<int>(line_index), x + line.x[0], end, baseline, block.size, {}});
     traced = &page.trace.back();
   }
