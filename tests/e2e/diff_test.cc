@@ -85,6 +85,31 @@ std::vector<Word> changed_words(const std::vector<Word>& old_words, const std::v
   return out;
 }
 
+/// A glyph of mutool's structured text: page (1-based), its box and baseline in PDF coordinates.
+struct Glyph {
+  int page;
+  double x0, x1, baseline;
+  std::string text;
+};
+
+std::vector<Glyph> glyphs(const std::string& pdf) {
+  auto r = run_command("mutool draw -q -F stext -o - " + pdf + " 2>/dev/null");
+  std::vector<Glyph> out;
+  std::istringstream in(r.out);
+  std::string l;
+  int page = 0;
+  double height = 0;
+  const std::regex page_re(R"re(<page [^>]*height="([\d.]+)")re");
+  const std::regex char_re(R"re(<char quad="([\d.-]+) [\d.-]+ ([\d.-]+) [^"]*" x="[\d.-]+" y="([\d.-]+)"[^>]* c="([^"]*)")re");
+  std::smatch m;
+  while (std::getline(in, l)) {
+    if (std::regex_search(l, m, page_re)) ++page, height = std::stod(m[1]);
+    else if (std::regex_search(l, m, char_re) && m[4] != " ")
+      out.push_back({page, std::stod(m[1]), std::stod(m[2]), height - std::stod(m[3]), m[4]});
+  }
+  return out;
+}
+
 struct Annotation {
   int page;  // 1-based
   double x0, y0, x1, y1;
@@ -137,8 +162,10 @@ std::string two(double x) { return fmt::format("{:.2f}", std::round(x * 100) / 1
 /// The rectangles of the annotations cover exactly EXPECTED: each word is
 /// covered by a quad and each quad covers a word, their x extents equal within
 /// 1 pt (a value printed against a literal, 17.6 of 17.6:1, shares one edge of
-/// the word and ends inside it), the word's middle inside the quad vertically.
-void expect_cover(const std::vector<Annotation>& annotations, const std::vector<Word>& expected) {
+/// the word and ends inside it), the word's middle inside the quad vertically;
+/// and each quad begins and ends with the glyphs it covers (mutool's boxes).
+void expect_cover(const std::vector<Annotation>& annotations, const std::vector<Word>& expected,
+                  const std::vector<Glyph>& glyphs) {
   std::vector<bool> covered(expected.size(), false);
   for (const auto& a : annotations) {
     ASSERT_EQ(a.quads.size() % 8, 0u);
@@ -149,6 +176,13 @@ void expect_cover(const std::vector<Annotation>& annotations, const std::vector<
       EXPECT_GE(a.x1, qx1 - 0.01);
       EXPECT_LE(a.y0, qy0 + 0.01);
       EXPECT_GE(a.y1, qy1 - 0.01);
+      // The glyphs whose middle it covers on their baseline begin and end at its edges, within 1 pt.
+      double g0 = 1e9, g1 = -1e9;
+      for (const auto& g : glyphs)
+        if (g.page == a.page && g.baseline > qy0 && g.baseline < qy1 && (g.x0 + g.x1) / 2 > qx0 && (g.x0 + g.x1) / 2 < qx1)
+          g0 = std::min(g0, g.x0), g1 = std::max(g1, g.x1);
+      EXPECT_NEAR(g0, qx0, 1) << "page " << a.page << ": " << a.contents;
+      EXPECT_NEAR(g1, qx1, 1) << "page " << a.page << ": " << a.contents;
       bool any = false;
       for (size_t k = 0; k < expected.size(); ++k) {
         const Word& w = expected[k];
@@ -276,7 +310,7 @@ TEST(Diff, OneSchoolsEnrolment) {
   EXPECT_TRUE(built.empty());
   auto annotations = highlights(marked, &marked_contents);
   EXPECT_EQ(marked_contents, built_contents);
-  expect_cover(annotations, changed);
+  expect_cover(annotations, changed, glyphs(marked));
   bool old_total_noted = false;
   for (const auto& a : annotations) old_total_noted = old_total_noted || a.contents == "原：" + std::to_string(old_total);
   EXPECT_TRUE(old_total_noted);
