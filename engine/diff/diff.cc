@@ -295,10 +295,13 @@ class DataComparer {
       in_a[i] = in_b[j] = true;
       walk((*x.list)[i], (*y.list)[j], item_path(j));
     }
+    const bool files = (!ia.empty() && ia[0].rfind("f", 0) == 0) || (!ib.empty() && ib[0].rfind("f", 0) == 0);
     for (size_t i = 0; i < ia.size(); ++i)
-      if (!in_a[i]) out_.push_back({DiffInput::Kind::RowRemoved, (*x.list)[i].span, item_path(i), shown((*x.list)[i]), "", x.span});
+      if (!in_a[i])
+        out_.push_back({DiffInput::Kind::RowRemoved, (*x.list)[i].span, item_path(i), shown((*x.list)[i]), "", x.span, files});
     for (size_t j = 0; j < ib.size(); ++j)
-      if (!in_b[j]) out_.push_back({DiffInput::Kind::RowAdded, (*y.list)[j].span, item_path(j), "", shown((*y.list)[j]), y.span});
+      if (!in_b[j])
+        out_.push_back({DiffInput::Kind::RowAdded, (*y.list)[j].span, item_path(j), "", shown((*y.list)[j]), y.span, files});
   }
 
   const Version& a_;
@@ -860,7 +863,7 @@ class Comparer {
       if (row && s.path == in.list.path && s.line == in.list.line && s.col == in.list.col) return true;
       if (s.path != in.span.path) continue;
       if (s.line == in.span.line && s.col == in.span.col) return true;
-      if (row && (s.line == in.span.line || in.span.line <= 1)) return true;
+      if (row && (s.line == in.span.line || in.whole_file)) return true;
     }
     return false;
   }

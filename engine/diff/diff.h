@@ -52,6 +52,8 @@ struct DiffInput {
   Span span;               ///< in the new version (the old one for what was removed)
   std::string path;        ///< the datum: "schools[3].enrolment"; for text: 段落, 标题, 案例
   std::string old_text, new_text;
+  Span list;               ///< RowAdded, RowRemoved: the list's own span (what count() reads)
+  bool whole_file = false; ///< RowAdded, RowRemoved: the row is a file of its own (a folder of YAML files)
 };
 
 struct DiffReport {
