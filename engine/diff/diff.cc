@@ -1022,16 +1022,17 @@ const char* kind_name(DiffPlace::Kind k) {
 }  // namespace
 
 std::string format_diff_text(const DiffReport& r) {
-  if (r.identical()) return "";
+  if (r.identical() && r.inputs.empty()) return "";
   std::string out;
   std::vector<bool> listed(r.places.size(), false);
   for (size_t i = 0; i < r.inputs.size(); ++i) {
-    out += input_line(r.inputs[i]) + "\n";
+    std::string places;
     for (size_t p = 0; p < r.places.size(); ++p)
       if (std::find(r.places[p].inputs.begin(), r.places[p].inputs.end(), i) != r.places[p].inputs.end()) {
-        out += place_lines(r.places[p]);
+        places += place_lines(r.places[p]);
         listed[p] = true;
       }
+    out += input_line(r.inputs[i]) + (places.empty() ? "（输出不变）\n" : "\n") + places;
   }
   std::string contents, other;
   for (size_t p = 0; p < r.places.size(); ++p) {

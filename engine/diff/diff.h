@@ -61,14 +61,15 @@ struct DiffReport {
   std::vector<DiffPlace> places;
   std::vector<std::string> changed_pages;  ///< printed numbers of the new version's pages whose content changed
   std::vector<std::string> removed_pages;  ///< of the old version's pages beyond the new one's last
-  bool identical() const { return inputs.empty() && places.empty() && changed_pages.empty() && removed_pages.empty(); }
+  /// The two versions print the same (an input may still differ: a datum nothing prints or checks).
+  bool identical() const { return places.empty() && changed_pages.empty() && removed_pages.empty(); }
 };
 
 /// Builds both versions and compares them; nullopt after an error in either
 /// (reported to SINK at its place). Writes OPTIONS.pdf when asked.
 std::optional<DiffReport> diff_reports(const DiffOptions& options, DiagnosticSink& sink);
 
-/// For a person: grouped by changed input, with Chinese labels. Empty when identical.
+/// For a person: grouped by changed input, with Chinese labels. Empty when nothing differs.
 std::string format_diff_text(const DiffReport& report);
 
 /// For tools: JSON.

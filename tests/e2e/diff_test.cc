@@ -448,6 +448,11 @@ TEST(Diff, NoChange) {
   r = run_command(kPaiban + " diff " + (dir.path() / "old").string() + " " + (dir.path() / "new").string());
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_EQ(r.out, "");
+  // A datum nothing prints or checks: listed, and the outputs are the same.
+  std::ofstream(dir.path() / "new" / "data.yaml", std::ios::app) << "draft_note: 待复核\n";
+  r = run_command(kPaiban + " diff " + (dir.path() / "old").string() + " " + (dir.path() / "new").string());
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("新增数据 draft_note：待复核（输出不变）\n"), std::string::npos) << r.out;
 }
 
 TEST(Diff, UsageAndErrors) {
