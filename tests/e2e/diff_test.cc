@@ -436,6 +436,91 @@ TEST(Diff, AddedCsvRow) {
   EXPECT_GE(flips, 1u);
 }
 
+TEST(Diff, ChartValue) {
+  TempDir dir;
+  for (const char* name : {"old", "new"})
+    fs::copy(testing::source_dir() + "/data/figures-example", dir.path() / name, fs::copy_options::recursive);
+  const fs::path data = dir.path() / "new" / "data.yaml";
+  const int line = edit(data, "admitted: 545", "admitted: 600");
+  const std::string marked = (dir.path() / "marked.pdf").string();
+  auto r = run_command(kPaiban + " diff " + (dir.path() / "old").string() + " " + (dir.path() / "new").string() + " --pdf " + marked);
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(r.out.find(fmt::format("{}:{}:", data.string(), line)), 0u) << r.out;
+  // Every chart drawn from enrolment with an admitted series, by the number its caption prints.
+  std::string md = read(dir.path() / "new" / "report.md");
+  const std::regex chart(R"(```chart\n(?:[^`]*\n)?caption: ([^\n]+)\n(?:[^`]*\n)?rows: enrolment\n[^`]*value: admitted, label: ([^}]+)\})");
+  std::string text = run_command("pdftotext " + marked + " -").out;
+  int charts = 0;
+  for (std::sregex_iterator it(md.begin(), md.end(), chart), end; it != end; ++it) {
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(text, m, std::regex("图 ?(\\d+) " + (*it)[1].str() + "\n"))) << (*it)[1];
+    EXPECT_NE(r.out.find(fmt::format(" 图{} 2022年 / {}：545 → 600\n", m[1].str(), (*it)[2].str())), std::string::npos)
+        << m[1] << "\n" << r.out;
+    ++charts;
+  }
+  EXPECT_EQ(charts, 3);
+  // The chart that prints its values has 600 highlighted where it is printed.
+  auto annotations = highlights(marked);
+  bool on_label = false;
+  for (const auto& w : words(marked))
+    if (w.text == "600")
+      for (const auto& a : annotations)
+        on_label = on_label || (a.page == w.page && std::abs(a.x0 - w.x0) <= 1 && std::abs(a.x1 - w.x1) <= 1);
+  std::string seen;
+  for (const auto& a : annotations) seen += fmt::format(" page {} x {:.1f}–{:.1f};", a.page, a.x0, a.x1);
+  EXPECT_TRUE(on_label) << annotations.size() << " highlights:" << seen;
+}
+
+TEST(Diff, ContentsPageNumbersThatMove) {
+  TempDir dir;
+  copy_report(dir);
+  const fs::path old_dir = dir.path() / "old", new_dir = dir.path() / "new";
+  std::string more = "本节补充说明：";
+  for (int i = 0; i < 12; ++i) more += "各校认真落实学籍管理制度，规范招生行为，在校生数据逐校核实。";
+  edit(new_dir / "report.md", "### 中等职业教育规模", more + "\n\n### 中等职业教育规模");
+  const std::string old_pdf = (dir.path() / "old.pdf").string(), new_pdf = (dir.path() / "new.pdf").string();
+  ASSERT_EQ(run_command(kPaiban + " build " + old_dir.string() + " -o " + old_pdf).exit_code, 0);
+  auto r = run_command(kPaiban + " diff " + old_dir.string() + " " + new_dir.string() + " --pdf " + new_pdf);
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  size_t at = r.out.find("目录中页码变动的条目：\n");
+  ASSERT_NE(at, std::string::npos) << r.out;
+  // Each entry listed: its heading or caption printed on those pages of the two PDFs' bodies.
+  auto body_page = [](const std::string& pdf, const std::string& title) {
+    testing::PdfInspector inspector(pdf);
+    for (size_t p = 0; p < inspector.page_count(); ++p) {
+      std::string l = inspector.label(p);
+      if (l.empty() || !std::isdigit(static_cast<unsigned char>(l[0]))) continue;  // the contents pages are roman
+      std::string text = run_command(fmt::format("pdftotext -f {0} -l {0} {1} -", p + 1, pdf)).out;
+      if (text.find(title + "\n") != std::string::npos) return l;
+    }
+    return std::string();
+  };
+  const std::regex entry(R"(\n  第[IVX]+页 ([^\n]+)：第(\d+)页 → 第(\d+)页(?=\n))");
+  std::string list = r.out.substr(at - 1);
+  int entries = 0;
+  for (std::sregex_iterator it(list.begin(), list.end(), entry), end; it != end && entries < 4; ++it, ++entries) {
+    std::string title = (*it)[1];
+    if (title.rfind("表", 0) == 0 || title.rfind("案例", 0) == 0 || title.rfind("挑战", 0) == 0) continue;
+    EXPECT_EQ(body_page(old_pdf, title), (*it)[2].str()) << title;
+    EXPECT_EQ(body_page(new_pdf, title), (*it)[3].str()) << title;
+  }
+  EXPECT_GT(entries, 2) << r.out;
+  // Each moved entry's page number is highlighted on the contents page, its popup holding the old one.
+  size_t listed = 0;
+  for (std::sregex_iterator it(list.begin(), list.end(), entry), end; it != end; ++it) ++listed;
+  testing::PdfInspector inspector(new_pdf);
+  size_t on_contents = 0;
+  for (const auto& a : highlights(new_pdf)) {
+    std::string l = inspector.label(a.page - 1);
+    if (l.empty() || std::isdigit(static_cast<unsigned char>(l[0]))) continue;
+    ++on_contents;
+    EXPECT_EQ(a.contents.rfind("原页码：", 0), 0u) << a.contents;
+    std::string number = inspector.text_in(a.page - 1, a.x0, a.y0, a.x1, a.y1);
+    EXPECT_TRUE(!number.empty() && std::all_of(number.begin(), number.end(), ::isdigit)) << number;
+  }
+  EXPECT_EQ(on_contents, listed);
+}
+
 TEST(Diff, NoChange) {
   TempDir dir;
   copy_report(dir);
