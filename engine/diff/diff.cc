@@ -27,6 +27,7 @@
 #include "pdf/writer.h"
 #include "pipeline.h"
 #include "pipeline_internal.h"
+#include "text/shape.h"
 
 namespace paiban {
 namespace {
@@ -903,6 +904,9 @@ std::string old_text_note(const DiffPlace& p) {
 std::optional<DiffReport> diff_reports(const DiffOptions& options, DiagnosticSink& sink) {
   Version a, b;
   const bool pdf = !options.pdf.empty();
+  // The old version's unchanged paragraphs are shaped once, as paiban watch shapes them.
+  text::ShapeCache shapes;
+  text::ShapeCache::Scope shaping(&shapes);
   if (!build_version(options, options.new_dir, nullptr, pdf, b, sink)) return std::nullopt;
   const fonts::FontSet& fonts = *b.inputs->owned_fonts;
   // The old version shares the new one's fonts (the same fonts.yaml).
