@@ -84,7 +84,7 @@ struct Shape {
 struct TracedLine {
   /// What the text is: "b12" block 12's text (a heading, a paragraph), "b12.p3"
   /// paragraph 3 of a case box, "b12.t" its title, "b12.c40" cell 40 of a
-  /// table's body, "b12.cap" a table's caption, "b12.f0" a figure's text,
+  /// table's body, "b12.cap" a table's caption, "b12.f0|TEXT" a figure's text,
   /// "toc:ID" a contents entry, "tocnum:ID" its page number.
   std::string key;
   int line = 0;                    ///< the line of that text

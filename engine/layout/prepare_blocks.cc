@@ -172,7 +172,8 @@ void Paginator::prepare() {
         for (size_t k = 0; k < p.table->body_text.size(); ++k) p.table->body_text[k].trace = fmt::format("{}.c{}", key, k);
       }
       if (p.figure)
-        for (size_t k = 0; k < p.figure->texts.size(); ++k) p.figure->texts[k].text.trace = fmt::format("{}.f{}", key, k);
+        for (size_t k = 0; k < p.figure->texts.size(); ++k)
+          p.figure->texts[k].text.trace = fmt::format("{}.f{}|{}", key, k, p.figure->texts[k].text.shaped.text);
     }
     prepared_.push_back(std::move(p));
   }
