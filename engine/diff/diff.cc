@@ -593,6 +593,12 @@ class Comparer {
     unmatched(a_.document.blocks.size(), b_.document.blocks.size());
   }
 
+  /// 【案例分享2】标题, in the layout's words.
+  std::string case_title(const doc::Block& b) const {
+    const doc::Labels& l = b_.inputs->layout.labels;
+    return fmt::format("{}{}{}{}{}", l.case_open, l.case_label, b.case_box->number, l.case_close, b.case_box->title);
+  }
+
   void text_edit(const doc::Block* old_block, size_t j) {
     const doc::Block* new_block = j == SIZE_MAX ? nullptr : &b_.document.blocks[j];
     const doc::Block& shown_block = new_block ? *new_block : *old_block;
@@ -637,8 +643,7 @@ class Comparer {
       case doc::BlockKind::Paragraph: values(ob, nb, key_of(j), nb.kind == doc::BlockKind::Heading ? block_text(nb) : section(b_, j)); break;
       case doc::BlockKind::Case:
         for (size_t k = 0; k < nb.case_box->blocks.size() && k < ob.case_box->blocks.size(); ++k)
-          values(ob.case_box->blocks[k], nb.case_box->blocks[k], fmt::format("{}.p{}", key_of(j), k),
-                 fmt::format("{}{}{}{}", "【", nb.case_box->number, "】", nb.case_box->title));
+          values(ob.case_box->blocks[k], nb.case_box->blocks[k], fmt::format("{}.p{}", key_of(j), k), case_title(nb));
         break;
       case doc::BlockKind::Table: cells(*ob.table, *nb.table, j); break;
       case doc::BlockKind::Figure:
