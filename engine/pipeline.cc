@@ -245,7 +245,7 @@ std::optional<Inputs> read_inputs(const BuildOptions& options, DiagnosticSink& s
 
 
 /// What the document stage takes from the layout and the report folder.
-static doc::DocumentSettings document_settings(const layout::LayoutSpec& layout, const std::string& report_dir) {
+doc::DocumentSettings document_settings(const layout::LayoutSpec& layout, const std::string& report_dir) {
   doc::DocumentSettings s;
   s.table_numbering = layout.table.numbering;
   s.figure_numbering = layout.figure.numbering;

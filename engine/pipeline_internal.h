@@ -11,6 +11,7 @@
 
 #include "base/cpu_time.h"
 #include "data/data.h"
+#include "doc/document.h"
 #include "fonts/font_set.h"
 #include "layout/layout_spec.h"
 #include "pdf/writer.h"
@@ -72,6 +73,9 @@ struct BuildCaches {
   text::ShapeCache shapes;
   pdf::SubsetCache subsets;
 };
+
+/// What the document stage takes from the layout and the report folder.
+doc::DocumentSettings document_settings(const layout::LayoutSpec& layout, const std::string& report_dir);
 
 /// A folder's own name, also for "." and "dir/".
 std::string folder_name(const std::string& dir);

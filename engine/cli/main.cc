@@ -1,5 +1,6 @@
 // paiban: the command-line tool. The only code that prints.
 // Exit codes: 0 success, 1 the input has errors, 2 usage error, 70 internal error.
+// diff, as diff(1): 0 the outputs are identical, 1 they differ, 2 usage or errors.
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -18,6 +19,7 @@
 #include "fonts/font_set.h"
 #include "cli/batch.h"
 #include "cli/watch.h"
+#include "diff/diff.h"
 #include "pipeline.h"
 
 namespace {
@@ -33,10 +35,12 @@ constexpr int kExitInternal = 70;
 /// at the report folder, with the limit.
 char time_limit_message[4096] = "paiban: error: the build took longer than the time limit (--max-seconds)\n";
 
+int time_limit_code = 1;  // diff: 2 (1 says the versions differ)
+
 void on_time_limit(int) {
   paiban::remove_temporary_files();
   (void)!write(STDERR_FILENO, time_limit_message, std::strlen(time_limit_message));
-  _exit(1);
+  _exit(time_limit_code);
 }
 
 /// SIGINT, SIGTERM: no temporary file left behind, then the default action.
@@ -123,6 +127,16 @@ int run(int argc, char** argv) {
                   "render in threads of this one process: a little faster, but without isolation (a crash ends the batch) "
                   "and without per-report limits");
 
+  paiban::DiffOptions diff_options;
+  bool diff_json = false;
+  auto* diff = app.add_subcommand("diff", "show what changes between two versions of a report: each changed input and "
+                                          "the values, table cells, checks, text and pages it changes");
+  diff->add_option("OLD_DIR", diff_options.old_dir, "the report folder before the correction")->required();
+  diff->add_option("NEW_DIR", diff_options.new_dir, "the report folder after it")->required();
+  diff->add_option("--pdf", diff_options.pdf, "write the new version's PDF with each changed place highlighted");
+  diff->add_option("--layout", diff_options.layout, "layout name in layouts/ or a path (both versions)");
+  diff->add_flag("--json", diff_json, "print the changes as JSON");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -139,6 +153,7 @@ int run(int argc, char** argv) {
   if (!*batch)
     set_limits(max_seconds, max_memory_mb,
                *build ? build_options.report_dir : *watch ? watch_options.build.report_dir
+               : *diff ? diff_options.new_dir
                : *check ? check_options.report_dir : fonts_options.report_dir);
   // Reproducible builds: a creation date only when SOURCE_DATE_EPOCH gives one.
   if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch && *epoch) {
@@ -210,6 +225,15 @@ int run(int argc, char** argv) {
           }
       }
     return failed ? kExitInput : 0;
+  }
+  if (*diff) {
+    time_limit_code = kExitUsage;
+    diff_options.creation_time = build_options.creation_time;
+    auto result = paiban::diff_reports(diff_options, sink);
+    std::fputs(sink.format_all().c_str(), stderr);
+    if (!result) return kExitUsage;  // trouble, as diff(1)
+    std::fputs((diff_json ? paiban::format_diff_json(*result) : paiban::format_diff_text(*result)).c_str(), stdout);
+    return result->identical() ? 0 : 1;
   }
   if (*check) {
     paiban::check_report(check_options, sink);

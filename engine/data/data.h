@@ -53,6 +53,35 @@ struct DataSet {
     Span span;                      ///< the check itself
   };
   std::vector<Check> checks;
+  /// The `{expr: …}` values, by the span of their expression (Span::to_string):
+  /// the expression and the spans of the data it read (for paiban diff's provenance).
+  struct Derived {
+    std::string expression;
+    std::vector<Span> reads;
+  };
+  std::map<std::string, Derived> derived;
+};
+
+/// Provenance: while a ReadRecorder lives on a thread, evaluate() notes in it
+/// the span of every datum it reads (a field, an item, a list counted). The
+/// innermost recorder gets them. Nothing is noted without one.
+class ReadRecorder {
+ public:
+  ReadRecorder() : previous_(current_) { current_ = this; }
+  ~ReadRecorder() { current_ = previous_; }
+  ReadRecorder(const ReadRecorder&) = delete;
+  ReadRecorder& operator=(const ReadRecorder&) = delete;
+  std::vector<Span> take() { return std::move(reads_); }
+  /// Notes SPAN in the current recorder, if there is one.
+  static void note(const Span& span) {
+    if (current_ && !span.path.empty()) current_->reads_.push_back(span);
+  }
+  static bool active() { return current_ != nullptr; }
+
+ private:
+  std::vector<Span> reads_;
+  ReadRecorder* previous_;
+  static thread_local ReadRecorder* current_;
 };
 
 /// Loads FILES (paths relative to REPORT_DIR). A YAML key whose value is a

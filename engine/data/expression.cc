@@ -468,7 +468,10 @@ class Evaluator {
   /// RECORD[key of N]; BASE_TEXT is how the record was reached ("" at the root).
   Value lookup(const Value& record, const Node& n, const std::string& base_text) {
     auto it = record.record->find(n.text);
-    if (it != record.record->end()) return it->second;
+    if (it != record.record->end()) {
+      ReadRecorder::note(it->second.span);
+      return it->second;
+    }
     std::vector<std::string> keys;
     for (const auto& [key, value] : *record.record) keys.push_back(key);
     std::string prefix = base_text.empty() ? "" : base_text + ".";
@@ -526,7 +529,9 @@ class Evaluator {
            fmt::format("index {} is out of range: \"{}\" has {} item{}", format_number(Value::of_number(i), "").value_or("?"),
                        source_text(*n.children[0]), size, size == 1 ? "" : "s"),
            {"the first item is [0]"});
-    return {(*base.value.list)[static_cast<size_t>(i)], base.from_data};
+    const Value& item = (*base.value.list)[static_cast<size_t>(i)];
+    ReadRecorder::note(item.span);
+    return {item, base.from_data};
   }
 
   double need_number(const Node& n) {
@@ -576,7 +581,9 @@ class Evaluator {
       if (e.value.is_number()) {
         out.push_back(e.value.number);
       } else if (e.value.kind == Value::Kind::List) {
+        ReadRecorder::note(e.value.span);
         for (const Value& item : *e.value.list) {
+          if (ReadRecorder::active()) ReadRecorder::note(item.span);
           if (item.is_number()) out.push_back(item.number);
           else if (item.kind != Value::Kind::Null)
             fail_not_a_number(argument->start_column, item, true);
@@ -613,6 +620,7 @@ class Evaluator {
       if (e.value.kind != Value::Kind::List)
         fail(n.children[0]->start_column,
              fmt::format("expected a list, got {}", describe_value(e.value, e.from_data)));
+      ReadRecorder::note(e.value.span);
       return number(static_cast<double>(e.value.list->size()));
     }
     if (name == "round") {
@@ -693,6 +701,7 @@ class Evaluator {
              fmt::format("no field \"{}\" in the records of \"{}\"", field.value.text, source_text(list_node)),
              std::move(hints));
       }
+      ReadRecorder::note(it->second.span);
       if (same_value(it->second, wanted)) out.list->push_back(item);
     }
     return computed(std::move(out));
@@ -714,6 +723,8 @@ class Evaluator {
 };
 
 }  // namespace
+
+thread_local ReadRecorder* ReadRecorder::current_ = nullptr;
 
 std::optional<Evaluation> evaluate_expression(const std::string& expression, const DataSet& data,
                                               const Span& span, DiagnosticSink& sink) {

@@ -70,7 +70,9 @@ class DataLoader {
   /// that every file is loaded (an expression may use data of any file).
   void resolve_derived() {
     for (auto& d : derived_) {
+      ReadRecorder reads;
       auto v = evaluate(d.expression, set_, d.span, sink_);
+      set_.derived[d.span.to_string()] = {d.expression, reads.take()};
       if (v) {
         v->span = d.span;
         (*d.owner)[d.key] = std::move(*v);

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <map>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -201,7 +202,12 @@ class Builder {
       InlineRun text = run;
       text.kind = InlineKind::Text;
       text.text = "??";
-      if (auto v = data::evaluate(run.text, data_, run.span, sink_)) {
+      text.value = true;
+      std::optional<data::ReadRecorder> recorder;
+      if (settings_.provenance) recorder.emplace();
+      auto v = data::evaluate(run.text, data_, run.span, sink_);
+      if (recorder) reads_[run.span.to_string()] = recorder->take();
+      if (v) {
         if (v->is_number()) {
           auto s = data::format_number(*v, run.format);
           if (s) text.text = *s;
@@ -351,8 +357,11 @@ class Builder {
   /// 图N: an image, a row of images or a chart, numbered like tables.
   void add_figure(const source::Block& b, std::vector<Block>& out) {
     auto figure = std::make_shared<Figure>();
+    std::optional<data::ReadRecorder> recorder;
+    if (settings_.provenance && b.kind == source::BlockKind::Chart) recorder.emplace();
     bool ok = b.kind == source::BlockKind::Chart ? build_chart(b, data_, sink_, *figure)
                                                  : build_image_figure(b, settings_, sink_, *figure);
+    if (recorder) reads_["chart@" + b.span.to_string()] = recorder->take();
     if (!ok) return;
     figure->number = ++figure_count_;
     ++chapter_figures_;
@@ -604,6 +613,7 @@ class Builder {
     const int columns = table.columns;
     std::vector<std::vector<std::string>> texts;
     std::vector<std::vector<Span>> spans;
+    std::vector<std::vector<std::vector<Span>>> reads;  ///< provenance: per row, per column
     std::vector<double> sums(columns, 0);
     std::vector<bool> numeric(columns, false);
     int index = 0;
@@ -617,8 +627,12 @@ class Builder {
       scoped.root.record->emplace("row", row);  // row["在校生（人）"]: a column whose name is not a key
       std::vector<std::string> line;
       std::vector<Span> line_spans;
+      std::vector<std::vector<Span>> line_reads;
       for (int c = 0; c < columns; ++c) {
+        std::optional<data::ReadRecorder> recorder;
+        if (settings_.provenance) recorder.emplace();
         auto v = data::evaluate(specs[c].value, scoped, specs[c].value_span, sink_);
+        if (recorder) line_reads.push_back(recorder->take());
         if (!v) return;
         if (v->is_number()) {
           numeric[c] = true;
@@ -629,6 +643,7 @@ class Builder {
       }
       texts.push_back(std::move(line));
       spans.push_back(std::move(line_spans));
+      if (settings_.provenance) reads.push_back(std::move(line_reads));
     }
     const int n = static_cast<int>(texts.size());
     for (int c = 0; c < columns; ++c) {
@@ -638,6 +653,7 @@ class Builder {
         if (specs[c].merge_down)
           while (r + span < n && texts[r + span][c] == texts[r][c] && !texts[r][c].empty()) ++span;
         table.body.push_back({r, c, span, 1, texts[r][c], align, specs[c].merge_down && span > 1, spans[r][c]});
+        if (settings_.provenance) table.body.back().reads = reads[r][c];
         r += span;
       }
     }
@@ -661,6 +677,8 @@ class Builder {
         if (specs[c].total) text = data::format_number(data::Value::of_number(sums[c]), specs[c].format).value_or("");
         Align align = specs[c].align_given ? specs[c].align : numeric[c] ? Align::Right : Align::Center;
         table.body.push_back({n, c, 1, 1, text, align, false, at(b, total)});
+        if (settings_.provenance && specs[c].total)
+          for (const auto& row : reads) table.body.back().reads.insert(table.body.back().reads.end(), row[c].begin(), row[c].end());
       }
       table.total_rows.push_back(true);
       table.body_rows = n + 1;
@@ -670,6 +688,11 @@ class Builder {
   const data::DataSet& data_;
   DiagnosticSink& sink_;
   const DocumentSettings& settings_;
+
+ public:
+  std::map<std::string, std::vector<Span>> reads_;  ///< provenance: Document::reads
+
+ private:
   int quote_depth_ = 0;
   int pipe_tables_ = 0;
   std::vector<std::pair<std::string, Span>> references_;  ///< footnote references, in order
@@ -723,6 +746,7 @@ Document build_document(const source::SyntaxTree& tree, const data::DataSet& dat
   for (const auto& b : tree.blocks) builder.add(b, 0, {}, d.blocks);
   builder.resolve_references(d.blocks);
   d.footnotes = builder.take_footnotes();
+  d.reads = std::move(builder.reads_);
   return d;
 }
 

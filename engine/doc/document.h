@@ -32,6 +32,7 @@ struct TableCell {
   bool merged_down = false;  ///< a label merged over equal values below it (repeated on a continuation)
   Span span;                 ///< where its text comes from
   std::vector<InlineRun> runs;  ///< a pipe table's cell: its inlines (emphasis, links, footnote marks); empty: `text`
+  std::vector<Span> reads;      ///< with DocumentSettings::provenance: the data its value read
 };
 
 struct Table {
@@ -192,6 +193,10 @@ struct Document {
   std::vector<Block> blocks;
   /// Footnotes by label; a FootnoteRef run's `target` names one.
   std::map<std::string, Footnote> footnotes;
+  /// With DocumentSettings::provenance: the spans of the data each printed
+  /// value read, by the value's own span (Span::to_string of a `{{ }}` run),
+  /// and by "chart@" + the span of a chart block for its series.
+  std::map<std::string, std::vector<Span>> reads;
 };
 
 /// How tables are numbered.
@@ -206,6 +211,9 @@ struct DocumentSettings {
   std::string figure_label = "图";  ///< the word before a figure's number (from the layout)
   image::Limits image_limits;
   /// Images read in this build, by file: a photo shown twice is read and embedded once.
+  /// paiban diff: note which data every printed value reads (Document::reads,
+  /// TableCell::reads). Off for a build: it costs a copy of each span read.
+  bool provenance = false;
   std::shared_ptr<std::map<std::string, std::shared_ptr<const image::Image>>> image_cache =
       std::make_shared<std::map<std::string, std::shared_ptr<const image::Image>>>();
 };

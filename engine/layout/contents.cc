@@ -81,6 +81,7 @@ void Paginator::contents_list(doc::ContentsKind kind) {
     TextBlock tb = compose_text({{e.text, cs.entry.role, em, {}}}, fonts_, spec_.compose, width - e.hang, -e.hang,
                                 cs.entry.line_height, em, compose::Justify::No, doc::Align::Left, *pass_sink_);
     tb.left = indent + e.hang;
+    if (Tracing::on()) tb.trace = "toc:" + e.target;
     blocks.push_back(std::move(tb));
   }
   // A list that would spill a few lines onto a page of their own is set up
@@ -132,6 +133,7 @@ void Paginator::leader_and_number(const TextBlock& tb, size_t line, const std::s
   for (const auto& g : shaped.glyphs) w += g.advance;
   double right = spec_.margin_left + spec_.type_width();
   double x = right - w;
+  if (Tracing::on()) page().trace.push_back({"tocnum:" + target, 0, x, right, baseline, em, {}});
   for (const auto& g : shaped.glyphs) {
     page().runs.push_back({g.face, g.size, x, baseline,
                            {{g.gid, g.advance, shaped.text.substr(g.cluster, g.cluster_end - g.cluster)}}});

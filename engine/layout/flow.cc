@@ -276,6 +276,7 @@ void Paginator::justify_vertically(size_t index) {
   }
   for (auto& [id, a] : pages_.anchors)
     if (a.page == static_cast<int>(index)) a.y -= shift(a.y - kEpsilon);
+  for (auto& t : p.trace) t.baseline -= shift(t.baseline + 0.5);  // as its glyph runs
 }
 
 }  // namespace paiban::layout

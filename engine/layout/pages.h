@@ -80,6 +80,29 @@ struct Shape {
   Color stroke_color;
 };
 
+/// paiban diff: where a piece of text was drawn, while layout::Tracing is on.
+struct TracedLine {
+  /// What the text is: "b12" block 12's text (a heading, a paragraph), "b12.p3"
+  /// paragraph 3 of a case box, "b12.t" its title, "b12.c40" cell 40 of a
+  /// table's body, "b12.cap" a table's caption, "b12.f0|TEXT" a figure's text,
+  /// "toc:ID" a contents entry, "tocnum:ID" its page number.
+  std::string key;
+  int line = 0;                    ///< the line of that text
+  double x0 = 0, x1 = 0;           ///< pt, from the first glyph's pen position to the last glyph's end
+  double baseline = 0, size = 0;   ///< pt
+  struct Value {
+    int ordinal = 0;               ///< which `{{ }}` value of the block's runs (0, 1, …)
+    double x0 = 0, x1 = 0;
+  };
+  std::vector<Value> values;       ///< the values (or their parts) on this line
+};
+
+/// A highlight annotation over changed text (paiban diff --pdf); its popup holds CONTENTS.
+struct Highlight {
+  std::vector<double> quads;       ///< per marked line: x0 y0 x1 y1 (bottom left, top right), pt
+  std::string contents;
+};
+
 /// How a page's number is printed.
 enum class NumberStyle { None, Roman, Arabic };
 
@@ -92,6 +115,8 @@ struct Page {
   std::vector<Link> links;
   std::vector<PlacedImage> images;       ///< drawn after boxes, before shapes
   std::vector<Shape> shapes;             ///< drawn after images, before rules
+  std::vector<TracedLine> trace;         ///< with layout::Tracing on: where traced text went (never drawn)
+  std::vector<Highlight> highlights;     ///< highlight annotations (paiban diff --pdf; empty in a build)
 };
 
 /// A place in the document: a heading, table or case.

@@ -137,6 +137,8 @@ Pages Paginator::place_all(DiagnosticSink& pass_sink) {
   return std::move(pages_);
 }
 
+thread_local bool Tracing::on_ = false;
+
 Pages paginate(const doc::Document& doc, const LayoutSpec& spec, const fonts::FontSet& fonts, DiagnosticSink& sink,
                const std::function<void(const GlyphSets&)>& on_shaped) {
   Paginator p(doc, spec, fonts, sink);

@@ -17,6 +17,22 @@
 
 namespace paiban::layout {
 
+/// While a Tracing lives on a thread, layout notes on each page where every
+/// block's text, table cell, contents entry and `{{ }}` value goes
+/// (Page::trace), for paiban diff. The drawn pages are the same.
+class Tracing {
+ public:
+  Tracing() : previous_(on_) { on_ = true; }
+  ~Tracing() { on_ = previous_; }
+  Tracing(const Tracing&) = delete;
+  Tracing& operator=(const Tracing&) = delete;
+  static bool on() { return on_; }
+
+ private:
+  bool previous_;
+  static thread_local bool on_;
+};
+
 /// Lays out DOC on pages as SPEC describes, with faces from FONTS. Once all
 /// text is shaped (before the first page is placed), ON_SHAPED receives the
 /// glyphs the pages will use, so that fonts can be subset meanwhile.

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "compose/lines.h"
+#include "layout/paginate.h"
 
 namespace paiban::layout {
 
@@ -32,7 +33,12 @@ TextBlock compose_text(const std::vector<text::StyledText>& texts, const fonts::
 InlineText inline_text(const std::vector<doc::InlineRun>& runs, const InlineRoles& roles) {
   InlineText out;
   size_t at = 0;
+  const bool tracing = Tracing::on();
+  int values = 0;
   for (const auto& r : runs) {
+    if (tracing && r.value && !r.text.empty())
+      out.decorations.push_back({Decoration::Kind::Value, at, at + r.text.size(), std::to_string(values)});
+    if (r.value) ++values;
     std::string role = roles.regular;
     if (source::has(r.style, source::InlineStyle::Strong)) role = roles.strong;
     else if (source::has(r.style, source::InlineStyle::Emphasis)) role = roles.emphasis;
@@ -138,9 +144,17 @@ void draw_line(Page& page, const TextBlock& block, size_t line_index, double x, 
     }
     run->glyphs.push_back({gid, advance, std::move(text)});
   }
+  TracedLine* traced = nullptr;
+  if (!block.trace.empty() && line.glyph_begin < line.glyph_end) {
+    size_t last = line.glyph_end - 1 - line.glyph_begin;
+    double end = x + line.x[last] + glyphs[line.glyph_end - 1].advance;  // as drawn: a mark's trimmed half included
+    page.trace.push_back({block.trace, static_cast<int>(line_index), x + line.x[0], end, baseline, block.size, {}});
+    traced = &page.trace.back();
+  }
   if (!decorated) return;
   // Lines through struck text and link areas, per decoration on this line.
   for (const auto& d : block.decorations) {
+    if (d.kind == Decoration::Kind::Value && !traced) continue;
     if (d.kind == Decoration::Kind::FootnoteMark) continue;
     double x0 = 0, x1 = 0;
     bool any = false;
@@ -151,13 +165,16 @@ void draw_line(Page& page, const TextBlock& block, size_t line_index, double x, 
       // A glyph ends where the next begins; the line's last where the line ends (a mark trimmed there).
       double gx0 = x + line.x[k];
       double gx1 = i + 1 < line.glyph_end ? x + line.x[k + 1] : std::min(gx0 + g.advance, x + line.width_pt);
+      if (d.kind == Decoration::Kind::Value) gx1 = std::min(gx1, gx0 + g.advance);  // the ink's box, without the spacing after
       if (!any) x0 = gx0, x1 = gx1;
       x0 = std::min(x0, gx0);
       x1 = std::max(x1, gx1);
       any = true;
     }
     if (!any) continue;
-    if (d.kind == Decoration::Kind::Strike) {
+    if (d.kind == Decoration::Kind::Value) {
+      traced->values.push_back({std::stoi(d.target), x0, x1});
+    } else if (d.kind == Decoration::Kind::Strike) {
       double y = baseline + 0.3 * block.size;  // through the middle of the ideographic em box's ink
       page.rules.push_back({x0, y, x1, y, std::max(0.4, block.size * 0.05)});
     } else {

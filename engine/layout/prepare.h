@@ -16,10 +16,10 @@ namespace paiban::layout {
 /// What is drawn over a stretch of a paragraph's text: a line through it,
 /// a link over it, or a footnote mark (raised, its number set per page).
 struct Decoration {
-  enum class Kind { Strike, Link, FootnoteMark };
+  enum class Kind { Strike, Link, FootnoteMark, Value };  ///< Value: a `{{ }}` value, traced only (Tracing)
   Kind kind = Kind::Strike;
   size_t begin = 0, end = 0;  ///< byte range in the paragraph's text
-  std::string target;         ///< Link: the URI; FootnoteMark: the footnote's label
+  std::string target;         ///< Link: the URI; FootnoteMark: the footnote's label; Value: its ordinal
   bool raised = true;         ///< FootnoteMark: raised in the text (not at the head of the note itself)
 };
 
@@ -56,6 +56,7 @@ struct TextBlock {
   double width = 0;             ///< pt, the measure
   doc::Align align = doc::Align::Left;  ///< lines not justified are placed by this
   std::vector<Decoration> decorations;
+  std::string trace;            ///< with Tracing on: the key of its lines in Page::trace (empty: not traced)
   double height() const { return lines.size() * line_height; }
 };
 

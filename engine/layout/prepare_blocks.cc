@@ -159,6 +159,22 @@ void Paginator::prepare() {
       case doc::BlockKind::PageBreak:
         break;
     }
+    if (Tracing::on()) {
+      // Keys of what paiban diff pairs between two builds (pages.h, TracedLine).
+      std::string key = fmt::format("b{}", &b - doc_.blocks.data());
+      if (b.kind == doc::BlockKind::Case) {
+        for (size_t k = 0; k < p.texts.size(); ++k) p.texts[k].trace = k < 2 ? key + ".t" : fmt::format("{}.p{}", key, k - 2);
+      } else {
+        for (auto& t : p.texts) t.trace = key;
+      }
+      if (p.table) {
+        p.table->caption.trace = key + ".cap";
+        for (size_t k = 0; k < p.table->body_text.size(); ++k) p.table->body_text[k].trace = fmt::format("{}.c{}", key, k);
+      }
+      if (p.figure)
+        for (size_t k = 0; k < p.figure->texts.size(); ++k)
+          p.figure->texts[k].text.trace = fmt::format("{}.f{}|{}", key, k, p.figure->texts[k].text.shaped.text);
+    }
     prepared_.push_back(std::move(p));
   }
   prepare_footnotes();

@@ -48,6 +48,39 @@ void Writer::write_links(size_t index, const layout::Pages& pages) {
   }
 }
 
+/// paiban diff --pdf: a /Highlight over each changed place, its popup holding
+/// the old text. Annotations only: the page's content stays as built.
+void Writer::write_highlights(size_t index, const layout::Pages& pages) {
+  const auto& highlights = pages.pages[index].highlights;
+  if (highlights.empty()) return;
+  HPDF_Encoder utf8 = HPDF_GetEncoder(pdf_, "UTF-8");
+  for (const auto& h : highlights) {
+    if (h.quads.size() < 4) continue;
+    double x0 = h.quads[0], y0 = h.quads[1], x1 = h.quads[2], y1 = h.quads[3];
+    for (size_t k = 0; k + 3 < h.quads.size(); k += 4) {
+      x0 = std::min(x0, h.quads[k]), y0 = std::min(y0, h.quads[k + 1]);
+      x1 = std::max(x1, h.quads[k + 2]), y1 = std::max(y1, h.quads[k + 3]);
+    }
+    HPDF_Rect rect{real(x0), real(y0), real(x1), real(y1)};
+    HPDF_Annotation a = checked(HPDF_Page_CreateHighlightAnnot(haru_pages_[index], rect, h.contents.c_str(), utf8),
+                                "HPDF_Page_CreateHighlightAnnot");
+    // QuadPoints per line, in the order readers use: top left, top right, bottom left, bottom right.
+    HPDF_Array quads = checked(HPDF_Array_New(pdf_->mmgr), "HPDF_Array_New");
+    for (size_t k = 0; k + 3 < h.quads.size(); k += 4) {
+      double qx0 = h.quads[k], qy0 = h.quads[k + 1], qx1 = h.quads[k + 2], qy1 = h.quads[k + 3];
+      for (double v : {qx0, qy1, qx1, qy1, qx0, qy0, qx1, qy0}) check(HPDF_Array_AddReal(quads, real(v)), "/QuadPoints");
+    }
+    check(HPDF_Dict_Add(a, "QuadPoints", quads), "annotation /QuadPoints");
+    check(HPDF_Annot_SetRGBColor(a, HPDF_RGBColor{1, 0.85f, 0}), "annotation /C");
+    check(HPDF_MarkupAnnot_SetTitle(a, "paiban diff"), "annotation /T");
+    check(HPDF_Dict_AddNumber(a, "F", 4), "annotation /F");
+    HPDF_Rect popup_rect{real(x1), real(y0 - 80), real(x1 + 160), real(y1)};
+    HPDF_Annotation popup = checked(HPDF_Page_CreatePopupAnnot(haru_pages_[index], popup_rect, a), "HPDF_Page_CreatePopupAnnot");
+    check(HPDF_PopupAnnot_SetOpened(popup, HPDF_FALSE), "popup /Open");
+    check(HPDF_MarkupAnnot_SetPopup(a, popup), "annotation /Popup");
+  }
+}
+
 /// Bookmarks mirroring the heading tree.
 void Writer::write_outline(const layout::Pages& pages) {
   std::vector<HPDF_Outline> parents{nullptr};  // parents[level - 1]

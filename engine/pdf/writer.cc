@@ -75,6 +75,7 @@ std::string Writer::write(const layout::Pages& pages, const DocumentInfo& info) 
     digest_.update(deflated[i]);  // deflate is deterministic: the same contents, the same bytes
   }
   for (size_t i = 0; i < pages.pages.size(); ++i) write_links(i, pages);
+  for (size_t i = 0; i < pages.pages.size(); ++i) write_highlights(i, pages);
   write_outline(pages);
   write_page_labels(pages);
   prepare_fonts();

@@ -156,6 +156,7 @@ class Writer {
 
   /// Links from the contents lists to their targets.
   void write_links(size_t index, const layout::Pages& pages);
+  void write_highlights(size_t index, const layout::Pages& pages);
 
   /// Bookmarks mirroring the heading tree.
   void write_outline(const layout::Pages& pages);

@@ -35,6 +35,7 @@ struct InlineRun {
   std::string format;                        ///< Value: the number format after `|` (may be empty)
   std::string target;                        ///< after resolution: the id a Reference links to
   std::string url;                           ///< inside a link `[…](url)`, an autolink or a bare URL: its address
+  bool value = false;                        ///< after binding: this Text is a `{{ }}` value's printed form
 };
 
 enum class BlockKind {
