@@ -224,6 +224,17 @@ void Paginator::report_line(const TextBlock& t, size_t i) {
     pass_sink_->warning(t.span, fmt::format("line {} of this paragraph (page {}) is overfull by {:.2f}pt", i + 1,
                                             page_number_text(number, page().style), line.width_pt - t.width),
                         {"rephrase, or allow a break in the long word or number"});
+  if (line.loose && line.han_extra_pt > spec_.compose.han_stretch_max * t.size + 0.01)
+    pass_sink_->warning(t.span, fmt::format("line {} of this paragraph (page {}) spreads its Chinese characters "
+                                            "{:.2f} em apart (at most {:g} em)", i + 1,
+                                            page_number_text(number, page().style), line.han_extra_pt / t.size,
+                                            spec_.compose.han_stretch_max),
+                        {"rephrase, or allow a break in the long word or number"});
+  else if (line.loose)
+    pass_sink_->warning(t.span, fmt::format("line {} of this paragraph (page {}) is underfull: its word spaces "
+                                            "stretch past {:g} em", i + 1, page_number_text(number, page().style),
+                                            spec_.compose.latin_space_emergency),
+                        {"rephrase, or allow a break in the long word or number"});
   if (line.forced_break)
     pass_sink_->warning(t.span, fmt::format("line {} of this paragraph (page {}) breaks where the line-breaking "
                                             "rules prohibit it", i + 1, page_number_text(number, page().style)));

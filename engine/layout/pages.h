@@ -18,6 +18,7 @@ struct PlacedGlyph {
   unsigned gid = 0;     ///< glyph ID in the run's face
   double advance = 0;   ///< pt to the next glyph's pen position (justification included)
   std::string text;     ///< the source text this glyph stands for (its cluster; empty for a cluster's later glyphs)
+  bool hyphen = false;  ///< a hyphen added where a word breaks at a line end: an empty /ActualText (copy gives the word unbroken)
 };
 
 /// An RGB colour, components 0–1.

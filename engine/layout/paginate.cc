@@ -26,9 +26,36 @@ std::string page_number_text(int number, NumberStyle style) {
   return s;
 }
 
+/// A layout that hyphenates, without patterns to do it, on a document with
+/// Latin words long enough to break: one warning, naming where it looked.
+void Paginator::warn_if_not_hyphenated() {
+  if (!spec_.hyphenate || spec_.compose.hyphenator) return;
+  auto long_word = [](const std::string& text) {
+    int run = 0;
+    for (char c : text) {
+      run = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ? run + 1 : 0;
+      if (run >= 5) return true;
+    }
+    return false;
+  };
+  for (const auto& b : prepared_)
+    for (const auto& t : b.texts)
+      if (long_word(t.shaped.text)) {
+        std::vector<std::string> where = compose::hyphen_dictionary_candidates();
+        const char* env = std::getenv("PAIBAN_HYPHENATION");
+        sink_.warning(t.span,
+                      fmt::format("Latin words are not hyphenated: no hyphenation patterns could be read from {}",
+                                  env ? fmt::format("\"{}\" (PAIBAN_HYPHENATION)", env) : fmt::format("{}", fmt::join(where, ", "))),
+                      {"install the hyphen-en-us package, point PAIBAN_HYPHENATION at a .dic file, or set composition: "
+                       "hyphenate: false in the layout"});
+        return;
+      }
+}
+
 Pages Paginator::run(const std::function<void(const GlyphSets&)>& on_shaped) {
   auto t0 = std::chrono::steady_clock::now();
   prepare();
+  warn_if_not_hyphenated();
   if (on_shaped) on_shaped(expected_glyphs());
   auto t1 = std::chrono::steady_clock::now();
   if (std::getenv("PAIBAN_TIMINGS"))

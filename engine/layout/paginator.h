@@ -93,6 +93,7 @@ class Paginator {
 
   /// Composition settings for text of SIZE: body-size text sits on the grid when the layout has one.
   compose::ComposeSettings settings_for(double size) const;
+  void warn_if_not_hyphenated();
 
   /// The printed number of a heading in the layout's scheme.
   std::string heading_label(const doc::Block& b) const { return heading_number(b.counters, spec_.heading_numbering); }

@@ -136,8 +136,12 @@ void draw_line(Page& page, const TextBlock& block, size_t line_index, double x, 
         text = printed;
       }
     }
+    if (line.hyphenated && i + 1 == line.glyph_end) advance = line.hyphen_x - line.x[k];
     run->glyphs.push_back({gid, advance, std::move(text)});
   }
+  // The hyphen of a word broken at the line end, in the face of its last
+  // letter: its glyph reads as "-" (ToUnicode), the span around it as nothing.
+  if (line.hyphenated && run) run->glyphs.push_back({line.hyphen_gid, line.hyphen_advance, "-", true});
   if (!decorated) return;
   // Lines through struck text and link areas, per decoration on this line.
   for (const auto& d : block.decorations) {

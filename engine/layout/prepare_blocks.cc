@@ -172,6 +172,12 @@ GlyphSets Paginator::expected_glyphs() const {
   auto add = [&](const text::ShapedParagraph& p) {
     for (const auto& g : p.glyphs) sets[fonts_.face(g.face).base].insert(g.gid);
   };
+  auto add_block = [&](const TextBlock& t) {  // its glyphs and the hyphens of its broken words
+    add(t.shaped);
+    for (const auto& line : t.lines)
+      if (line.hyphenated && line.glyph_end > line.glyph_begin)
+        sets[fonts_.face(t.shaped.glyphs[line.glyph_end - 1].face).base].insert(line.hyphen_gid);
+  };
   auto shape = [&](const std::string& t, const std::string& role, double size) {
     DiagnosticSink quiet;
     add(text::shape_paragraph({{t, role, size, {}}}, fonts_, quiet));
@@ -205,16 +211,16 @@ GlyphSets Paginator::expected_glyphs() const {
     }
   }
   for (const auto& p : prepared_) {
-    for (const auto& t : p.texts) add(t.shaped);
+    for (const auto& t : p.texts) add_block(t);
     if (p.figure)
-      for (const auto& t : p.figure->texts) add(t.text.shaped);
+      for (const auto& t : p.figure->texts) add_block(t.text);
     for (const auto& [k, f] : p.box_figures)
-      for (const auto& t : f.texts) add(t.text.shaped);
+      for (const auto& t : f.texts) add_block(t.text);
     if (p.table) {
-      add(p.table->caption.shaped);
-      add(p.table->continued_caption.shaped);
-      for (const auto& t : p.table->header_text) add(t.shaped);
-      for (const auto& t : p.table->body_text) add(t.shaped);
+      add_block(p.table->caption);
+      add_block(p.table->continued_caption);
+      for (const auto& t : p.table->header_text) add_block(t);
+      for (const auto& t : p.table->body_text) add_block(t);
     }
   }
   const ContentsStyle& cs = spec_.contents;

@@ -121,7 +121,14 @@ std::string Writer::page_content(const layout::Page& page) const {
       // A glyph that several code points share reads back as the one
       // ToUnicode names; where it stands for another, /ActualText says which.
       const std::string* mapped = mapped_text(usage, g.gid);
-      if (!g.text.empty() && mapped && *mapped != g.text) {
+      if (g.hyphen) {
+        // A hyphen the line break added stands for no text: copying the
+        // line gives the word unbroken (an empty /ActualText).
+        close();
+        content += "] TJ\n/Span <</ActualText ()>> BDC\n[<";
+        append_hex4(content, g.gid);
+        content += ">] TJ\nEMC\n[";
+      } else if (!g.text.empty() && mapped && *mapped != g.text) {
         close();
         content += "] TJ\n/Span <</ActualText <FEFF";
         content += hex_utf16be(g.text);
