@@ -86,6 +86,11 @@ enum class NumberStyle { None, Roman, Arabic };
 
 struct Page {
   int number = 0;                        ///< the printed page number (0 on an unnumbered page)
+  /// A landscape page (a wide table): its content is laid out on the page
+  /// turned a quarter (Pages::height wide, Pages::width high); the writer
+  /// rotates it onto the portrait sheet and sets /Rotate 90, so that a viewer
+  /// shows it upright and a printed copy is turned to be read.
+  bool landscape = false;
   NumberStyle style = NumberStyle::Arabic;
   std::vector<GlyphRun> runs;
   std::vector<Rule> rules;

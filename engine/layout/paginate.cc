@@ -29,7 +29,7 @@ std::string page_number_text(int number, NumberStyle style) {
 /// A layout that hyphenates, without patterns to do it, on a document with
 /// Latin words long enough to break: one warning, naming where it looked.
 void Paginator::warn_if_not_hyphenated() {
-  if (!spec_.hyphenate || spec_.compose.hyphenator) return;
+  if (!spec_->hyphenate || spec_->compose.hyphenator) return;
   auto long_word = [](const std::string& text) {
     int run = 0;
     for (char c : text) {
@@ -64,7 +64,7 @@ Pages Paginator::run(const std::function<void(const GlyphSets&)>& on_shaped) {
   Pages pages;
   DiagnosticSink pass_sink;
   int pass = 0;
-  for (; pass < spec_.max_passes; ++pass) {
+  for (; pass < spec_->max_passes; ++pass) {
     pass_sink = DiagnosticSink();
     previous_pages_ = previous;
     pages = place_all(pass_sink);
@@ -75,12 +75,12 @@ Pages Paginator::run(const std::function<void(const GlyphSets&)>& on_shaped) {
   if (std::getenv("PAIBAN_TIMINGS"))
     std::fprintf(stderr, "paiban:   %d page passes %.2f ms\n", pass + 1,
                  std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t1).count());
-  if (pass == spec_.max_passes) {
+  if (pass == spec_->max_passes) {
     std::vector<std::string> moving;
     for (const auto& [id, page] : page_map(pages))
       if (previous.count(id) && previous[id] != page) moving.push_back(id);
     sink_.warning({doc_.blocks.empty() ? "" : doc_.blocks.front().span.path, 0, 0},
-                  fmt::format("page numbers did not settle after {} passes", spec_.max_passes),
+                  fmt::format("page numbers did not settle after {} passes", spec_->max_passes),
                   {fmt::format("still moving: {}", fmt::join(moving, ", "))});
   }
   for (const auto& d : pass_sink.all()) sink_.add(d);
@@ -98,10 +98,11 @@ std::map<std::string, std::string> Paginator::page_map(const Pages& pages) {
 
 Pages Paginator::place_all(DiagnosticSink& pass_sink) {
   pass_sink_ = &pass_sink;
+  spec_ = &portrait_;
   pages_ = Pages();
-  pages_.width = spec_.page_width;
-  pages_.height = spec_.page_height;
-  pages_.cover_label = spec_.labels.cover;
+  pages_.width = spec_->page_width;
+  pages_.height = spec_->page_height;
+  pages_.cover_label = spec_->labels.cover;
   page_notes_.clear();
   carried_notes_.clear();
   mark_numbers_.clear();
@@ -121,7 +122,7 @@ Pages Paginator::place_all(DiagnosticSink& pass_sink) {
     if (prepared_[i].block->kind == doc::BlockKind::Contents) last_contents = i;
   style_ = last_contents == SIZE_MAX ? NumberStyle::Arabic : NumberStyle::Roman;
   next_number_ = 1;
-  if (spec_.cover_page && !doc_.meta.title.empty()) {
+  if (spec_->cover_page && !doc_.meta.title.empty()) {
     NumberStyle after = style_;
     cover();
     style_ = after;
@@ -140,9 +141,14 @@ Pages Paginator::place_all(DiagnosticSink& pass_sink) {
   if (pages_.pages.empty()) new_page(false);
   bottoms_.push_back(cursor_);
   full_.push_back(false);
-  for (size_t i = 0; i < pages_.pages.size(); ++i) justify_vertically(i);
-  for (size_t i = 0; i < pages_.pages.size(); ++i) draw_footnotes(i);
-  for (auto& page : pages_.pages) decorate(page);
+  // Each page in its own geometry (a landscape table's pages turned).
+  for (size_t i = 0; i < pages_.pages.size(); ++i) {
+    spec_ = pages_.pages[i].landscape ? &landscape_ : &portrait_;
+    justify_vertically(i);
+    draw_footnotes(i);
+    decorate(pages_.pages[i]);
+  }
+  spec_ = &portrait_;
   return std::move(pages_);
 }
 

@@ -409,6 +409,18 @@ void align_decimal_points(const doc::Table& table, TableLayout& t) {
 
 }  // namespace
 
+LayoutSpec landscape_of(const LayoutSpec& spec) {
+  LayoutSpec l = spec;
+  std::swap(l.page_width, l.page_height);
+  // Turned a quarter anticlockwise onto the sheet: the landscape top is the
+  // sheet's left edge, its left the sheet's foot, its right the sheet's head.
+  l.margin_top = spec.margin_left;
+  l.margin_left = spec.margin_bottom;
+  l.margin_right = spec.margin_top;
+  l.margin_bottom = spec.margin_right;
+  return l;
+}
+
 TableLayout prepare_table(const doc::Table& table, const LayoutSpec& spec, const fonts::FontSet& fonts,
                           DiagnosticSink& sink) {
   const TableStyle& st = spec.table;
@@ -462,6 +474,8 @@ TableLayout prepare_table(const doc::Table& table, const LayoutSpec& spec, const
     }
     if (sum_min <= available) break;
   }
+  t.minimum_width = sum_min;
+  t.too_wide = sum_min > available + 0.01;
   // Short columns first get their whole text on one line (up to 10 em), so
   // that a long notes column does not take the width a name needs; what is
   // left goes to the long columns in proportion to what they still lack.
