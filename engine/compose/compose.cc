@@ -45,6 +45,11 @@ struct Unit {
   double removed_left = 0;  ///< removed by the punctuation scheme
   double removed_right = 0;
   double shift = 0;         ///< pt the glyphs move right inside the unit (a narrow mark in its grid cell)
+  /// On a character grid: the blank half of a full-width mark's cell, which
+  /// a line may give up to take a number or word that would otherwise go
+  /// down and leave the line spread (on its left for an opening mark).
+  double grid_squeeze = 0;
+  bool squeeze_left = false;
   double width() const { return advance - removed_left - removed_right; }
 };
 
@@ -196,7 +201,21 @@ Paragraph build_units(const text::ShapedParagraph& para, const fonts::FontSet& f
       // it belongs to: an opening mark at the cell's right, a closing one at its left.
       bool wide = u.cls != CharClass::Latin && u.cls != CharClass::Other && u.cls != CharClass::Space;
       if (wide || std::abs(u.advance - glyphs[i].size) < 0.05 * glyphs[i].size) {
+        Unit probe = u;
+        measure_blanks(probe, para, fonts, em);
         double slack = s.grid_pitch_pt - u.advance;
+        hb_glyph_extents_t ext;
+        const text::ShapedGlyph& g = glyphs[i];
+        const fonts::Face& face = fonts.face(g.face);
+        if ((probe.blank_right > 0 || probe.blank_left > 0) && hb_font_get_glyph_extents(face.hb_font, g.gid, &ext)) {
+          // The blank beside the ink, less a hair: about half the cell, a
+          // little more for a small mark (，、。).
+          const double scale = g.size / face.metrics.units_per_em;
+          const double ink_left = ext.x_bearing * scale, ink_right = (ext.x_bearing + ext.width) * scale;
+          const double blank = probe.blank_right > 0 ? s.grid_pitch_pt - ink_right : ink_left + slack;
+          u.grid_squeeze = std::clamp(blank - 0.04 * g.size, 0.0, 0.6 * s.grid_pitch_pt);
+          u.squeeze_left = probe.blank_right <= 0;
+        }
         if (u.cls == CharClass::Opening) u.shift = slack;
         else if (u.cls != CharClass::Closing && u.cls != CharClass::Comma && u.cls != CharClass::Stop)
           u.shift = std::max(0.0, slack / 2);
@@ -592,6 +611,20 @@ std::vector<Range> break_optimal(const Paragraph& p, const ComposeSettings& s) {
   return {{0, n - 1, false}};  // unreachable: pass 3 always finds a way
 }
 
+/// The mark of units [a, b] whose blank half set_line gives up when the
+/// line is too long on the grid: the last one, so that the fewest
+/// characters after it leave their cells. Its index, or SIZE_MAX.
+size_t squeezed_unit(const Paragraph& p, size_t a, size_t b) {
+  for (size_t i = b + 1; i-- > a;)
+    if (p.units[i].grid_squeeze > 0) return i;
+  return SIZE_MAX;
+}
+
+double squeeze_room(const Paragraph& p, size_t a, size_t b) {
+  size_t i = squeezed_unit(p, a, b);
+  return i == SIZE_MAX ? 0 : p.units[i].grid_squeeze;
+}
+
 /// First fit: each line takes as many units as fit at natural width.
 std::vector<Range> break_first_fit(const Paragraph& p, const ComposeSettings& s) {
   Sums sums(p, s);
@@ -602,12 +635,23 @@ std::vector<Range> break_first_fit(const Paragraph& p, const ComposeSettings& s)
     double indent = ranges.empty() ? s.first_indent_pt : 0;
     size_t best = SIZE_MAX;
     bool forced = false;
+    double best_natural = 0;
     for (size_t e = start; e < n; ++e) {
       bool last = e + 1 == n;
       if (!last && !p.gaps[e].breakable) continue;
       Measure m = measure_line(p, sums, start, e, indent, s.grid_pitch_pt > 0);
       const double fitting = m.natural - m.hang;  // a hanging mark needs no room
+      // On the grid, a line that would otherwise stop short
+      // (a number or Latin word, or an opening mark with its character, not
+      // fitting the cells left) takes it when one mark's blank half makes
+      // the room (GB/T 15834 §5.1.10): its cells stay full, not spread.
+      if (fitting > s.width_pt + 1e-6 && best != SIZE_MAX && s.grid_pitch_pt > 0 &&
+          best_natural < s.width_pt - 0.5 && fitting - squeeze_room(p, start, e) <= s.width_pt + 1e-6) {
+        best = e;
+        break;
+      }
       if (fitting > s.width_pt + 1e-6 && (best != SIZE_MAX || s.break_long_words)) break;
+      best_natural = fitting;
       best = e;
       if (fitting > s.width_pt + 1e-6 || last || p.gaps[e].mandatory) break;
     }
@@ -767,6 +811,14 @@ Line set_line(const text::ShapedParagraph& para, const Paragraph& p, const Range
       need = spread(need, t, caps);
     };
     shrink_gaps(GapKind::LatinSpace);
+    if (grid) {  // one mark's blank half (break_first_fit counted on it)
+      size_t i = squeezed_unit(p, a, b);
+      if (i != SIZE_MAX && need > 0) {
+        double take = std::min(need, p.units[i].grid_squeeze);
+        (p.units[i].squeeze_left ? cut_left : cut_right)[i - a] += take;
+        need -= take;
+      }
+    }
     shrink_units(ShrinkOrder::Bracket);
     shrink_units(ShrinkOrder::Comma);
     shrink_gaps(GapKind::HanLatin);
