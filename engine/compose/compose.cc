@@ -273,8 +273,13 @@ Paragraph build_units(const text::ShapedParagraph& para, const fonts::FontSet& f
     const bool a_han = a.cls == CharClass::Ideograph, b_han = b.cls == CharClass::Ideograph;
     const bool a_latin = a.cls == CharClass::Latin && is_letter_or_digit(a.last);
     const bool b_latin = b.cls == CharClass::Latin && is_letter_or_digit(b.first);
+    const std::string_view typed(para.text.data() + a.text_end, b.text_begin - a.text_end);
     // (U+3000, a typed blank, is no Han letter: no Han–Latin gap beside it)
-    if ((a_han && b_latin && a.last != U'\u3000') || (a_latin && b_han && b.first != U'\u3000')) {
+    if (spaced && typed == "\u00A0") {
+      // A no-break space (after a list's marker): its own width, never
+      // stretched or shrunk, no break.
+      g.kind = GapKind::Tight;
+    } else if ((a_han && b_latin && a.last != U'\u3000') || (a_latin && b_han && b.first != U'\u3000')) {
       // clreq §3.4: ¼ em between Han and Latin; a typed space there is ignored.
       g.kind = GapKind::HanLatin;
       g.natural = s.han_latin_gap * em;

@@ -48,7 +48,9 @@ TextBlock Paginator::body_paragraph(const doc::Block& b, double width) {
   if (!b.marker.empty()) {
     // The marker hangs in the indent: it is part of the first line, placed
     // by a negative first-line indent.
-    std::string marker = b.marker + " ";
+    // (a no-break space after it keeps its width on a justified line: the
+    // text starts where the lines under it do)
+    std::string marker = b.marker + "\u00A0";
     it.texts.insert(it.texts.begin(), {marker, style.role, em, b.span});
     for (auto& d : it.decorations) d.begin += marker.size(), d.end += marker.size();
     DiagnosticSink quiet;
