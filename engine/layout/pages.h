@@ -109,7 +109,7 @@ struct Anchor {
 };
 
 struct Pages {
-  double width = 0, height = 0;  ///< pt, the same for every page
+  double width = 0, height = 0;  ///< pt, the sheet of every page (a landscape page is laid out turned on it)
   std::vector<Page> pages;
   std::map<std::string, Anchor> anchors;  ///< id → where it is
   std::vector<std::string> outline;       ///< anchor ids of the headings, in order

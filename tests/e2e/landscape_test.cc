@@ -39,7 +39,7 @@ std::string wide_table(int schools, const std::string& attributes) {
 }
 
 std::string document(const std::string& attributes) {
-  return "---\ntitle: 各校指标汇编\n---\n\n# 办学指标\n\n各校主要指标见下表，数据来自各校年报。\n\n" +
+  return "---\ntitle: 各校指标汇编\n---\n\n# 办学指标\n\n各校主要指标见下表，数据来自各校年报。\n\n## 各校指标\n\n" +
          wide_table(30, attributes) + "\n表后的文字回到竖排页面，接着叙述。\n";
 }
 
@@ -143,6 +143,8 @@ void expect_landscape_table_pages(const std::vector<PageInfo>& pages) {
     EXPECT_GT(spread, 595.28 - 54 * kMm);
     EXPECT_LT(spread, p.width - 58 * kMm + 0.5);
   }
+  // The heading just before the table goes with it onto the turned page.
+  EXPECT_NE(find_line(pages[turned[0]], "1.1各校指标"), nullptr);
   // The caption on the first, 续表 on the second.
   EXPECT_NE(find_line(pages[turned[0]], "表1各校主要指标"), nullptr);
   EXPECT_NE(find_line(pages[turned[1]], "续表1"), nullptr);
@@ -171,7 +173,7 @@ TEST(LandscapeTable, TooWideAtItsNarrowestColumnsItTurnsByItselfWithAWarning) {
   std::string pdf = (dir.path() / "r.pdf").string();
   auto r = run_command(std::string(PAIBAN_BINARY) + " build " + (dir.path() / "r").string() + " -o " + pdf);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.err.find("report.md:9:1: warning: 表1 is"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("report.md:11:1: warning: 表1 is"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("it is set on landscape pages"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("{.landscape}"), std::string::npos) << r.err;
   expect_landscape_table_pages(read_pages(pdf));
