@@ -28,6 +28,7 @@ namespace {
 
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
 constexpr double kAwful = 1e10;  // demerits of a line that breaks a rule in the last-resort pass
+constexpr double kLoose = 1e8;   // demerits of a line whose Han characters are spread past the limit
 
 /// What may be taken out of a unit's width, in clreq's shrink order.
 enum class ShrinkOrder { None = 0, Bracket = 1, Comma = 2, Stop = 4 };
@@ -44,6 +45,11 @@ struct Unit {
   double removed_left = 0;  ///< removed by the punctuation scheme
   double removed_right = 0;
   double shift = 0;         ///< pt the glyphs move right inside the unit (a narrow mark in its grid cell)
+  /// On a character grid: the blank half of a full-width mark's cell, which
+  /// a line may give up to take a number or word that would otherwise go
+  /// down and leave the line spread (on its left for an opening mark).
+  double grid_squeeze = 0;
+  bool squeeze_left = false;
   double width() const { return advance - removed_left - removed_right; }
 };
 
@@ -64,6 +70,9 @@ struct Gap {
   bool icu_breakable = false;  ///< UAX #14 (strict) allows it, before our own prohibitions
   bool mandatory = false;      ///< a hard line break
   double penalty = 0;
+  bool hyphen = false;         ///< a hyphenation point inside a Latin word: breaking here prints a hyphen
+  unsigned hyphen_gid = 0;
+  double hyphen_width = 0;     ///< pt the hyphen adds to a line that ends here
 };
 
 struct Paragraph {
@@ -104,6 +113,62 @@ void measure_blanks(Unit& u, const text::ShapedParagraph& para, const fonts::Fon
   (void)em;
 }
 
+bool is_ascii_letter(char32_t cp) { return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z'); }
+
+/// Latin words (runs of letters with no space, digit or mark inside or
+/// against them) get a break at each of the patterns' hyphenation points
+/// that falls between two clusters; breaking there prints a hyphen of the
+/// face of the letter before it. Not inside web addresses.
+template <typename InUrl>
+void add_hyphenation_points(Paragraph& p, const text::ShapedParagraph& para, const fonts::FontSet& fonts,
+                            const ComposeSettings& s, const InUrl& in_url) {
+  const size_t n = p.units.size();
+  auto letter = [&](size_t i) {
+    const Unit& u = p.units[i];
+    if (u.cls != CharClass::Latin) return false;
+    for (size_t k = u.text_begin; k < u.text_end; ++k)
+      if (!is_ascii_letter(static_cast<unsigned char>(para.text[k]))) return false;
+    return true;
+  };
+  auto tight = [&](size_t gap) { return p.gaps[gap].glyph_end == p.gaps[gap].glyph_begin && p.units[gap].text_end == p.units[gap + 1].text_begin; };
+  auto latin_neighbour = [&](size_t gap) {  // a Latin letter, digit or mark set against the word
+    const Unit& a = p.units[gap];
+    const Unit& b = p.units[gap + 1];
+    return tight(gap) && (a.cls == CharClass::Latin || a.cls == CharClass::Other || a.cls == CharClass::Connector) &&
+           (b.cls == CharClass::Latin || b.cls == CharClass::Other || b.cls == CharClass::Connector);
+  };
+  for (size_t i = 0; i < n;) {
+    if (!letter(i)) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j + 1 < n && letter(j + 1) && tight(j)) ++j;
+    const size_t first = i, last = j;
+    i = j + 1;
+    if (last - first < 4) continue;  // five letters at least
+    if ((first > 0 && latin_neighbour(first - 1)) || (last + 1 < n && latin_neighbour(last))) continue;
+    const size_t begin = p.units[first].text_begin, end = p.units[last].text_end;
+    if (in_url(begin, end) || in_url(begin + 1, end - 1)) continue;
+    for (size_t at : s.hyphenator->points(std::string_view(para.text).substr(begin, end - begin))) {
+      for (size_t k = first + 1; k <= last; ++k) {
+        if (p.units[k].text_begin != begin + at) continue;
+        Gap& g = p.gaps[k - 1];
+        const text::ShapedGlyph& before = para.glyphs[p.units[k - 1].glyph_end - 1];
+        const fonts::Face& face = fonts.face(before.face);
+        unsigned gid = face.glyph_for(U'-');
+        if (!gid) break;
+        g.breakable = true;
+        g.hyphen = true;
+        g.hyphen_gid = gid;
+        g.hyphen_width = hb_font_get_glyph_h_advance(face.hb_font, gid) * before.size / face.metrics.units_per_em;
+        g.penalty = s.hyphen_penalty;
+        break;
+      }
+    }
+  }
+}
+
 Paragraph build_units(const text::ShapedParagraph& para, const fonts::FontSet& fonts, const ComposeSettings& s) {
   Paragraph p;
   const auto& glyphs = para.glyphs;
@@ -136,7 +201,21 @@ Paragraph build_units(const text::ShapedParagraph& para, const fonts::FontSet& f
       // it belongs to: an opening mark at the cell's right, a closing one at its left.
       bool wide = u.cls != CharClass::Latin && u.cls != CharClass::Other && u.cls != CharClass::Space;
       if (wide || std::abs(u.advance - glyphs[i].size) < 0.05 * glyphs[i].size) {
+        Unit probe = u;
+        measure_blanks(probe, para, fonts, em);
         double slack = s.grid_pitch_pt - u.advance;
+        hb_glyph_extents_t ext;
+        const text::ShapedGlyph& g = glyphs[i];
+        const fonts::Face& face = fonts.face(g.face);
+        if ((probe.blank_right > 0 || probe.blank_left > 0) && hb_font_get_glyph_extents(face.hb_font, g.gid, &ext)) {
+          // The blank beside the ink, less a hair: about half the cell, a
+          // little more for a small mark (，、。).
+          const double scale = g.size / face.metrics.units_per_em;
+          const double ink_left = ext.x_bearing * scale, ink_right = (ext.x_bearing + ext.width) * scale;
+          const double blank = probe.blank_right > 0 ? s.grid_pitch_pt - ink_right : ink_left + slack;
+          u.grid_squeeze = std::clamp(blank - 0.04 * g.size, 0.0, 0.6 * s.grid_pitch_pt);
+          u.squeeze_left = probe.blank_right <= 0;
+        }
         if (u.cls == CharClass::Opening) u.shift = slack;
         else if (u.cls != CharClass::Closing && u.cls != CharClass::Comma && u.cls != CharClass::Stop)
           u.shift = std::max(0.0, slack / 2);
@@ -194,8 +273,13 @@ Paragraph build_units(const text::ShapedParagraph& para, const fonts::FontSet& f
     const bool a_han = a.cls == CharClass::Ideograph, b_han = b.cls == CharClass::Ideograph;
     const bool a_latin = a.cls == CharClass::Latin && is_letter_or_digit(a.last);
     const bool b_latin = b.cls == CharClass::Latin && is_letter_or_digit(b.first);
+    const std::string_view typed(para.text.data() + a.text_end, b.text_begin - a.text_end);
     // (U+3000, a typed blank, is no Han letter: no Han–Latin gap beside it)
-    if ((a_han && b_latin && a.last != U'\u3000') || (a_latin && b_han && b.first != U'\u3000')) {
+    if (spaced && typed == "\u00A0") {
+      // A no-break space (after a list's marker): its own width, never
+      // stretched or shrunk, no break.
+      g.kind = GapKind::Tight;
+    } else if ((a_han && b_latin && a.last != U'\u3000') || (a_latin && b_han && b.first != U'\u3000')) {
       // clreq §3.4: ¼ em between Han and Latin; a typed space there is ignored.
       g.kind = GapKind::HanLatin;
       g.natural = s.han_latin_gap * em;
@@ -254,6 +338,8 @@ Paragraph build_units(const text::ShapedParagraph& para, const fonts::FontSet& f
     if (!words.empty() && a_han && b_han && !words[b.text_begin]) g.penalty = s.inside_word_penalty;
   }
 
+  if (s.hyphenator) add_hyphenation_points(p, para, fonts, s, in_url);
+
   p.chars_after.assign(p.units.size(), 0);
   int count = 0;
   for (size_t i = p.units.size(); i-- > 0;) {
@@ -302,13 +388,20 @@ ShrinkOrder shrink_order(const Unit& u) {
 /// Prefix sums for measuring any range of units in O(1).
 struct Sums {
   std::vector<double> width, unit_shrink, gap_natural, gap_shrink, gap_stretch;
-  explicit Sums(const Paragraph& p) {
+  /// What Latin spaces (to their emergency width) and Han–Latin gaps (to
+  /// their maximum) can take before Han characters pass han_stretch_max,
+  /// and the number of gaps between wide characters.
+  std::vector<double> before_han;
+  std::vector<int> ideographic;
+  Sums(const Paragraph& p, const ComposeSettings& s) {
     size_t n = p.units.size();
     width.assign(n + 1, 0);
     unit_shrink.assign(n + 1, 0);
     gap_natural.assign(n + 1, 0);
     gap_shrink.assign(n + 1, 0);
     gap_stretch.assign(n + 1, 0);
+    before_han.assign(n + 1, 0);
+    ideographic.assign(n + 1, 0);
     for (size_t i = 0; i < n; ++i) {
       width[i + 1] = width[i] + p.units[i].width();
       unit_shrink[i + 1] = unit_shrink[i] + p.units[i].blank_left + p.units[i].blank_right;
@@ -316,6 +409,11 @@ struct Sums {
       gap_natural[i + 1] = gap_natural[i] + (g ? g->natural : 0);
       gap_shrink[i + 1] = gap_shrink[i] + (g ? g->shrink : 0);
       gap_stretch[i + 1] = gap_stretch[i] + (g ? g->badness_stretch : 0);
+      double room = 0;
+      if (g && g->kind == GapKind::LatinSpace) room = std::max(g->stretch, s.latin_space_emergency * s.em_pt - g->natural);
+      if (g && g->kind == GapKind::HanLatin) room = g->stretch;
+      before_han[i + 1] = before_han[i] + room;
+      ideographic[i + 1] = ideographic[i] + (g && g->kind == GapKind::Ideographic ? 1 : 0);
     }
   }
 };
@@ -349,6 +447,7 @@ Measure measure_line(const Paragraph& p, const Sums& sums, size_t s, size_t e, d
   if (first.cls == CharClass::Opening) m.trim_start = first.blank_left;
   m.natural = indent + sums.width[e + 1] - sums.width[s] + sums.gap_natural[e] - sums.gap_natural[s] - m.trim_end -
               m.trim_start;
+  if (e < p.gaps.size() && p.gaps[e].hyphen) m.natural += p.gaps[e].hyphen_width;
   m.stretch = sums.gap_stretch[e] - sums.gap_stretch[s];
   m.shrink = sums.unit_shrink[e + 1] - sums.unit_shrink[s] - m.trim_end - m.trim_start + sums.gap_shrink[e] -
              sums.gap_shrink[s];
@@ -398,7 +497,7 @@ struct Range {
 /// be broken.
 std::vector<Range> break_optimal(const Paragraph& p, const ComposeSettings& s) {
   const size_t n = p.units.size();
-  Sums sums(p);
+  Sums sums(p, s);
   // The first hard break at or after each unit: no line may run past it.
   std::vector<size_t> next_mandatory(n, n - 1);
   for (size_t i = n - 1; i-- > 0;) next_mandatory[i] = p.gaps[i].mandatory ? i : next_mandatory[i + 1];
@@ -456,10 +555,21 @@ std::vector<Range> break_optimal(const Paragraph& p, const ComposeSettings& s) {
         if (allowed) {
           double r = adjustment_ratio(m, s.width_pt, last || mandatory);
           double b = badness(r);
-          bool feasible = too_long || (pass == 1 ? b <= s.tolerance : true);
+          // A justified line that would put more than han_stretch_max
+          // between Han characters (Latin spaces stretched to their
+          // emergency width first) is a last resort, as in TeX an underfull one.
+          // A line with nothing to stretch but too short is as bad.
+          const bool loose = s.justify == Justify::Yes && !last && !mandatory && !too_long &&
+                             s.width_pt - m.natural > sums.before_han[e] - sums.before_han[start] +
+                                                          s.han_stretch_max * s.em_pt * (sums.ideographic[e] - sums.ideographic[start]) + 1e-6;
+          bool feasible = too_long || (pass == 1 ? b <= s.tolerance && !loose : true);
           if (feasible) {
             double d = (s.line_penalty + b) * (s.line_penalty + b);
             if (gap && gap->penalty > 0) d += gap->penalty * gap->penalty;
+            if (loose) d += kLoose;
+            const bool after_hyphen = start > 0 && p.gaps[start - 1].hyphen;
+            if (after_hyphen && gap && gap->hyphen) d += s.double_hyphen_demerits;
+            if (after_hyphen && last) d += s.final_hyphen_demerits;
             if (!last && s.lone_last_penalty > 0 && p.chars_after[e] == 1) d += s.lone_last_penalty * s.lone_last_penalty;
             if (forced_rule || too_long) d += kAwful;
             int fit = fitness(r);
@@ -506,9 +616,23 @@ std::vector<Range> break_optimal(const Paragraph& p, const ComposeSettings& s) {
   return {{0, n - 1, false}};  // unreachable: pass 3 always finds a way
 }
 
+/// The mark of units [a, b] whose blank half set_line gives up when the
+/// line is too long on the grid: the last one, so that the fewest
+/// characters after it leave their cells. Its index, or SIZE_MAX.
+size_t squeezed_unit(const Paragraph& p, size_t a, size_t b) {
+  for (size_t i = b + 1; i-- > a;)
+    if (p.units[i].grid_squeeze > 0) return i;
+  return SIZE_MAX;
+}
+
+double squeeze_room(const Paragraph& p, size_t a, size_t b) {
+  size_t i = squeezed_unit(p, a, b);
+  return i == SIZE_MAX ? 0 : p.units[i].grid_squeeze;
+}
+
 /// First fit: each line takes as many units as fit at natural width.
 std::vector<Range> break_first_fit(const Paragraph& p, const ComposeSettings& s) {
-  Sums sums(p);
+  Sums sums(p, s);
   std::vector<Range> ranges;
   size_t start = 0;
   const size_t n = p.units.size();
@@ -516,12 +640,23 @@ std::vector<Range> break_first_fit(const Paragraph& p, const ComposeSettings& s)
     double indent = ranges.empty() ? s.first_indent_pt : 0;
     size_t best = SIZE_MAX;
     bool forced = false;
+    double best_natural = 0;
     for (size_t e = start; e < n; ++e) {
       bool last = e + 1 == n;
       if (!last && !p.gaps[e].breakable) continue;
       Measure m = measure_line(p, sums, start, e, indent, s.grid_pitch_pt > 0);
       const double fitting = m.natural - m.hang;  // a hanging mark needs no room
+      // On the grid, a line that would otherwise stop short
+      // (a number or Latin word, or an opening mark with its character, not
+      // fitting the cells left) takes it when one mark's blank half makes
+      // the room (GB/T 15834 §5.1.10): its cells stay full, not spread.
+      if (fitting > s.width_pt + 1e-6 && best != SIZE_MAX && s.grid_pitch_pt > 0 &&
+          best_natural < s.width_pt - 0.5 && fitting - squeeze_room(p, start, e) <= s.width_pt + 1e-6) {
+        best = e;
+        break;
+      }
       if (fitting > s.width_pt + 1e-6 && (best != SIZE_MAX || s.break_long_words)) break;
+      best_natural = fitting;
       best = e;
       if (fitting > s.width_pt + 1e-6 || last || p.gaps[e].mandatory) break;
     }
@@ -581,6 +716,8 @@ Line set_line(const text::ShapedParagraph& para, const Paragraph& p, const Range
   for (size_t i = a; i <= b; ++i) natural += p.units[i].width();
   for (size_t i = a; i < b; ++i) natural += p.gaps[i].natural;
   natural -= cut_left[0] + cut_right[b - a];
+  const Gap* hyphen = b < p.gaps.size() && p.gaps[b].hyphen ? &p.gaps[b] : nullptr;
+  if (hyphen) natural += hyphen->hyphen_width;
   // Marks hang past the line end only when the line would not fit otherwise.
   const bool grid = s.grid_pitch_pt > 0;
   for (size_t k = 0; k < 2 && b > a + k && hangs(p.units[b - k], grid) && natural > s.width_pt + 1e-6; ++k) {
@@ -606,14 +743,45 @@ Line set_line(const text::ShapedParagraph& para, const Paragraph& p, const Range
         }
       d = spread(d, t, caps);
     }
+    // Then every gap between wide characters equally, to han_stretch_max;
+    // then Latin spaces to their emergency width; what is left spreads
+    // the Han characters further (a loose line, reported).
     size_t count = 0;
     for (size_t i = a; i < b; ++i) count += p.gaps[i].kind == GapKind::Ideographic;
-    if (d > 1e-9 && count > 0) {
+    const double cap = s.han_stretch_max * s.em_pt;
+    double each = count > 0 ? std::min(d / count, cap) : 0;
+    d -= each * count;
+    if (d > 1e-9) {
+      std::vector<double*> t;
+      std::vector<double> caps;
       for (size_t i = a; i < b; ++i)
-        if (p.gaps[i].kind == GapKind::Ideographic) gap_extra[i - a] += d / count;
+        if (p.gaps[i].kind == GapKind::LatinSpace) {
+          double room = s.latin_space_emergency * s.em_pt - p.gaps[i].natural - gap_extra[i - a];
+          if (room <= 0) continue;
+          t.push_back(&gap_extra[i - a]);
+          caps.push_back(room);
+        }
+      d = spread(d, t, caps);
+    }
+    line.loose = d > 1e-6;
+    if (d > 1e-9 && count > 0) {
+      each += d / count;
       d = 0;
     }
-    line.ratio = d > 1e-9 ? kInfinity : 1;
+    for (size_t i = a; i < b; ++i)
+      if (p.gaps[i].kind == GapKind::Ideographic) gap_extra[i - a] += each;
+    line.han_extra_pt = each;
+    // No Han characters to spread: the Latin spaces, or else the Han–Latin
+    // gaps, take what is left, so that the line is still flush.
+    for (GapKind kind : {GapKind::LatinSpace, GapKind::HanLatin}) {
+      size_t k = 0;
+      for (size_t i = a; i < b; ++i) k += p.gaps[i].kind == kind;
+      if (d <= 1e-9 || k == 0) continue;
+      for (size_t i = a; i < b; ++i)
+        if (p.gaps[i].kind == kind) gap_extra[i - a] += d / k;
+      d = 0;
+    }
+    line.ratio = line.loose ? kInfinity : 1;
   } else if (d < -1e-9) {
     // clreq §3.8 shrink order: Latin spaces, brackets, pause marks, Han–Latin gaps, stops.
     double need = -d;
@@ -648,6 +816,14 @@ Line set_line(const text::ShapedParagraph& para, const Paragraph& p, const Range
       need = spread(need, t, caps);
     };
     shrink_gaps(GapKind::LatinSpace);
+    if (grid) {  // one mark's blank half (break_first_fit counted on it)
+      size_t i = squeezed_unit(p, a, b);
+      if (i != SIZE_MAX && need > 0) {
+        double take = std::min(need, p.units[i].grid_squeeze);
+        (p.units[i].squeeze_left ? cut_left : cut_right)[i - a] += take;
+        need -= take;
+      }
+    }
     shrink_units(ShrinkOrder::Bracket);
     shrink_units(ShrinkOrder::Comma);
     shrink_gaps(GapKind::HanLatin);
@@ -676,6 +852,13 @@ Line set_line(const text::ShapedParagraph& para, const Paragraph& p, const Range
       for (size_t g = gap.glyph_begin; g < gap.glyph_end; ++g) line.x[g - line.glyph_begin] = pen;
       pen += gap.natural + gap_extra[i - a];
     }
+  }
+  if (hyphen) {
+    line.hyphenated = true;
+    line.hyphen_gid = hyphen->hyphen_gid;
+    line.hyphen_x = pen;
+    line.hyphen_advance = hyphen->hyphen_width;
+    pen += hyphen->hyphen_width;
   }
   line.width_pt = pen;
   line.ends_paragraph = last_line;

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "compose/hyphenate.h"
 #include "compose/punctuation.h"
 #include "text/shape.h"
 
@@ -55,6 +56,17 @@ struct ComposeSettings {
   /// may not start a line hangs past the line end instead of pushing a
   /// character down.
   double grid_pitch_pt = 0;
+  /// Latin words are hyphenated with these patterns (null: never): a
+  /// hyphenation point is a break that prints a hyphen, at a cost.
+  const Hyphenator* hyphenator = nullptr;
+  double hyphen_penalty = 50;            ///< TeX's \hyphenpenalty
+  double double_hyphen_demerits = 10000; ///< TeX's \doublehyphendemerits: two hyphenated lines in a row
+  double final_hyphen_demerits = 5000;   ///< TeX's \finalhyphendemerits: the last full line hyphenated
+  /// A justified line puts at most this much extra between two Han
+  /// characters (em); Latin word spaces stretch first, to latin_space_max
+  /// and then, before Han passes the limit, to latin_space_emergency.
+  double han_stretch_max = 0.15;
+  double latin_space_emergency = 1.0;
 };
 
 /// One composed line.
@@ -68,6 +80,14 @@ struct Line {
   bool overfull = false;        ///< wider than the measure even fully shrunk
   bool forced_break = false;    ///< ends at a place the rules prohibit (no allowed break fitted)
   size_t text_begin = 0;        ///< byte offset in the paragraph text of the line's first glyph
+  /// The line ends inside a Latin word, at a hyphenation point: a hyphen
+  /// (HYPHEN-MINUS of the face of the word's last glyph) is drawn at
+  /// hyphen_x; it is no part of the text.
+  bool hyphenated = false;
+  unsigned hyphen_gid = 0;
+  double hyphen_x = 0, hyphen_advance = 0;  ///< pt
+  double han_extra_pt = 0;      ///< extra space justification put between two Han characters, pt
+  bool loose = false;           ///< that extra is more than han_stretch_max: the line could not be set better
 };
 
 /// Composes PARA into lines as SETTINGS say; FONTS gives glyph geometry for

@@ -10,7 +10,7 @@ namespace paiban::compose {
 CharClass classify(char32_t cp) {
   switch (cp) {
     // U+3000 IDEOGRAPHIC SPACE is typed for alignment (附件 lines, a 落款): a blank cell, kept as typed.
-    case U' ': case U'\t':
+    case U' ': case U'\t': case U'\u00A0':
       return CharClass::Space;
     case U'“': case U'‘': case U'（': case U'《': case U'〈': case U'【': case U'〖': case U'〔':
     case U'［': case U'｛': case U'「': case U'『':

@@ -299,6 +299,7 @@ class Builder {
     table->caption = b.caption;
     table->unit = b.title;
     table->note = b.spec;
+    table->landscape = b.landscape;
     table->columns = static_cast<int>(b.columns.size());
     int header = 0, body = 0;
     for (const auto& row : b.children) {
@@ -437,7 +438,7 @@ class Builder {
     }
     auto table = std::make_shared<Table>();
     table->span = b.span;
-    static const std::vector<std::string> known = {"id", "caption", "unit", "rows", "header", "columns", "total", "note"};
+    static const std::vector<std::string> known = {"id", "caption", "unit", "rows", "header", "columns", "total", "note", "landscape"};
     YAML::Node header, columns, total, rows;
     std::string rows_expr;
     Span rows_span = b.span;
@@ -448,7 +449,10 @@ class Builder {
       else if (key == "caption") table->caption = read_text(b, v, "caption").value_or("");
       else if (key == "unit") table->unit = read_text(b, v, "unit").value_or("");
       else if (key == "note") table->note = read_text(b, v, "note").value_or("");
-      else if (key == "rows") {
+      else if (key == "landscape") {
+        if (v.IsScalar() && (v.Scalar() == "true" || v.Scalar() == "false")) table->landscape = v.Scalar() == "true";
+        else sink_.error(at(b, v), "table: landscape is true or false");
+      } else if (key == "rows") {
         rows_expr = read_text(b, v, "rows").value_or("");
         rows_span = at(b, v);
       } else if (key == "header") header = v;

@@ -50,6 +50,7 @@ struct Table {
   std::vector<TableCell> body;    ///< cells of the body rows (rows count from 0)
   std::vector<bool> total_rows;   ///< per body row: a totals row
   std::string note;           ///< printed under the table
+  bool landscape = false;     ///< `{.landscape}` / `landscape: true`: set on landscape pages
   Span span;
 };
 

@@ -9,24 +9,24 @@
 namespace paiban::layout {
 
 void Paginator::place_case(const PreparedBlock& p) {
-  const CaseStyle& cs = spec_.case_box;
+  const CaseStyle& cs = spec_->case_box;
   const doc::Block& b = *p.block;
   const double inset = cs.padding + cs.frame_width;
   ensure_page();
   space(p.space_before);
   if (!fits(keep_height(p) - p.space_before) && cursor_ > kEpsilon) new_page(true);
-  anchor(b.id, fmt::format("{}{} {}", spec_.labels.case_label, b.case_box->number, b.case_box->title), 0);
+  anchor(b.id, fmt::format("{}{} {}", spec_->labels.case_label, b.case_box->number, b.case_box->title), 0);
   double segment_top = cursor_;
   bool open_top = false;
   auto title = [&](const TextBlock& t) {
     cursor_ += inset;
     for (size_t i = 0; i < t.lines.size(); ++i) {
-      draw_line(page(), t, i, spec_.margin_left + inset, y_at(cursor_ + baseline_in_box(t.line_height, t.size)), decorations());
+      draw_line(page(), t, i, spec_->margin_left + inset, y_at(cursor_ + baseline_in_box(t.line_height, t.size)), decorations());
       cursor_ += t.line_height;
     }
   };
   auto frame = [&](double top, double bottom, bool open_top_side, bool open_bottom_side) {
-    Rect r{spec_.margin_left, y_at(bottom), spec_.type_width(), bottom - top, true, cs.fill, cs.frame_width, cs.frame,
+    Rect r{spec_->margin_left, y_at(bottom), spec_->type_width(), bottom - top, true, cs.fill, cs.frame_width, cs.frame,
            open_top_side || open_bottom_side ? 0 : cs.radius};
     r.top = !open_top_side;
     r.bottom = !open_bottom_side;
@@ -40,15 +40,15 @@ void Paginator::place_case(const PreparedBlock& p) {
   // and the box's text after it fills the space left here (unless the layout keeps strict order).
   std::vector<const FigureLayout*> waiting;
   auto draw_box_figure = [&](const FigureLayout& f) {
-    double gap = spec_.figure.space_before / 2;
+    double gap = spec_->figure.space_before / 2;
     cursor_ += gap;
     anchor(f.figure->id, fmt::format("{} {}", f.figure->label, f.figure->caption), 0);
-    draw_figure(f, spec_.margin_left + inset);
+    draw_figure(f, spec_->margin_left + inset);
     cursor_ += gap;
   };
   auto on_break = [&](bool before) {
     if (before) {
-      frame(segment_top, spec_.type_height(), open_top, true);  // open at the foot
+      frame(segment_top, spec_->type_height(), open_top, true);  // open at the foot
     } else {
       segment_top = cursor_;
       open_top = true;
@@ -56,7 +56,7 @@ void Paginator::place_case(const PreparedBlock& p) {
       std::vector<const FigureLayout*> now;
       now.swap(waiting);
       for (const FigureLayout* f : now) {
-        if (!waiting.empty() || !fits(spec_.figure.space_before + f->height, inset)) {
+        if (!waiting.empty() || !fits(spec_->figure.space_before + f->height, inset)) {
           waiting.push_back(f);
           continue;
         }
@@ -77,8 +77,8 @@ void Paginator::place_case(const PreparedBlock& p) {
         waiting.push_back(&f);
         continue;
       }
-      if (!fits(spec_.figure.space_before + f.height, inset)) {
-        if (spec_.figure.floating && k + 1 < p.texts.size()) {
+      if (!fits(spec_->figure.space_before + f.height, inset)) {
+        if (spec_->figure.floating && k + 1 < p.texts.size()) {
           waiting.push_back(&f);
           continue;
         }
@@ -87,13 +87,13 @@ void Paginator::place_case(const PreparedBlock& p) {
       draw_box_figure(f);
       continue;
     }
-    place_lines(p.texts[k], spec_.margin_left + inset, inset, on_break);
+    place_lines(p.texts[k], spec_->margin_left + inset, inset, on_break);
   }
   // Figures still waiting when the box's text has run out close the box, on as many pages as they need.
   bool fresh = false;
   while (!waiting.empty()) {
     const FigureLayout* f = waiting.front();
-    if (!fresh && !fits(spec_.figure.space_before + f->height, inset)) {
+    if (!fresh && !fits(spec_->figure.space_before + f->height, inset)) {
       break_box();  // places what fits at the new page's top
       fresh = true;
       continue;

@@ -154,7 +154,7 @@ void Paginator::place_figure(const PreparedBlock& p) {
   }
   double before = cursor_ > kEpsilon ? p.space_before : 0;
   if (!fits(before + f.height) && cursor_ > kEpsilon) {
-    if (spec_.figure.floating && !inside_box_) {
+    if (spec_->figure.floating && !inside_box_) {
       floats_.push_back(&p);
       return;
     }
@@ -162,16 +162,16 @@ void Paginator::place_figure(const PreparedBlock& p) {
   }
   space(p.space_before);
   anchor(f.figure->id, fmt::format("{} {}", f.figure->label, f.figure->caption), 0);
-  draw_figure(f, spec_.margin_left);
+  draw_figure(f, spec_->margin_left);
   cursor_ += p.space_after;
   snap_to_grid();
 }
 
 /// On a line grid (GB/T 9704), the text after a figure goes on on the grid's next line.
 void Paginator::snap_to_grid() {
-  if (spec_.grid_lines <= 0) return;
-  const double lh = spec_.body.line_height;
-  cursor_ = std::min(spec_.type_height(), std::ceil(cursor_ / lh - kEpsilon) * lh);
+  if (spec_->grid_lines <= 0) return;
+  const double lh = spec_->body.line_height;
+  cursor_ = std::min(spec_->type_height(), std::ceil(cursor_ / lh - kEpsilon) * lh);
 }
 
 void Paginator::place_floats() {
@@ -185,7 +185,7 @@ void Paginator::place_floats() {
     if (!fits(before + p.figure->height) && cursor_ > kEpsilon) break;
     space(p.space_before);
     anchor(p.figure->figure->id, fmt::format("{} {}", p.figure->figure->label, p.figure->figure->caption), 0);
-    draw_figure(*p.figure, spec_.margin_left);
+    draw_figure(*p.figure, spec_->margin_left);
     cursor_ += p.space_after;
     snap_to_grid();
   }

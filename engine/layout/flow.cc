@@ -12,18 +12,19 @@ namespace paiban::layout {
 /// Starts a new page. OVERFLOW: the previous page ended because the next
 /// thing did not fit (so it is full and its bottom is justified).
 void Paginator::new_page(bool overflow) {
-  if (static_cast<int>(pages_.pages.size()) >= spec_.max_pages) throw TooManyPages{};
+  if (static_cast<int>(pages_.pages.size()) >= spec_->max_pages) throw TooManyPages{};
   if (!pages_.pages.empty()) {
     bottoms_.push_back(cursor_);
     full_.push_back(overflow && !inside_box_);
   }
   pages_.pages.emplace_back();
+  page().landscape = spec_ == &landscape_;
   page().style = style_;
   page().number = style_ == NumberStyle::None ? 0 : next_number_++;
   glue_.emplace_back();
   page_notes_.emplace_back();
   note_height_ = 0;
-  if (spec_.footnotes.numbering == FootnoteNumbering::Page) mark_counter_ = 0;
+  if (spec_->footnotes.numbering == FootnoteNumbering::Page) mark_counter_ = 0;
   carry_notes();
   cursor_ = 0;
   page_open_ = true;
@@ -62,12 +63,12 @@ double Paginator::keep_height(const PreparedBlock& p, double above) const {
     }
     case doc::BlockKind::Table:
       return p.space_before +
-             table_start_height(*p.table, spec_.type_height() - cursor_ - above - (cursor_ + above > 0 ? p.space_before : 0));
+             table_start_height(*p.table, spec_->type_height() - cursor_ - above - (cursor_ + above > 0 ? p.space_before : 0));
     case doc::BlockKind::Case: {
-      const CaseStyle& cs = spec_.case_box;
+      const CaseStyle& cs = spec_->case_box;
       double h = p.space_before + 2 * (cs.padding + cs.frame_width) + p.texts[0].height();
       if (p.texts.size() > 2) h += first_lines(p.texts[2].lines.size()) * p.texts[2].line_height;
-      if (auto f = p.box_figures.find(2); f != p.box_figures.end()) h += spec_.figure.space_before + f->second.height;
+      if (auto f = p.box_figures.find(2); f != p.box_figures.end()) h += spec_->figure.space_before + f->second.height;
       return h;
     }
     case doc::BlockKind::Figure:
@@ -98,6 +99,17 @@ void Paginator::place(const PreparedBlock& p) {
     default:
       break;
   }
+  // A landscape table starts its own pages, turned; the headings before it
+  // go with it. The text after it starts a new upright page.
+  const bool landscape = b.kind == doc::BlockKind::Table && p.table && p.table->landscape;
+  if (landscape) {
+    while (!floats_.empty()) new_page(true);  // waiting figures stay upright, before it
+    spec_ = &landscape_;
+    if (page_open_ && cursor_ <= kEpsilon && page().runs.empty() && page().rects.empty() && page().images.empty())
+      page().landscape = true;  // an empty page turns
+    else
+      page_open_ = false;
+  }
   // Headings keep with what follows them.
   if (!pending_.empty()) {
     ensure_page();
@@ -120,11 +132,15 @@ void Paginator::place(const PreparedBlock& p) {
     case doc::BlockKind::Paragraph:
       ensure_page();
       space(p.space_before);
-      place_lines(p.texts[0], spec_.margin_left, 0, {});
+      place_lines(p.texts[0], spec_->margin_left, 0, {});
       cursor_ += p.space_after;
       break;
     case doc::BlockKind::Table:
       place_table(p);
+      if (landscape) {
+        page_open_ = false;
+        spec_ = &portrait_;
+      }
       break;
     case doc::BlockKind::Case:
       place_case(p);
@@ -132,10 +148,10 @@ void Paginator::place(const PreparedBlock& p) {
     case doc::BlockKind::Rule: {
       ensure_page();
       space(p.space_before);
-      const RuleStyle& rs = spec_.rule;
+      const RuleStyle& rs = spec_->rule;
       if (!fits(rs.width)) new_page(true);
-      double w = spec_.type_width() * rs.length;
-      double x = spec_.margin_left + (spec_.type_width() - w) / 2;
+      double w = spec_->type_width() * rs.length;
+      double x = spec_->margin_left + (spec_->type_width() - w) / 2;
       double y = y_at(cursor_ + rs.width / 2);
       page().rules.push_back({x, y, x + w, y, rs.width, rs.color});
       cursor_ += rs.width;
@@ -155,14 +171,14 @@ void Paginator::flush_pending() {
     ensure_page();
     const doc::Block& b = *h->block;
     if (b.level == 1 && b.number.empty() && cursor_ > kEpsilon && style_ == NumberStyle::Roman) new_page(false);
-    if (b.level == 1 && spec_.footnotes.numbering == FootnoteNumbering::Chapter) mark_counter_ = 0;
+    if (b.level == 1 && spec_->footnotes.numbering == FootnoteNumbering::Chapter) mark_counter_ = 0;
     if (b.level == 1)
       while (!floats_.empty()) new_page(true);  // a chapter's figures stay in it
     space(h->space_before);
     if (!fits(h->texts[0].height())) new_page(true);
     std::string title = b.counters.empty() ? doc::plain_text(b.runs) : heading_label(b) + " " + doc::plain_text(b.runs);
     anchor(b.id, title, b.level);
-    place_lines(h->texts[0], spec_.margin_left, 0, {});
+    place_lines(h->texts[0], spec_->margin_left, 0, {});
     cursor_ += h->space_after;
   }
   pending_.clear();
@@ -190,10 +206,10 @@ void Paginator::place_lines(const TextBlock& t, double x, double reserve, const 
             if (std::find(seen.begin(), seen.end(), m) == seen.end()) fresh.push_back(m);
           add = notes_height(fresh);
           // notes_height counts the rule's space when this page has no notes yet: once only.
-          if (add > 0 && note_height_ <= kEpsilon && notes > kEpsilon) add -= 2 * spec_.footnotes.space;
+          if (add > 0 && note_height_ <= kEpsilon && notes > kEpsilon) add -= 2 * spec_->footnotes.space;
           seen.insert(seen.end(), fresh.begin(), fresh.end());
         }
-        if (used + t.line_height + notes + add > spec_.type_height() - reserve + kEpsilon) break;
+        if (used + t.line_height + notes + add > spec_->type_height() - reserve + kEpsilon) break;
         used += t.line_height;
         notes += add;
         ++fit;
@@ -228,6 +244,17 @@ void Paginator::report_line(const TextBlock& t, size_t i) {
     pass_sink_->warning(t.span, fmt::format("line {} of this paragraph (page {}) is overfull by {:.2f}pt", i + 1,
                                             page_number_text(number, page().style), line.width_pt - t.width),
                         {"rephrase, or allow a break in the long word or number"});
+  if (line.loose && line.han_extra_pt > spec_->compose.han_stretch_max * t.size + 0.01)
+    pass_sink_->warning(t.span, fmt::format("line {} of this paragraph (page {}) spreads its Chinese characters "
+                                            "{:.2f} em apart (at most {:g} em)", i + 1,
+                                            page_number_text(number, page().style), line.han_extra_pt / t.size,
+                                            spec_->compose.han_stretch_max),
+                        {"rephrase, or allow a break in the long word or number"});
+  else if (line.loose)
+    pass_sink_->warning(t.span, fmt::format("line {} of this paragraph (page {}) is underfull: its word spaces "
+                                            "stretch past {:g} em", i + 1, page_number_text(number, page().style),
+                                            spec_->compose.latin_space_emergency),
+                        {"rephrase, or allow a break in the long word or number"});
   if (line.forced_break)
     pass_sink_->warning(t.span, fmt::format("line {} of this paragraph (page {}) breaks where the line-breaking "
                                             "rules prohibit it", i + 1, page_number_text(number, page().style)));
@@ -240,8 +267,8 @@ void Paginator::report_line(const TextBlock& t, size_t i) {
 void Paginator::justify_vertically(size_t index) {
   if (index >= full_.size() || !full_[index] || glue_[index].empty()) return;
   if (index < page_notes_.size() && !page_notes_[index].empty()) return;  // its foot holds notes
-  const double lh = spec_.body.line_height;
-  const double grid_bottom = std::floor(spec_.type_height() / lh + kEpsilon) * lh;
+  const double lh = spec_->body.line_height;
+  const double grid_bottom = std::floor(spec_->type_height() / lh + kEpsilon) * lh;
   double delta = grid_bottom - bottoms_[index];
   const auto& glue = glue_[index];
   double total = 0;

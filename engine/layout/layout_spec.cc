@@ -276,6 +276,7 @@ std::optional<LayoutSpec> load_layout(const std::string& path, DiagnosticSink& s
         }},
         {"tolerance", r.number(spec.compose.tolerance, kFactor)},
         {"han-latin-gap", r.number(spec.compose.han_latin_gap, kFactor)},
+        {"hyphenate", r.flag(spec.hyphenate)},
         {"grid", [&](const YAML::Node& v) {
           r.read(v, "composition.grid", {{"chars", r.whole(spec.grid_chars)}, {"lines", r.whole(spec.grid_lines)}});
         }},
@@ -436,6 +437,7 @@ std::optional<LayoutSpec> load_layout(const std::string& path, DiagnosticSink& s
     }},
   });
   // Defaults that follow from other values.
+  spec.compose.hyphenator = spec.hyphenate ? compose::english_hyphenator() : nullptr;
   if (spec.grid_lines > 0) spec.body.line_height = spec.type_height() / spec.grid_lines;
   if (spec.grid_chars > 0) spec.grid_pitch = spec.type_width() / spec.grid_chars;
   if (spec.body.line_height <= 0) spec.body.line_height = spec.body.size * 1.6;

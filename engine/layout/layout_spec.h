@@ -173,6 +173,7 @@ struct LayoutSpec {
   HeadingNumbering heading_numbering = HeadingNumbering::Decimal;
   int grid_chars = 0, grid_lines = 0;  ///< > 0: the body on a character grid (GB/T 9704: 28 × 22)
   double grid_pitch = 0;            ///< pt per grid character (type width ÷ chars); body-size text only
+  bool hyphenate = true;            ///< Latin words are hyphenated (composition.hyphenate); compose.hyphenator is set from it
   compose::ComposeSettings compose; ///< punctuation scheme, line-breaking strategy and tunables
   TableStyle table;
   CaseStyle case_box;

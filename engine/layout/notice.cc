@@ -41,7 +41,7 @@ bool breaks_between_words(const TextBlock& t) {
 }
 }  // namespace
 
-double Paginator::notice_char() const { return spec_.grid_pitch > 0 ? spec_.grid_pitch : spec_.body.size; }
+double Paginator::notice_char() const { return spec_->grid_pitch > 0 ? spec_->grid_pitch : spec_->body.size; }
 
 TextBlock Paginator::notice_line(const std::string& text, const TextStyle& style, double width) const {
   return compose_text({{text, style.role, style.size, doc_.meta.notice.span}}, fonts_, no_gap(settings_for(style.size)), width, 0,
@@ -49,10 +49,10 @@ TextBlock Paginator::notice_line(const std::string& text, const TextStyle& style
 }
 
 TextBlock Paginator::notice_title(const std::string& text, const Span& span) const {
-  const TextStyle& ts = spec_.notice.title;
-  const double W = spec_.type_width();
+  const TextStyle& ts = spec_->notice.title;
+  const double W = spec_->type_width();
   std::vector<text::StyledText> t{{text, ts.role, ts.size, span}};
-  compose::ComposeSettings s = no_gap(spec_.compose);
+  compose::ComposeSettings s = no_gap(spec_->compose);
   s.inside_word_penalty = 1000;
   DiagnosticSink quiet;
   auto at = [&](double w) { return compose_text(t, fonts_, s, w, 0, ts.line_height, ts.size, compose::Justify::No, doc::Align::Center, quiet); };
@@ -73,8 +73,8 @@ TextBlock Paginator::notice_title(const std::string& text, const Span& span) con
 
 void Paginator::prepare_notice() {
   const doc::Notice& n = doc_.meta.notice;
-  const NoticeStyle& ns = spec_.notice;
-  const double W = spec_.type_width(), ch = notice_char();
+  const NoticeStyle& ns = spec_->notice;
+  const double W = spec_->type_width(), ch = notice_char();
   NoticeParts& p = notice_;
   p = NoticeParts();
   std::vector<const char*> head_keys;
@@ -108,12 +108,12 @@ void Paginator::prepare_notice() {
   if (!n.to.empty()) {
     std::string to = n.to;
     if (!to.ends_with("：")) to += "：";
-    p.to = compose_text({{to, spec_.body.role, spec_.body.size, n.span}}, fonts_, settings_for(spec_.body.size), W, 0,
-                        spec_.body.line_height, spec_.body.size, compose::Justify::Yes, doc::Align::Left, sink_);
+    p.to = compose_text({{to, spec_->body.role, spec_->body.size, n.span}}, fonts_, settings_for(spec_->body.size), W, 0,
+                        spec_->body.line_height, spec_->body.size, compose::Justify::Yes, doc::Align::Left, sink_);
   }
   // 附件说明 (7.3.4): "附件：" two characters in, then 1. 2. … with the names aligned.
   if (!n.attachments.empty()) {
-    const TextStyle& body = spec_.body;
+    const TextStyle& body = spec_->body;
     p.attach_label = notice_line("附件：", body, W);
     double numbers = 0;
     for (size_t i = 0; i < n.attachments.size(); ++i) {
@@ -127,13 +127,13 @@ void Paginator::prepare_notice() {
                                             W - p.attach_name_x, 0, body.line_height, body.size, compose::Justify::Yes,
                                             doc::Align::Left, sink_));
   }
-  if (!n.signature.empty()) p.signature = notice_line(n.signature, spec_.body, W);
-  if (!doc_.meta.date.empty()) p.date = notice_line(doc_.meta.date, spec_.body, W);
+  if (!n.signature.empty()) p.signature = notice_line(n.signature, spec_->body, W);
+  if (!doc_.meta.date.empty()) p.date = notice_line(doc_.meta.date, spec_->body, W);
   if (!n.remark.empty()) {
     std::string remark = n.remark;
     if (!remark.starts_with("（")) remark = "（" + remark + "）";
-    p.remark = compose_text({{remark, spec_.body.role, spec_.body.size, n.span}}, fonts_, settings_for(spec_.body.size),
-                            W - 2 * ch, 0, spec_.body.line_height, spec_.body.size, compose::Justify::Yes,
+    p.remark = compose_text({{remark, spec_->body.role, spec_->body.size, n.span}}, fonts_, settings_for(spec_->body.size),
+                            W - 2 * ch, 0, spec_->body.line_height, spec_->body.size, compose::Justify::Yes,
                             doc::Align::Left, sink_);
   }
   // 版记 (7.4): 抄送 one character in, its names aligned after the colon.
@@ -195,8 +195,8 @@ void Paginator::draw_at(const TextBlock& t, size_t line, double x, double top, c
 
 void Paginator::notice_head() {
   const NoticeParts& p = notice_;
-  const NoticeStyle& ns = spec_.notice;
-  const double L = spec_.body.line_height, W = spec_.type_width(), X = spec_.margin_left, ch = notice_char();
+  const NoticeStyle& ns = spec_->notice;
+  const double L = spec_->body.line_height, W = spec_->type_width(), X = spec_->margin_left, ch = notice_char();
   ensure_page();
   // 份号, 密级, 紧急程度: flush left, a line each from the type area's top (7.2.1–7.2.3).
   for (size_t i = 0; i < p.head.size(); ++i) draw_at(p.head[i], 0, X, i * L);
@@ -245,9 +245,9 @@ void Paginator::notice_head() {
 void Paginator::notice_close() {
   const NoticeParts& p = notice_;
   const doc::Notice& n = doc_.meta.notice;
-  const NoticeStyle& ns = spec_.notice;
-  const double L = spec_.body.line_height, W = spec_.type_width(), X = spec_.margin_left, ch = notice_char();
-  const double H = spec_.type_height();
+  const NoticeStyle& ns = spec_->notice;
+  const double L = spec_->body.line_height, W = spec_->type_width(), X = spec_->margin_left, ch = notice_char();
+  const double H = spec_->type_height();
   ensure_page();
   snap_to_grid();
   // 附件说明 one line below the body (7.3.4).
@@ -325,21 +325,21 @@ void Paginator::notice_close() {
 void Paginator::notice_attachment(const doc::Block& heading) {
   auto it = notice_.attachments.find(&heading);
   if (it == notice_.attachments.end()) return;
-  const double L = spec_.body.line_height;
+  const double L = spec_->body.line_height;
   page_open_ = false;
   ensure_page();
   anchor(heading.id, it->second.label.shaped.text + " " + doc::plain_text(heading.runs), 1);  // the page's top
-  draw_at(it->second.label, 0, spec_.margin_left, 0);
+  draw_at(it->second.label, 0, spec_->margin_left, 0);
   cursor_ = 2 * L;  // the title on the type area's third line
-  place_lines(it->second.title, spec_.margin_left, 0, {});
+  place_lines(it->second.title, spec_->margin_left, 0, {});
   cursor_ += L;  // a line between the title and the attachment's text
   snap_to_grid();
 }
 
 void Paginator::notice_foot() {
   const NoticeParts& p = notice_;
-  const NoticeStyle& ns = spec_.notice;
-  const double W = spec_.type_width(), X = spec_.margin_left, H = spec_.type_height();
+  const NoticeStyle& ns = spec_->notice;
+  const double W = spec_->type_width(), X = spec_->margin_left, H = spec_->type_height();
   const bool printed = !p.printed_by.lines.empty() || !p.printed_date.lines.empty();
   if (p.cc.lines.empty() && !printed) return;
   const double lh = ns.foot.line_height, fch = ns.foot.size;

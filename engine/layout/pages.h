@@ -18,6 +18,7 @@ struct PlacedGlyph {
   unsigned gid = 0;     ///< glyph ID in the run's face
   double advance = 0;   ///< pt to the next glyph's pen position (justification included)
   std::string text;     ///< the source text this glyph stands for (its cluster; empty for a cluster's later glyphs)
+  bool hyphen = false;  ///< a hyphen added where a word breaks at a line end: an empty /ActualText (copy gives the word unbroken)
 };
 
 /// An RGB colour, components 0–1.
@@ -108,6 +109,11 @@ enum class NumberStyle { None, Roman, Arabic };
 
 struct Page {
   int number = 0;                        ///< the printed page number (0 on an unnumbered page)
+  /// A landscape page (a wide table): its content is laid out on the page
+  /// turned a quarter (Pages::height wide, Pages::width high); the writer
+  /// rotates it onto the portrait sheet and sets /Rotate 90, so that a viewer
+  /// shows it upright and a printed copy is turned to be read.
+  bool landscape = false;
   NumberStyle style = NumberStyle::Arabic;
   std::vector<GlyphRun> runs;
   std::vector<Rule> rules;
@@ -128,7 +134,7 @@ struct Anchor {
 };
 
 struct Pages {
-  double width = 0, height = 0;  ///< pt, the same for every page
+  double width = 0, height = 0;  ///< pt, the sheet of every page (a landscape page is laid out turned on it)
   std::vector<Page> pages;
   std::map<std::string, Anchor> anchors;  ///< id → where it is
   std::vector<std::string> outline;       ///< anchor ids of the headings, in order

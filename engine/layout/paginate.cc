@@ -26,9 +26,36 @@ std::string page_number_text(int number, NumberStyle style) {
   return s;
 }
 
+/// A layout that hyphenates, without patterns to do it, on a document with
+/// Latin words long enough to break: one warning, naming where it looked.
+void Paginator::warn_if_not_hyphenated() {
+  if (!spec_->hyphenate || spec_->compose.hyphenator) return;
+  auto long_word = [](const std::string& text) {
+    int run = 0;
+    for (char c : text) {
+      run = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ? run + 1 : 0;
+      if (run >= 5) return true;
+    }
+    return false;
+  };
+  for (const auto& b : prepared_)
+    for (const auto& t : b.texts)
+      if (long_word(t.shaped.text)) {
+        std::vector<std::string> where = compose::hyphen_dictionary_candidates();
+        const char* env = std::getenv("PAIBAN_HYPHENATION");
+        sink_.warning(t.span,
+                      fmt::format("Latin words are not hyphenated: no hyphenation patterns could be read from {}",
+                                  env ? fmt::format("\"{}\" (PAIBAN_HYPHENATION)", env) : fmt::format("{}", fmt::join(where, ", "))),
+                      {"install the hyphen-en-us package, point PAIBAN_HYPHENATION at a .dic file, or set composition: "
+                       "hyphenate: false in the layout"});
+        return;
+      }
+}
+
 Pages Paginator::run(const std::function<void(const GlyphSets&)>& on_shaped) {
   auto t0 = std::chrono::steady_clock::now();
   prepare();
+  warn_if_not_hyphenated();
   if (on_shaped) on_shaped(expected_glyphs());
   auto t1 = std::chrono::steady_clock::now();
   if (std::getenv("PAIBAN_TIMINGS"))
@@ -37,7 +64,7 @@ Pages Paginator::run(const std::function<void(const GlyphSets&)>& on_shaped) {
   Pages pages;
   DiagnosticSink pass_sink;
   int pass = 0;
-  for (; pass < spec_.max_passes; ++pass) {
+  for (; pass < spec_->max_passes; ++pass) {
     pass_sink = DiagnosticSink();
     previous_pages_ = previous;
     pages = place_all(pass_sink);
@@ -48,12 +75,12 @@ Pages Paginator::run(const std::function<void(const GlyphSets&)>& on_shaped) {
   if (std::getenv("PAIBAN_TIMINGS"))
     std::fprintf(stderr, "paiban:   %d page passes %.2f ms\n", pass + 1,
                  std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t1).count());
-  if (pass == spec_.max_passes) {
+  if (pass == spec_->max_passes) {
     std::vector<std::string> moving;
     for (const auto& [id, page] : page_map(pages))
       if (previous.count(id) && previous[id] != page) moving.push_back(id);
     sink_.warning({doc_.blocks.empty() ? "" : doc_.blocks.front().span.path, 0, 0},
-                  fmt::format("page numbers did not settle after {} passes", spec_.max_passes),
+                  fmt::format("page numbers did not settle after {} passes", spec_->max_passes),
                   {fmt::format("still moving: {}", fmt::join(moving, ", "))});
   }
   for (const auto& d : pass_sink.all()) sink_.add(d);
@@ -71,10 +98,11 @@ std::map<std::string, std::string> Paginator::page_map(const Pages& pages) {
 
 Pages Paginator::place_all(DiagnosticSink& pass_sink) {
   pass_sink_ = &pass_sink;
+  spec_ = &portrait_;
   pages_ = Pages();
-  pages_.width = spec_.page_width;
-  pages_.height = spec_.page_height;
-  pages_.cover_label = spec_.labels.cover;
+  pages_.width = spec_->page_width;
+  pages_.height = spec_->page_height;
+  pages_.cover_label = spec_->labels.cover;
   page_notes_.clear();
   carried_notes_.clear();
   mark_numbers_.clear();
@@ -96,7 +124,7 @@ Pages Paginator::place_all(DiagnosticSink& pass_sink) {
   next_number_ = 1;
   if (notice()) {
     notice_head();  // a notice has no cover: its head and title open page 1
-  } else if (spec_.cover_page && !doc_.meta.title.empty()) {
+  } else if (spec_->cover_page && !doc_.meta.title.empty()) {
     NumberStyle after = style_;
     cover();
     style_ = after;
@@ -131,9 +159,14 @@ Pages Paginator::place_all(DiagnosticSink& pass_sink) {
   if (pages_.pages.empty()) new_page(false);
   bottoms_.push_back(cursor_);
   full_.push_back(false);
-  for (size_t i = 0; i < pages_.pages.size(); ++i) justify_vertically(i);
-  for (size_t i = 0; i < pages_.pages.size(); ++i) draw_footnotes(i);
-  for (auto& page : pages_.pages) decorate(page);
+  // Each page in its own geometry (a landscape table's pages turned).
+  for (size_t i = 0; i < pages_.pages.size(); ++i) {
+    spec_ = pages_.pages[i].landscape ? &landscape_ : &portrait_;
+    justify_vertically(i);
+    draw_footnotes(i);
+    decorate(pages_.pages[i]);
+  }
+  spec_ = &portrait_;
   return std::move(pages_);
 }
 

@@ -101,7 +101,7 @@ struct NoticeParts {
 class Paginator {
  public:
   Paginator(const doc::Document& doc, const LayoutSpec& spec, const fonts::FontSet& fonts, DiagnosticSink& sink)
-      : doc_(doc), spec_(spec), fonts_(fonts), sink_(sink) {}
+      : doc_(doc), spec_(&spec), portrait_(spec), landscape_(landscape_of(spec)), fonts_(fonts), sink_(sink) {}
 
   Pages run(const std::function<void(const GlyphSets&)>& on_shaped);
 
@@ -111,9 +111,10 @@ class Paginator {
 
   /// Composition settings for text of SIZE: body-size text sits on the grid when the layout has one.
   compose::ComposeSettings settings_for(double size) const;
+  void warn_if_not_hyphenated();
 
   /// The printed number of a heading in the layout's scheme.
-  std::string heading_label(const doc::Block& b) const { return heading_number(b.counters, spec_.heading_numbering); }
+  std::string heading_label(const doc::Block& b) const { return heading_number(b.counters, spec_->heading_numbering); }
 
   TextBlock body_paragraph(const doc::Block& b, double width);
 
@@ -146,9 +147,9 @@ class Paginator {
   Pages place_all(DiagnosticSink& pass_sink);
 
   // flow.cc: pages, the cursor, blocks and their keep rules
-  double page_top() const { return spec_.page_height - spec_.margin_top; }
+  double page_top() const { return spec_->page_height - spec_->margin_top; }
   double y_at(double cursor) const { return page_top() - cursor; }
-  bool fits(double h, double reserve = 0) const { return cursor_ + h <= spec_.type_height() - reserve - note_height_ + kEpsilon; }
+  bool fits(double h, double reserve = 0) const { return cursor_ + h <= spec_->type_height() - reserve - note_height_ + kEpsilon; }
   Page& page() { return pages_.pages.back(); }
 
   /// Starts a new page. OVERFLOW: the previous page ended because the next
@@ -222,7 +223,7 @@ class Paginator {
   void cover();
 
   // notice.cc: a GB/T 9704 notice's head, close and foot
-  bool notice() const { return spec_.document == DocumentKind::Notice; }
+  bool notice() const { return spec_->document == DocumentKind::Notice; }
   double notice_char() const;
   TextBlock notice_line(const std::string& text, const TextStyle& style, double width) const;
   void prepare_notice();
@@ -257,7 +258,10 @@ class Paginator {
 
  private:
   const doc::Document& doc_;
-  const LayoutSpec& spec_;
+  /// The page geometry in force: portrait_, or landscape_ on the pages of a landscape table.
+  const LayoutSpec* spec_;
+  const LayoutSpec& portrait_;
+  const LayoutSpec landscape_;
   const fonts::FontSet& fonts_;
   DiagnosticSink& sink_;
   DiagnosticSink* pass_sink_ = nullptr;

@@ -142,8 +142,12 @@ void draw_line(Page& page, const TextBlock& block, size_t line_index, double x, 
         text = printed;
       }
     }
+    if (line.hyphenated && i + 1 == line.glyph_end) advance = line.hyphen_x - line.x[k];
     run->glyphs.push_back({gid, advance, std::move(text)});
   }
+  // The hyphen of a word broken at the line end, in the face of its last
+  // letter: its glyph reads as "-" (ToUnicode), the span around it as nothing.
+  if (line.hyphenated && run) run->glyphs.push_back({line.hyphen_gid, line.hyphen_advance, "-", true});
   TracedLine* traced = nullptr;
   if (!block.trace.empty() && line.glyph_begin < line.glyph_end) {
     size_t last = line.glyph_end - 1 - line.glyph_begin;
@@ -422,6 +426,18 @@ void align_decimal_points(const doc::Table& table, TableLayout& t) {
 
 }  // namespace
 
+LayoutSpec landscape_of(const LayoutSpec& spec) {
+  LayoutSpec l = spec;
+  std::swap(l.page_width, l.page_height);
+  // Turned a quarter anticlockwise onto the sheet: the landscape top is the
+  // sheet's left edge, its left the sheet's foot, its right the sheet's head.
+  l.margin_top = spec.margin_left;
+  l.margin_left = spec.margin_bottom;
+  l.margin_right = spec.margin_top;
+  l.margin_bottom = spec.margin_right;
+  return l;
+}
+
 TableLayout prepare_table(const doc::Table& table, const LayoutSpec& spec, const fonts::FontSet& fonts,
                           DiagnosticSink& sink) {
   const TableStyle& st = spec.table;
@@ -475,6 +491,8 @@ TableLayout prepare_table(const doc::Table& table, const LayoutSpec& spec, const
     }
     if (sum_min <= available) break;
   }
+  t.minimum_width = sum_min;
+  t.too_wide = sum_min > available + 0.01;
   // Short columns first get their whole text on one line (up to 10 em), so
   // that a long notes column does not take the width a name needs; what is
   // left goes to the long columns in proportion to what they still lack.

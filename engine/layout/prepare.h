@@ -108,7 +108,15 @@ struct TableLayout {
   std::vector<size_t> spanning_cells;              ///< indices of the body cells spanning several rows
   double width() const { return column_x.back(); }
   double header_height() const;
+  double minimum_width = 0;  ///< the table at its columns' minimum widths, pt
+  bool too_wide = false;     ///< wider than the type area even at those widths
+  bool landscape = false;    ///< set on landscape pages
 };
+
+/// SPEC on its pages turned a quarter: the page's width and height swapped,
+/// its margins turned with it (the type area stays where it is on the
+/// sheet; the binding margin is at the top).
+LayoutSpec landscape_of(const LayoutSpec& spec);
 
 /// Column widths from the content (the automatic table layout of CSS 2.1
 /// §17.5.2.2, with Chinese text allowed to wrap but not below 4 em), cells

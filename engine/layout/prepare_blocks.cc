@@ -15,14 +15,14 @@ double inset_of(const CaseStyle& cs) { return cs.padding + cs.frame_width; }
 }  // namespace
 
 InlineText Paginator::styled(const std::vector<doc::InlineRun>& runs, const std::string& role, const std::string& strong, const std::string& emphasis, double size) {
-  return inline_text(runs, {role, strong, emphasis, size, spec_.footnotes.mark_size});
+  return inline_text(runs, {role, strong, emphasis, size, spec_->footnotes.mark_size});
 }
 
 /// Composition settings for text of SIZE: body-size text sits on the grid when the layout has one.
 compose::ComposeSettings Paginator::settings_for(double size) const {
-  compose::ComposeSettings s = spec_.compose;
-  if (spec_.grid_pitch > 0 && std::abs(size - spec_.body.size) < 0.01) {
-    s.grid_pitch_pt = spec_.grid_pitch;
+  compose::ComposeSettings s = spec_->compose;
+  if (spec_->grid_pitch > 0 && std::abs(size - spec_->body.size) < 0.01) {
+    s.grid_pitch_pt = spec_->grid_pitch;
     s.han_latin_gap = s.han_latin_min = s.han_latin_max = 0;  // the grid has no room for Han–Latin gaps
   }
   return s;
@@ -30,25 +30,27 @@ compose::ComposeSettings Paginator::settings_for(double size) const {
 
 TextBlock Paginator::body_paragraph(const doc::Block& b, double width) {
   const bool quoted = b.quote_depth > 0;
-  const TextStyle& style = quoted ? spec_.quote.text : spec_.body;
+  const TextStyle& style = quoted ? spec_->quote.text : spec_->body;
   const double em = style.size;
-  const double cell = spec_.grid_pitch > 0 && !quoted ? spec_.grid_pitch : em;  // one character
+  const double cell = spec_->grid_pitch > 0 && !quoted ? spec_->grid_pitch : em;  // one character
   const bool aligned = b.align != source::ParagraphAlign::Justify;
-  double left = b.list_depth * spec_.list_indent_em * cell;
+  double left = b.list_depth * spec_->list_indent_em * cell;
   double right = 0;
   if (quoted) {  // a block quote: indented on both sides
-    left += b.quote_depth * spec_.quote.indent_em * spec_.body.size;
-    right += b.quote_depth * spec_.quote.indent_em * spec_.body.size;
+    left += b.quote_depth * spec_->quote.indent_em * spec_->body.size;
+    right += b.quote_depth * spec_->quote.indent_em * spec_->body.size;
   }
   // A paragraph whose author typed its indent as full-width spaces keeps just those.
   const bool typed_indent = !b.runs.empty() && b.runs.front().text.rfind("\u3000", 0) == 0;
-  double indent = b.list_depth == 0 && !b.continuation && !aligned && !typed_indent ? spec_.paragraph_indent_em * cell : 0;
-  InlineText it = styled(b.runs, style.role, quoted ? style.role : spec_.strong_role,
-                         quoted ? style.role : spec_.emphasis_role, em);
+  double indent = b.list_depth == 0 && !b.continuation && !aligned && !typed_indent ? spec_->paragraph_indent_em * cell : 0;
+  InlineText it = styled(b.runs, style.role, quoted ? style.role : spec_->strong_role,
+                         quoted ? style.role : spec_->emphasis_role, em);
   if (!b.marker.empty()) {
     // The marker hangs in the indent: it is part of the first line, placed
     // by a negative first-line indent.
-    std::string marker = b.marker + " ";
+    // (a no-break space after it keeps its width on a justified line: the
+    // text starts where the lines under it do)
+    std::string marker = b.marker + "\u00A0";
     it.texts.insert(it.texts.begin(), {marker, style.role, em, b.span});
     for (auto& d : it.decorations) d.begin += marker.size(), d.end += marker.size();
     DiagnosticSink quiet;
@@ -60,7 +62,7 @@ TextBlock Paginator::body_paragraph(const doc::Block& b, double width) {
   doc::Align align = b.align == source::ParagraphAlign::Right    ? doc::Align::Right
                      : b.align == source::ParagraphAlign::Center ? doc::Align::Center
                                                                  : doc::Align::Left;
-  TextBlock tb = compose_text(it.texts, fonts_, quoted ? spec_.compose : settings_for(em), width - left - right, indent,
+  TextBlock tb = compose_text(it.texts, fonts_, quoted ? spec_->compose : settings_for(em), width - left - right, indent,
                               style.line_height, em, aligned ? compose::Justify::No : compose::Justify::Yes, align, sink_);
   tb.left = left;
   tb.decorations = std::move(it.decorations);
@@ -73,19 +75,19 @@ void Paginator::prepare() {
     p.block = &b;
     switch (b.kind) {
       case doc::BlockKind::Heading: {
-        const HeadingStyle& h = spec_.headings[std::clamp(b.level, 1, 4) - 1];
+        const HeadingStyle& h = spec_->headings[std::clamp(b.level, 1, 4) - 1];
         std::vector<text::StyledText> t;
         // Decimal numbers are followed by a space; 一、 and （一） are not (clreq).
         std::string number;
         if (!b.counters.empty())
-          number = heading_label(b) + (spec_.heading_numbering == HeadingNumbering::Decimal ? " " : "");
+          number = heading_label(b) + (spec_->heading_numbering == HeadingNumbering::Decimal ? " " : "");
         if (!number.empty()) t.push_back({number, h.text.role, h.text.size, b.span});
         InlineText title_text = styled(b.runs, h.text.role, h.text.role, h.text.role, h.text.size);
         for (auto& s : title_text.texts) t.push_back(s);
         for (auto& d : title_text.decorations) d.begin += number.size(), d.end += number.size();
         bool centered = b.level == 1 && b.number.empty();
-        double cell = spec_.grid_pitch > 0 ? spec_.grid_pitch : spec_.body.size;
-        double line_height = spec_.grid_lines > 0 ? spec_.body.line_height : h.text.line_height;
+        double cell = spec_->grid_pitch > 0 ? spec_->grid_pitch : spec_->body.size;
+        double line_height = spec_->grid_lines > 0 ? spec_->body.line_height : h.text.line_height;
         double indent = h.indent_em * cell;
         // A heading that runs over lines hangs at the width of its number:
         // where the composer sets the title's first character.
@@ -101,12 +103,12 @@ void Paginator::prepare() {
               break;
             }
         }
-        TextBlock tb = compose_text(t, fonts_, settings_for(h.text.size), spec_.type_width() - indent - hang, -hang,
+        TextBlock tb = compose_text(t, fonts_, settings_for(h.text.size), spec_->type_width() - indent - hang, -hang,
                                     line_height, h.text.size, compose::Justify::No,
                                     centered ? doc::Align::Center : doc::Align::Left, sink_);
         tb.left = indent + hang;
         if (centered) {  // a centred heading uses the whole measure
-          tb = compose_text(t, fonts_, settings_for(h.text.size), spec_.type_width(), 0, line_height, h.text.size,
+          tb = compose_text(t, fonts_, settings_for(h.text.size), spec_->type_width(), 0, line_height, h.text.size,
                             compose::Justify::No, doc::Align::Center, sink_);
         }
         tb.decorations = std::move(title_text.decorations);
@@ -116,27 +118,49 @@ void Paginator::prepare() {
         break;
       }
       case doc::BlockKind::Paragraph:
-        p.texts.push_back(body_paragraph(b, spec_.type_width()));
-        p.space_after = spec_.paragraph_space;
+        p.texts.push_back(body_paragraph(b, spec_->type_width()));
+        p.space_after = spec_->paragraph_space;
         break;
       case doc::BlockKind::Table:
-        p.table = prepare_table(*b.table, spec_, fonts_, sink_);
-        p.space_before = spec_.table.space_before;
-        p.space_after = spec_.table.space_after;
+        if (b.table->landscape) {
+          p.table = prepare_table(*b.table, landscape_, fonts_, sink_);
+          p.table->landscape = true;
+        } else {
+          // A table too wide for the page even at its narrowest columns goes
+          // onto landscape pages, with a warning (unless it is as narrow there).
+          DiagnosticSink portrait;
+          TableLayout t = prepare_table(*b.table, *spec_, fonts_, portrait);
+          if (t.too_wide && landscape_.type_width() > spec_->type_width() + 0.01) {
+            sink_.warning(b.table->span,
+                          fmt::format("{} is {:.0f}pt wide at its narrowest columns, more than the type area's "
+                                      "{:.0f}pt: it is set on landscape pages",
+                                      b.table->label.empty() ? std::string("this table") : b.table->label,
+                                      t.minimum_width, spec_->type_width()),
+                          {"write {.landscape} after a pipe table (landscape: true in a table block) to ask for "
+                           "that, or give the table fewer columns"});
+            p.table = prepare_table(*b.table, landscape_, fonts_, sink_);
+            p.table->landscape = true;
+          } else {
+            for (const auto& d : portrait.all()) sink_.add(d);
+            p.table = std::move(t);
+          }
+        }
+        p.space_before = spec_->table.space_before;
+        p.space_after = spec_->table.space_after;
         break;
       case doc::BlockKind::Case: {
-        const CaseStyle& cs = spec_.case_box;
-        double inner = spec_.type_width() - 2 * (cs.padding + cs.frame_width);
-        const doc::Labels& l = spec_.labels;
+        const CaseStyle& cs = spec_->case_box;
+        double inner = spec_->type_width() - 2 * (cs.padding + cs.frame_width);
+        const doc::Labels& l = spec_->labels;
         std::string title = fmt::format("{}{}{}{}{}", l.case_open, l.case_label, b.case_box->number, l.case_close, b.case_box->title);
         for (const std::string& t : {title, title + l.continued})
-          p.texts.push_back(compose_text({{t, cs.title.role, cs.title.size, b.span}}, fonts_, spec_.compose, inner, 0,
+          p.texts.push_back(compose_text({{t, cs.title.role, cs.title.size, b.span}}, fonts_, spec_->compose, inner, 0,
                                          cs.title.line_height, cs.title.size, compose::Justify::No,
                                          doc::Align::Center, sink_));
         for (const auto& child : b.case_box->blocks) {
           if (child.kind == doc::BlockKind::Figure) {  // a figure in the box: composed to its inner width
-            p.box_figures.emplace(p.texts.size(), prepare_figure(*child.figure, inner, spec_.type_height() - 2 * inset_of(cs) - cs.title.line_height,
-                                                                  spec_, fonts_, sink_));
+            p.box_figures.emplace(p.texts.size(), prepare_figure(*child.figure, inner, spec_->type_height() - 2 * inset_of(cs) - cs.title.line_height,
+                                                                  *spec_, fonts_, sink_));
             p.texts.emplace_back();
             continue;
           }
@@ -147,13 +171,13 @@ void Paginator::prepare() {
         break;
       }
       case doc::BlockKind::Rule:
-        p.space_before = p.space_after = spec_.rule.space;
+        p.space_before = p.space_after = spec_->rule.space;
         break;
       case doc::BlockKind::Figure:
-        p.figure = prepare_figure(*b.figure, spec_.type_width(), spec_.type_height() - spec_.figure.space_before, spec_,
+        p.figure = prepare_figure(*b.figure, spec_->type_width(), spec_->type_height() - spec_->figure.space_before, *spec_,
                                   fonts_, sink_);
-        p.space_before = spec_.figure.space_before;
-        p.space_after = spec_.figure.space_after;
+        p.space_before = spec_->figure.space_before;
+        p.space_after = spec_->figure.space_after;
         break;
       case doc::BlockKind::Contents:
       case doc::BlockKind::PageBreak:
@@ -189,6 +213,12 @@ GlyphSets Paginator::expected_glyphs() const {
   auto add = [&](const text::ShapedParagraph& p) {
     for (const auto& g : p.glyphs) sets[fonts_.face(g.face).base].insert(g.gid);
   };
+  auto add_block = [&](const TextBlock& t) {  // its glyphs and the hyphens of its broken words
+    add(t.shaped);
+    for (const auto& line : t.lines)
+      if (line.hyphenated && line.glyph_end > line.glyph_begin)
+        sets[fonts_.face(t.shaped.glyphs[line.glyph_end - 1].face).base].insert(line.hyphen_gid);
+  };
   auto shape = [&](const std::string& t, const std::string& role, double size) {
     DiagnosticSink quiet;
     add(text::shape_paragraph({{t, role, size, {}}}, fonts_, quiet));
@@ -218,42 +248,42 @@ GlyphSets Paginator::expected_glyphs() const {
     }
     for (const auto& [label, t] : notes_) {
       add(t.shaped);
-      shape(marks, spec_.footnotes.text.role, spec_.footnotes.text.size);
+      shape(marks, spec_->footnotes.text.role, spec_->footnotes.text.size);
     }
   }
   for (const auto& p : prepared_) {
-    for (const auto& t : p.texts) add(t.shaped);
+    for (const auto& t : p.texts) add_block(t);
     if (p.figure)
-      for (const auto& t : p.figure->texts) add(t.text.shaped);
+      for (const auto& t : p.figure->texts) add_block(t.text);
     for (const auto& [k, f] : p.box_figures)
-      for (const auto& t : f.texts) add(t.text.shaped);
+      for (const auto& t : f.texts) add_block(t.text);
     if (p.table) {
-      add(p.table->caption.shaped);
-      add(p.table->continued_caption.shaped);
-      for (const auto& t : p.table->header_text) add(t.shaped);
-      for (const auto& t : p.table->body_text) add(t.shaped);
+      add_block(p.table->caption);
+      add_block(p.table->continued_caption);
+      for (const auto& t : p.table->header_text) add_block(t);
+      for (const auto& t : p.table->body_text) add_block(t);
     }
   }
   if (notice())
     for (const TextBlock* t : notice_texts()) add(t->shaped);
-  const ContentsStyle& cs = spec_.contents;
+  const ContentsStyle& cs = spec_->contents;
   for (auto kind : {doc::ContentsKind::Headings, doc::ContentsKind::Tables, doc::ContentsKind::Cases, doc::ContentsKind::Figures,
                     doc::ContentsKind::AppendixTables})
     for (const auto& e : entries(kind)) shape(e.text, cs.entry.role, cs.entry.size);
   const std::string numbers = "0123456789IVXLCDM";
-  shape(spec_.labels.toc + spec_.labels.tables + spec_.labels.cases + spec_.labels.figures, cs.title.role, cs.title.size);
+  shape(spec_->labels.toc + spec_->labels.tables + spec_->labels.cases + spec_->labels.figures, cs.title.role, cs.title.size);
   // (附表目录 only where a contents block lists it: its characters stay out of other reports' subsets)
   for (const auto& b : doc_.blocks)
     if (b.kind == doc::BlockKind::Contents &&
         std::find(b.contents.begin(), b.contents.end(), doc::ContentsKind::AppendixTables) != b.contents.end()) {
-      shape(spec_.labels.appendix_tables, cs.title.role, cs.title.size);
+      shape(spec_->labels.appendix_tables, cs.title.role, cs.title.size);
       break;
     }
   shape(numbers, cs.entry.role, cs.entry.size);
-  shape(spec_.footer_format + numbers, spec_.footer.role, spec_.footer.size);
-  shape(doc_.meta.title, spec_.header.role, spec_.header.size);
-  shape(doc_.meta.title, spec_.cover.title.role, spec_.cover.title.size);
-  shape(doc_.meta.issuer + doc_.meta.date + doc_.meta.note, spec_.cover.line.role, spec_.cover.line.size);
+  shape(spec_->footer_format + numbers, spec_->footer.role, spec_->footer.size);
+  shape(doc_.meta.title, spec_->header.role, spec_->header.size);
+  shape(doc_.meta.title, spec_->cover.title.role, spec_->cover.title.size);
+  shape(doc_.meta.issuer + doc_.meta.date + doc_.meta.note, spec_->cover.line.role, spec_->cover.line.size);
   return sets;
 }
 

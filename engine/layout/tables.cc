@@ -18,26 +18,26 @@ double Paginator::table_start_height(const TableLayout& t, double room) const {
   for (double h : t.body_heights) whole += h;
   double start = t.caption.height() + t.header_height();
   for (int r = 0; r < std::min(2, table.body_rows); ++r) start += t.body_heights[r];
-  bool keep_whole = table.body_rows <= 6 && whole <= spec_.type_height();
-  if (keep_whole && (whole <= room + kEpsilon || room <= spec_.type_height() / 4)) start = whole;
+  bool keep_whole = table.body_rows <= 6 && whole <= spec_->type_height();
+  if (keep_whole && (whole <= room + kEpsilon || room <= spec_->type_height() / 4)) start = whole;
   return start;
 }
 
 void Paginator::place_table(const PreparedBlock& p) {
   const TableLayout& t = *p.table;
-  const TableStyle& st = spec_.table;
+  const TableStyle& st = spec_->table;
   const doc::Table& table = *t.table;
   ensure_page();
   space(p.space_before);
-  if (!fits(table_start_height(t, spec_.type_height() - cursor_)) && cursor_ > kEpsilon) new_page(true);
+  if (!fits(table_start_height(t, spec_->type_height() - cursor_)) && cursor_ > kEpsilon) new_page(true);
   anchor(table.id, fmt::format("{} {}", table.label, table.caption), 0);
-  const double x0 = spec_.margin_left + (spec_.type_width() - t.width()) / 2;
+  const double x0 = spec_->margin_left + (spec_->type_width() - t.width()) / 2;
   int row = 0;
   bool continued = false;
   while (true) {
     const TextBlock& caption = continued ? t.continued_caption : t.caption;
     for (size_t i = 0; i < caption.lines.size(); ++i) {
-      draw_line(page(), caption, i, spec_.margin_left, y_at(cursor_ + baseline_in_box(caption.line_height, caption.size)));
+      draw_line(page(), caption, i, spec_->margin_left, y_at(cursor_ + baseline_in_box(caption.line_height, caption.size)));
       cursor_ += caption.line_height;
     }
     double top = cursor_;
@@ -84,7 +84,7 @@ void Paginator::place_table(const PreparedBlock& p) {
     draw_grid(t, x0, header_y, body_y, first, row, cells);
     if (row >= table.body_rows) {
       for (size_t i = 0; i < t.note.lines.size(); ++i) {
-        draw_line(page(), t.note, i, spec_.margin_left, y_at(cursor_ + baseline_in_box(t.note.line_height, t.note.size)),
+        draw_line(page(), t.note, i, spec_->margin_left, y_at(cursor_ + baseline_in_box(t.note.line_height, t.note.size)),
                   decorations());
         cursor_ += t.note.line_height;
       }
@@ -103,7 +103,7 @@ void Paginator::draw_cell(const doc::TableCell& c, const TextBlock& text, const 
   if (r0 >= r1) return;
   double top = row_y[r0 - first], bottom = row_y[r1 - first];
   double y = top + (bottom - top - text.height()) / 2;
-  double x = x0 + t.column_x[c.column] + spec_.table.padding_x;
+  double x = x0 + t.column_x[c.column] + spec_->table.padding_x;
   for (size_t i = 0; i < text.lines.size(); ++i)
   {
     if (!notes_.empty()) register_notes(footnote_marks(text, i));
@@ -113,7 +113,7 @@ void Paginator::draw_cell(const doc::TableCell& c, const TextBlock& text, const 
 }
 
 void Paginator::draw_grid(const TableLayout& t, double x0, const std::vector<double>& header_y, const std::vector<double>& body_y, int first, int last, const std::vector<size_t>& cells) {
-  const TableStyle& st = spec_.table;
+  const TableStyle& st = spec_->table;
   const doc::Table& table = *t.table;
   const double top = header_y.front(), bottom = body_y.back();
   auto hline = [&](double cursor, double from, double to, double w) {

@@ -15,6 +15,9 @@ void Writer::write_page(const layout::Page& page, double width, double height, c
   haru_pages_.push_back(p);
   check(HPDF_Page_SetWidth(p, static_cast<HPDF_REAL>(width)), "HPDF_Page_SetWidth");
   check(HPDF_Page_SetHeight(p, static_cast<HPDF_REAL>(height)), "HPDF_Page_SetHeight");
+  // A landscape page: the sheet stays upright with its content turned a
+  // quarter anticlockwise (page_content), and viewers show it turned back.
+  if (page.landscape) check(HPDF_Page_SetRotate(p, 90), "HPDF_Page_SetRotate");
 
   // Fonts used on this page go into its /Resources /Font dictionary.
   auto* attr = static_cast<HPDF_PageAttr>(p->attr);
@@ -38,6 +41,12 @@ void Writer::write_page(const layout::Page& page, double width, double height, c
 std::string Writer::page_content(const layout::Page& page) const {
   std::string content;
   content.reserve(4096 + 64 * (page.rects.size() + page.rules.size() + page.runs.size()));
+  // A landscape page is laid out sheet-height wide: (x, y) goes to (W − y, x) on the sheet of width W.
+  if (page.landscape) {
+    content += "q\n0 1 -1 0 ";
+    append_num(content, sheet_width_);
+    content += " 0 cm\n";
+  }
   for (const auto& rect : page.rects) content += rect_ops(rect);
   if (!page.images.empty()) append_images(content, page);
   if (!page.shapes.empty()) append_shapes(content, page);
@@ -121,7 +130,14 @@ std::string Writer::page_content(const layout::Page& page) const {
       // A glyph that several code points share reads back as the one
       // ToUnicode names; where it stands for another, /ActualText says which.
       const std::string* mapped = mapped_text(usage, g.gid);
-      if (!g.text.empty() && mapped && *mapped != g.text) {
+      if (g.hyphen) {
+        // A hyphen the line break added stands for no text: copying the
+        // line gives the word unbroken (an empty /ActualText).
+        close();
+        content += "] TJ\n/Span <</ActualText ()>> BDC\n[<";
+        append_hex4(content, g.gid);
+        content += ">] TJ\nEMC\n[";
+      } else if (!g.text.empty() && mapped && *mapped != g.text) {
         close();
         content += "] TJ\n/Span <</ActualText <FEFF";
         content += hex_utf16be(g.text);
@@ -144,6 +160,7 @@ std::string Writer::page_content(const layout::Page& page) const {
     if (face.synthetic_bold) content += "0 Tr\n";
     content += "ET\n";
   }
+  if (page.landscape) content += "Q\n";
   return content;
 }
 

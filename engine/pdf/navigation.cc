@@ -15,6 +15,10 @@ namespace paiban::pdf {
 HPDF_Array Writer::direct_destination(const layout::Anchor& a) {
   HPDF_Array d = checked(HPDF_Array_New(pdf_->mmgr), "HPDF_Array_New");
   check(HPDF_Array_Add(d, haru_pages_[a.page]), "/Dest");
+  if (landscape_pages_[a.page]) {  // a turned page is shown whole
+    check(HPDF_Array_AddName(d, "Fit"), "/Dest");
+    return d;
+  }
   check(HPDF_Array_AddName(d, "FitH"), "/Dest");
   check(HPDF_Array_AddReal(d, real(a.y + 12)), "/Dest");
   return d;
@@ -22,13 +26,21 @@ HPDF_Array Writer::direct_destination(const layout::Anchor& a) {
 
 HPDF_Destination Writer::destination(const layout::Anchor& a) {
   HPDF_Destination d = checked(HPDF_Page_CreateDestination(haru_pages_[a.page]), "HPDF_Page_CreateDestination");
-  check(HPDF_Destination_SetFitH(d, real(a.y + 12)), "HPDF_Destination_SetFitH");
+  if (landscape_pages_[a.page]) check(HPDF_Destination_SetFit(d), "HPDF_Destination_SetFit");
+  else check(HPDF_Destination_SetFitH(d, real(a.y + 12)), "HPDF_Destination_SetFitH");
   return d;
 }
 
 /// Links from the contents lists to their targets.
 void Writer::write_links(size_t index, const layout::Pages& pages) {
-  for (const auto& link : pages.pages[index].links) {
+  for (layout::Link link : pages.pages[index].links) {
+    if (pages.pages[index].landscape) {  // onto the sheet, as the content: (x, y) → (W − y, x)
+      layout::Link l = link;
+      link.x0 = pages.width - l.y1;
+      link.x1 = pages.width - l.y0;
+      link.y0 = l.x0;
+      link.y1 = l.x1;
+    }
     if (!link.uri.empty()) {
       HPDF_Rect rect{real(link.x0), real(link.y0), real(link.x1), real(link.y1)};
       HPDF_Annotation a = checked(HPDF_Page_CreateURILinkAnnot(haru_pages_[index], rect, link.uri.c_str()),

@@ -58,6 +58,9 @@ std::string Writer::write(const layout::Pages& pages, const DocumentInfo& info) 
   embed_images(pages);
   // Each page's content stream is made and deflated on its own (in
   // parallel); the objects are then added in page order.
+  sheet_width_ = pages.width;
+  landscape_pages_.clear();
+  for (const auto& page : pages.pages) landscape_pages_.push_back(page.landscape);
   std::vector<std::string>& deflated = deflated_pages_;
   deflated.assign(pages.pages.size(), {});
   {

@@ -267,6 +267,8 @@ class Writer {
   const PreparedFonts* prepared_ = nullptr;
   Digest digest_;
   std::vector<HPDF_Page> haru_pages_;
+  double sheet_width_ = 0;             ///< pt: a landscape page's content turns about it
+  std::vector<bool> landscape_pages_;  ///< per page: turned (destinations show it whole)
   bool pdfa_ = false;
   HaruError error_;
   HPDF_Doc pdf_ = nullptr;

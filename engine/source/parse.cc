@@ -937,9 +937,10 @@ class Converter {
       std::string token = inner.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
       pos = end == std::string::npos ? inner.size() : end;
       if (token.size() > 1 && token[0] == '#') table.id = token.substr(1);
+      else if (token == ".landscape") table.landscape = true;
       else
         sink_.error(span, fmt::format("unknown table attribute \"{}\"", token),
-                    {"a pipe table takes {#id caption=\"…\" unit=\"…\" note=\"…\"}"});
+                    {"a pipe table takes {#id caption=\"…\" unit=\"…\" note=\"…\" .landscape}"});
     }
   }
 

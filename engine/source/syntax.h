@@ -80,6 +80,7 @@ struct Block {
   ParagraphAlign align = ParagraphAlign::Justify;  ///< Paragraph: `{.right}` or `{.center}`
   std::vector<ColumnAlign> columns;  ///< PipeTable: per column, from the delimiter row
   std::string caption;           ///< PipeTable: `{#tab-x caption="…"}` on the line after it
+  bool landscape = false;        ///< PipeTable: `{.landscape}`, set on landscape pages
   std::vector<InlineRun> runs;   ///< Heading, Paragraph
   std::vector<Block> children;   ///< List, ListItem, Quote, Footnote, PipeTable; Figure: the images of a row; Case: its blocks
   std::string src;               ///< Figure: the image path as written

@@ -368,8 +368,9 @@ namespace {
 TEST(Cli, OverfullLineIsAWarningAndWithStrictAnError) {
   TempDir dir;
   dir.write("r/report.md",
-            "---\ntitle: 报告\n---\n\n正文Pneumonoultramicroscopicsilicovolcanoconiosis"
-            "Pneumonoultramicroscopicsilicovolcanoconiosis。\n");
+            // (a number: a Latin word this long is hyphenated)
+            "---\ntitle: 报告\n---\n\n正文31415926535897932384626433832795028841971693993751"
+            "05820974944592307816406286208998628034825342117067982148086513282306647093844609。\n");
   std::string report = (dir.path() / "r").string(), pdf = (dir.path() / "r.pdf").string();
   auto r = run_command(kPaiban + " build " + report + " -o " + pdf);
   EXPECT_EQ(r.exit_code, 0);

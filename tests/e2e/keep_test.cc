@@ -38,6 +38,11 @@ std::vector<int> blank_stretches(const std::string& pdf) {
     else if (!pages.empty() && std::regex_search(l, m, line)) pages.back().push_back({std::stod(m[1]), std::stod(m[2])}), texts.back().emplace_back();
     else if (!pages.empty() && !texts.back().empty() && std::regex_search(l, m, word)) texts.back().back() += m[1].str();
   }
+  // A landscape table starts its own turned pages: the page before it and
+  // its own pages end where they end (a page-breaking block), and the
+  // turned pages' lines do not measure the upright type area.
+  const std::vector<bool> turned = testing::turned_pages(pdf);
+  auto is_turned = [&](size_t p) { return p < turned.size() && turned[p]; };
   // Page numbers: the lowest line of a page when it is a number alone.
   const std::regex number(R"re(^[-—–]*([0-9]+|[IVXLCDM]+)[-—–]*$)re");
   double top = 1e9, bottom = 0;
@@ -51,13 +56,13 @@ std::vector<int> blank_stretches(const std::string& pdf) {
       last[p] = std::max(last[p], pages[p][i].second);
       first[p] = std::min(first[p], pages[p][i].first);
     }
-    if (p > 0 && last[p] > 0) bottom = std::max(bottom, last[p]);  // not the cover
+    if (p > 0 && last[p] > 0 && !is_turned(p)) bottom = std::max(bottom, last[p]);  // not the cover
   }
   // The running header sits above the type area: the top is the highest
   // line of a page's body below it, the lowest of the pages' first lines.
   std::vector<double> firsts;
   for (size_t p = 1; p < pages.size(); ++p)
-    if (first[p] < 1e9) firsts.push_back(first[p]);
+    if (first[p] < 1e9 && !is_turned(p)) firsts.push_back(first[p]);
   auto json = nlohmann::json::parse(run_command("qpdf --json --json-key=outlines " + pdf).out, nullptr, false);
   std::set<int> part_starts;  // 0-based pages where a top-level outline entry is
   if (!json.is_discarded() && json.contains("outlines"))
@@ -69,6 +74,7 @@ std::vector<int> blank_stretches(const std::string& pdf) {
   const double quarter = (bottom - top) / 4;
   for (size_t p = 1; p + 1 < pages.size(); ++p) {
     if (last[p] < 0 || part_starts.count(static_cast<int>(p + 1))) continue;
+    if (is_turned(p) || is_turned(p + 1)) continue;
     if (bottom - last[p] > quarter) out.push_back(static_cast<int>(p + 1));
   }
   return out;

@@ -112,6 +112,16 @@ void collect_outline(const nlohmann::json& items, std::vector<OutlineEntry>& out
 
 }  // namespace
 
+/// Per page: turned a quarter (/Rotate 90: a landscape table's pages).
+std::vector<bool> turned_pages(const std::string& pdf) {
+  auto qdf = run_command("qpdf --qdf --object-streams=disable " + pdf + " -").out;
+  std::vector<bool> out;
+  const std::regex page(R"(%% Page \d+\n%% Original object ID: \d+ 0\n\d+ 0 obj\n<<([\s\S]*?)\n>>)");
+  for (auto it = std::sregex_iterator(qdf.begin(), qdf.end(), page); it != std::sregex_iterator(); ++it)
+    out.push_back((*it)[1].str().find("/Rotate 90") != std::string::npos);
+  return out;
+}
+
 std::string headings_at_page_foot(const std::string& pdf) {
   auto json = nlohmann::json::parse(run_command("qpdf --json --json-key=outlines " + pdf).out, nullptr, false);
   if (json.is_discarded() || !json.contains("outlines")) return "";
@@ -141,6 +151,7 @@ std::string headings_at_page_foot(const std::string& pdf) {
   }
   const std::regex page_number(R"re(^[-—–]*([0-9]+|[IVXLCDM]+)[-—–]*$)re");
   std::string problems;
+  std::vector<bool> turned;
   for (const auto& [page, last, title] : ends) {
     const auto& lines = pages[page];
     bool last_page = true;
@@ -158,6 +169,11 @@ std::string headings_at_page_foot(const std::string& pdf) {
     if (page + 1 < static_cast<int>(pages.size()))
       for (auto [a, b] : heading_lines[page + 1]) next_starts_with_heading = next_starts_with_heading || a <= 1;
     if (following < 2 && following > 0 && next_starts_with_heading) continue;
+    // Or the next page is turned: a landscape table starts its own page.
+    if (turned.empty()) turned = turned_pages(pdf);
+    if (following < 2 && following > 0 && page + 1 < static_cast<int>(turned.size()) && turned[page + 1] &&
+        !turned[page])
+      continue;
     if (following < 2 && !last_page)
       problems += "page " + std::to_string(page + 1) + " ends with heading " + title + " (" +
                   std::to_string(following) + " lines after it)\n";

@@ -2,6 +2,7 @@
 // Helpers shared by the tests: temporary folders, running commands.
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace paiban::testing {
 
@@ -17,6 +18,9 @@ std::string pdf_gate(const std::string& pdf);
 /// document ends there. One line per heading that is not, "page N ends with
 /// heading TITLE"; empty when none. Part of the PDF gate.
 std::string headings_at_page_foot(const std::string& pdf);
+
+/// Per page of PDF: turned a quarter (/Rotate 90), as a landscape table's pages are.
+std::vector<bool> turned_pages(const std::string& pdf);
 
 /// A fresh folder under the system's temporary folder, removed at scope end.
 /// Every PDF left in it passes the PDF gate first (a test failure otherwise):

@@ -114,7 +114,7 @@ TEST(Tables, UnknownTableKeyAndBadHeaderWidth) {
   EXPECT_EQ(f.diagnostics(),
             "report.md:9:1: error: table: unknown key \"column\"\n"
             "  hint: did you mean \"columns\"?\n"
-            "  hint: known keys: id, caption, unit, rows, header, columns, total, note\n"
+            "  hint: known keys: id, caption, unit, rows, header, columns, total, note, landscape\n"
             "report.md:6:1: error: table: \"columns\" is missing\n");
   testing::ReportFixture g(report("```table\ncaption: 甲\nrows: majors\nheader:\n  - [甲, 乙]\ncolumns: [industry]\n```\n"));
   EXPECT_EQ(g.diagnostics(), "report.md:10:9: error: table: header row 1 is wider than the 1 columns\n");

@@ -1,0 +1,42 @@
+#pragma once
+// Hyphenation of Latin words: libhyphen with the hyphen-en-us patterns
+// (TeX's US English patterns in the form LibreOffice reads), found at run time.
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace paiban::compose {
+
+/// Hyphenation patterns loaded from a libhyphen dictionary (.dic).
+class Hyphenator {
+ public:
+  /// Loads PATH; an empty hyphenator (ok() false) when it cannot be read.
+  explicit Hyphenator(const std::string& path);
+  ~Hyphenator();
+  Hyphenator(const Hyphenator&) = delete;
+  Hyphenator& operator=(const Hyphenator&) = delete;
+
+  bool ok() const { return dict_ != nullptr; }
+  const std::string& path() const { return path_; }
+
+  /// Where WORD (UTF-8 letters) may be hyphenated: byte offsets inside it
+  /// where its second part starts, at least LEFT letters from its start and
+  /// RIGHT from its end. A word with no lowercase letter (an acronym) or
+  /// shorter than LEFT + RIGHT has none.
+  std::vector<size_t> points(std::string_view word, int left = 2, int right = 3) const;
+
+ private:
+  void* dict_ = nullptr;  // HyphenDict
+  std::string path_;
+};
+
+/// The US English patterns, loaded once per process: from the file that the
+/// environment variable PAIBAN_HYPHENATION names (empty: no hyphenation),
+/// else the first of hyphen_dictionary_candidates() that exists. Null when
+/// none could be loaded (Latin words are then not hyphenated).
+const Hyphenator* english_hyphenator();
+
+/// Where english_hyphenator() looks, in order (for the diagnostic).
+std::vector<std::string> hyphen_dictionary_candidates();
+
+}  // namespace paiban::compose
