@@ -74,6 +74,9 @@ int report(const paiban::DiagnosticSink& sink) {
 }
 
 int run(int argc, char** argv) {
+  // fontconfig's caches are loaded before any memory limit (this process's or a batch worker's,
+  // forked from it): see init_fontconfig.
+  paiban::fonts::init_fontconfig();
   CLI::App app{"paiban: typesets Chinese reports from Markdown and data into print-ready PDF", "paiban"};
   app.set_version_flag("--version", std::string("paiban ") + paiban::kVersion);
   app.require_subcommand(1);

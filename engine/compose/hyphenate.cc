@@ -5,12 +5,18 @@
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <new>
 
 namespace paiban::compose {
 
 Hyphenator::Hyphenator(const std::string& path) : path_(path) {
   std::error_code ec;
-  if (!path.empty() && std::filesystem::is_regular_file(path, ec)) dict_ = hnj_hyphen_load(path.c_str());
+  if (path.empty() || !std::filesystem::is_regular_file(path, ec)) return;
+  // libhyphen ends the process (exit(1), "can't allocate") when an allocation fails: near a memory
+  // limit, find out first, as an exception paiban reports, with room to spare (a dictionary takes ~1 MB).
+  if (void* headroom = std::malloc(std::size_t{16} << 20)) std::free(headroom);
+  else throw std::bad_alloc();
+  dict_ = hnj_hyphen_load(path.c_str());
 }
 
 Hyphenator::~Hyphenator() {

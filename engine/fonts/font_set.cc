@@ -138,8 +138,16 @@ std::optional<FaceId> FontSet::load_face(const std::string& path, unsigned index
   return static_cast<FaceId>(faces_.size() - 1);
 }
 
+namespace {
+std::mutex fc_mutex;  // fontconfig's default config is not thread-safe to initialise
+}  // namespace
+
+void init_fontconfig() {
+  std::lock_guard lock(fc_mutex);
+  FcInit();
+}
+
 std::optional<std::pair<std::string, unsigned>> find_installed_font(const std::string& request) {
-  static std::mutex fc_mutex;  // fontconfig's default config is not thread-safe to initialise
   std::lock_guard lock(fc_mutex);
   FcPattern* pattern = FcNameParse(reinterpret_cast<const FcChar8*>(request.c_str()));
   if (!pattern) return std::nullopt;

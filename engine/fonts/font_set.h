@@ -138,4 +138,10 @@ std::unique_ptr<FontSet> load_font_set(const std::string& fonts_dir, DiagnosticS
 /// only when the match really is that family (and style, when given).
 std::optional<std::pair<std::string, unsigned>> find_installed_font(const std::string& request);
 
+/// Loads fontconfig's configuration and its caches of the installed fonts. Called before a
+/// memory limit is set: under a tight address-space limit fontconfig can fail to map a valid
+/// cache, rescan the fonts, fail to open them too, and (as root) write empty caches that every
+/// later process believes.
+void init_fontconfig();
+
 }  // namespace paiban::fonts

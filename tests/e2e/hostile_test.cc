@@ -92,6 +92,26 @@ TEST(Hostile, AFileTooLargeToBeAReport) {
   EXPECT_EQ(r.err, report + ":1:1: error: the file is larger than 64 MB\n");
 }
 
+// Under a tight memory limit fontconfig cannot map its caches; had it not loaded them before the limit,
+// it would rescan the fonts, fail to open them too, and (as root) write empty caches that every later
+// process believes: no font installed. A private fontconfig with a cold cache shows it.
+TEST(Hostile, AMemoryLimitedBuildLeavesFontconfigsCachesWhole) {
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "AddressSanitizer reserves terabytes of address space, so paiban sets no memory limit under it";
+#endif
+  TempDir dir;
+  std::string conf = (dir.path() / "fonts.conf").string(), cache = (dir.path() / "cache").string();
+  dir.write("fonts.conf", "<?xml version=\"1.0\"?>\n<!DOCTYPE fontconfig SYSTEM \"fonts.dtd\">\n<fontconfig>\n"
+                          "  <dir>/usr/share/fonts</dir>\n  <cachedir>" + cache + "</cachedir>\n"
+                          "  <include ignore_missing=\"yes\">/etc/fonts/conf.d</include>\n</fontconfig>\n");
+  std::string env = "FONTCONFIG_FILE=" + conf + " ";
+  auto r = run_command(env + kPaiban + " --max-memory-mb 60 build " + testing::source_dir() + "/data/liangzhou-2023 -o " +
+                       (dir.path() / "r.pdf").string());
+  EXPECT_EQ(r.exit_code, 1) << r.err;  // (fontconfig reading its configuration under the limit crashed)
+  auto match = run_command(env + "fc-match -f '%{family}' 'Noto Serif CJK SC:style=Regular'");
+  EXPECT_NE(match.out.find("Noto Serif CJK SC"), std::string::npos) << match.out;
+}
+
 TEST(Hostile, MemoryLimitGivesAnErrorNotACrash) {
 #if defined(__SANITIZE_ADDRESS__)
   GTEST_SKIP() << "AddressSanitizer reserves terabytes of address space, so paiban sets no memory limit under it";
