@@ -67,21 +67,20 @@ struct DataSet {
 /// innermost recorder gets them. Nothing is noted without one.
 class ReadRecorder {
  public:
-  ReadRecorder() : previous_(current_) { current_ = this; }
-  ~ReadRecorder() { current_ = previous_; }
+  ReadRecorder();
+  ~ReadRecorder();
   ReadRecorder(const ReadRecorder&) = delete;
   ReadRecorder& operator=(const ReadRecorder&) = delete;
   std::vector<Span> take() { return std::move(reads_); }
   /// Notes SPAN in the current recorder, if there is one.
-  static void note(const Span& span) {
-    if (current_ && !span.path.empty()) current_->reads_.push_back(span);
-  }
-  static bool active() { return current_ != nullptr; }
+  static void note(const Span& span);
+  static bool active();
 
  private:
+  // (The thread's current recorder is a thread_local of expression.cc, reached only there:
+  // a thread_local class member used from inline code in other files is misread by UBSan.)
   std::vector<Span> reads_;
   ReadRecorder* previous_;
-  static thread_local ReadRecorder* current_;
 };
 
 /// Loads FILES (paths relative to REPORT_DIR). A YAML key whose value is a

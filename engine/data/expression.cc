@@ -724,7 +724,16 @@ class Evaluator {
 
 }  // namespace
 
-thread_local ReadRecorder* ReadRecorder::current_ = nullptr;
+namespace {
+thread_local ReadRecorder* current_recorder = nullptr;
+}  // namespace
+
+ReadRecorder::ReadRecorder() : previous_(current_recorder) { current_recorder = this; }
+ReadRecorder::~ReadRecorder() { current_recorder = previous_; }
+void ReadRecorder::note(const Span& span) {
+  if (current_recorder && !span.path.empty()) current_recorder->reads_.push_back(span);
+}
+bool ReadRecorder::active() { return current_recorder != nullptr; }
 
 std::optional<Evaluation> evaluate_expression(const std::string& expression, const DataSet& data,
                                               const Span& span, DiagnosticSink& sink) {

@@ -170,7 +170,13 @@ Pages Paginator::place_all(DiagnosticSink& pass_sink) {
   return std::move(pages_);
 }
 
-thread_local bool Tracing::on_ = false;
+namespace {
+thread_local bool tracing_on = false;
+}  // namespace
+
+Tracing::Tracing() : previous_(tracing_on) { tracing_on = true; }
+Tracing::~Tracing() { tracing_on = previous_; }
+bool Tracing::on() { return tracing_on; }
 
 Pages paginate(const doc::Document& doc, const LayoutSpec& spec, const fonts::FontSet& fonts, DiagnosticSink& sink,
                const std::function<void(const GlyphSets&)>& on_shaped) {

@@ -22,15 +22,16 @@ namespace paiban::layout {
 /// (Page::trace), for paiban diff. The drawn pages are the same.
 class Tracing {
  public:
-  Tracing() : previous_(on_) { on_ = true; }
-  ~Tracing() { on_ = previous_; }
+  Tracing();
+  ~Tracing();
   Tracing(const Tracing&) = delete;
   Tracing& operator=(const Tracing&) = delete;
-  static bool on() { return on_; }
+  static bool on();
 
  private:
+  // (The thread's flag is a thread_local of paginate.cc, reached only there: a thread_local
+  // class member used from inline code in other files is misread by UBSan.)
   bool previous_;
-  static thread_local bool on_;
 };
 
 /// Lays out DOC on pages as SPEC describes, with faces from FONTS. Once all
