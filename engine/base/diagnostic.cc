@@ -4,7 +4,19 @@
 
 namespace paiban {
 
+const std::string& SpanPath::empty_text() {
+  static const std::string empty;
+  return empty;
+}
+
+std::string column_letters(int column) {
+  std::string out;
+  for (int c = column + 1; c > 0; c = (c - 1) / 26) out.insert(out.begin(), static_cast<char>('A' + (c - 1) % 26));
+  return out;
+}
+
 std::string Span::to_string() const {
+  if (cell) return fmt::format("{}!{}{}", path.str(), column_letters(col - 1), line);
   if (line <= 0) return path;
   if (col <= 0) return fmt::format("{}:{}", path, line);
   return fmt::format("{}:{}:{}", path, line, col);

@@ -63,6 +63,7 @@ std::string serialize_report(const BatchReport& r) {
     put(out, d.span.path);
     put(out, std::to_string(d.span.line));
     put(out, std::to_string(d.span.col));
+    put(out, d.span.cell ? "1" : "0");
     put(out, d.message);
     put(out, std::to_string(d.hints.size()));
     for (const auto& h : d.hints) put(out, h);
@@ -81,10 +82,12 @@ bool parse_report(const std::string& in, BatchReport& r) {
   r.diagnostics.clear();
   for (long n = std::atol(count.c_str()); n > 0; --n) {
     Diagnostic d;
-    std::string severity, line, col, hints;
-    if (!take(in, at, severity) || !take(in, at, d.span.path) || !take(in, at, line) || !take(in, at, col) ||
-        !take(in, at, d.message) || !take(in, at, hints))
+    std::string severity, path, line, col, cell, hints;
+    if (!take(in, at, severity) || !take(in, at, path) || !take(in, at, line) || !take(in, at, col) ||
+        !take(in, at, cell) || !take(in, at, d.message) || !take(in, at, hints))
       return false;
+    d.span.path = std::move(path);
+    d.span.cell = cell == "1";
     d.severity = severity == "E" ? Severity::Error : Severity::Warning;
     d.span.line = std::atoi(line.c_str());
     d.span.col = std::atoi(col.c_str());

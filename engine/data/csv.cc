@@ -186,6 +186,7 @@ std::optional<Value> read_csv_table(const TextFile& file, DiagnosticSink& sink) 
     Value record;
     record.kind = Value::Kind::Record;
     record.record = std::make_shared<Record>();
+    record.record->reserve(names.size());
     record.span = row.span;
     for (size_t c = 0; c < row.fields.size(); ++c)
       if (names[c]) (*record.record)[*names[c]] = csv_scalar_value(row.fields[c].text, row.fields[c].span);

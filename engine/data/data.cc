@@ -2,6 +2,7 @@
 #include "data/data.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -25,6 +26,31 @@ Value Value::of_text(std::string t, Span span) {
   v.text = std::move(t);
   v.span = std::move(span);
   return v;
+}
+
+Record::iterator Record::lower_bound(std::string_view key) {
+  return std::lower_bound(fields_.begin(), fields_.end(), key,
+                          [](const value_type& field, std::string_view k) { return std::string_view(field.first) < k; });
+}
+
+const Value& Record::at(std::string_view key) const {
+  auto it = find(key);
+  if (it == end()) throw std::out_of_range(fmt::format("the record has no key \"{}\"", key));
+  return it->second;
+}
+
+std::pair<Record::iterator, bool> Record::emplace(std::string_view key, Value value) {
+  auto it = lower_bound(key);
+  if (it != fields_.end() && it->first == key) return {it, false};
+  return {fields_.emplace(it, std::string(key), std::move(value)), true};
+}
+
+Record::iterator Record::emplace_hint(const_iterator hint, std::string_view key, Value value) {
+  if (hint == fields_.end() && (fields_.empty() || std::string_view(fields_.back().first) < key)) {
+    fields_.emplace_back(std::string(key), std::move(value));
+    return fields_.end() - 1;
+  }
+  return emplace(key, std::move(value)).first;
 }
 
 Value scalar_value(const std::string& text, Span span) {

@@ -8,6 +8,7 @@
 // prints a number by an Excel-style pattern ("0.00", "#,##0", "+0.#%").
 // run_checks() evaluates the `checks:` of the data files.
 #include <map>
+#include <string_view>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,8 +20,8 @@
 namespace paiban::data {
 
 struct Value;
+class Record;
 using List = std::vector<Value>;
-using Record = std::map<std::string, Value>;  ///< keys in sorted order
 
 /// A datum with where it came from.
 struct Value {
@@ -38,6 +39,42 @@ struct Value {
   static Value of_number(double n, Span span = {}, std::string literal = {});
   static Value of_text(std::string t, Span span = {});
   bool is_number() const { return kind == Kind::Number; }
+};
+
+/// A record's fields, keys in sorted order: the part of std::map's interface
+/// the stages use, over one sorted vector (a table row of seven fields is one
+/// allocation, not seven tree nodes). Inserting may move the fields: hold
+/// keys, not references, across an insertion.
+class Record {
+ public:
+  using value_type = std::pair<std::string, Value>;
+  using iterator = std::vector<value_type>::iterator;
+  using const_iterator = std::vector<value_type>::const_iterator;
+
+  iterator begin() { return fields_.begin(); }
+  iterator end() { return fields_.end(); }
+  const_iterator begin() const { return fields_.begin(); }
+  const_iterator end() const { return fields_.end(); }
+  size_t size() const { return fields_.size(); }
+  bool empty() const { return fields_.empty(); }
+  void reserve(size_t n) { fields_.reserve(n); }
+
+  iterator find(std::string_view key) {
+    auto it = lower_bound(key);
+    return it != fields_.end() && it->first == key ? it : fields_.end();
+  }
+  const_iterator find(std::string_view key) const { return const_cast<Record*>(this)->find(key); }
+  size_t count(std::string_view key) const { return find(key) != end() ? 1 : 0; }
+  const Value& at(std::string_view key) const;
+  Value& operator[](std::string_view key) { return emplace(key, Value{}).first->second; }
+  /// Inserts KEY → VALUE unless KEY is there already (as std::map::emplace).
+  std::pair<iterator, bool> emplace(std::string_view key, Value value);
+  /// As emplace; appending in key order (HINT == end()) costs no search.
+  iterator emplace_hint(const_iterator hint, std::string_view key, Value value);
+
+ private:
+  iterator lower_bound(std::string_view key);
+  std::vector<value_type> fields_;
 };
 
 /// All data of one report: the root record whose keys are the top-level keys

@@ -8,11 +8,14 @@
 //                           joined into names → `fields:` → one Record a row
 #include <algorithm>
 #include <charconv>
-#include <unordered_map>
 #include <cmath>
+#include <exception>
 #include <fstream>
 #include <map>
 #include <set>
+#include <system_error>
+#include <thread>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -20,12 +23,6 @@
 #include "data/workbook.h"
 
 namespace paiban::data {
-
-std::string column_letters(int column) {
-  std::string out;
-  for (int c = column + 1; c > 0; c = (c - 1) / 26) out.insert(out.begin(), static_cast<char>('A' + (c - 1) % 26));
-  return out;
-}
 
 std::optional<std::pair<int, int>> parse_cell_ref(std::string_view ref) {
   size_t i = 0;
@@ -153,19 +150,9 @@ std::optional<Value> sheet_to_table(const Sheet& sheet, const TableShape& shape,
                                     DiagnosticSink& sink, std::vector<std::string>* column_names) {
   const int errors_before = sink.error_count();
   // "path:学校!" once; a cell's span appends its column and row.
-  std::string prefix = cell_location(path, sheet.name, 0, 0);
-  prefix.resize(prefix.size() - 2);
-  std::vector<std::string> letters;
-  auto where = [&](int r, int c) {
-    Span span;
-    span.path.reserve(prefix.size() + 10);
-    span.path = prefix;
-    span.path += c < static_cast<int>(letters.size()) ? letters[c] : column_letters(c);
-    char digits[12];
-    auto [end, ec] = std::to_chars(digits, digits + sizeof digits, r + 1);
-    span.path.append(digits, end);
-    return span;
-  };
+  std::string location = cell_location(path, sheet.name, 0, 0);
+  const SpanPath prefix(location.substr(0, location.size() - 3));  // "path:学校" shared by every cell
+  auto where = [&](int r, int c) { return Span{prefix, r + 1, c + 1, true}; };
   Span sheet_span{fmt::format("{}:{}", path, sheet.name), 0, 0};
 
   // The area: the range asked for, cut to the cells' extent (so trailing
@@ -199,7 +186,6 @@ std::optional<Value> sheet_to_table(const Sheet& sheet, const TableShape& shape,
     return std::nullopt;
   }
 
-  for (int c = 0; c <= last_column; ++c) letters.push_back(column_letters(c));
   // Dense: a pointer per cell of the area.
   std::vector<const Cell*> grid(static_cast<size_t>(rows) * columns, nullptr);
   std::vector<bool> hidden(rows, false);
@@ -305,18 +291,17 @@ std::optional<Value> sheet_to_table(const Sheet& sheet, const TableShape& shape,
   for (int c = 0; c < columns; ++c)
     if (used[c]) by_key.push_back(c);
   std::sort(by_key.begin(), by_key.end(), [&](int a, int b) { return names[a] < names[b]; });
-  std::unordered_map<double, std::string> date_texts;  // dates repeat down a column
-  table.list->reserve(static_cast<size_t>(rows - header_rows));
+  // The rows that become records: not hidden (when asked), not blank. Their
+  // error cells are reported first; a table with one is not built.
+  std::vector<int> record_rows;
+  record_rows.reserve(static_cast<size_t>(rows - header_rows));
   for (int r = header_rows; r < rows; ++r) {
     const int sheet_row = first_row + r;
     if (shape.skip_hidden && hidden[r]) continue;
     bool blank = true;
     for (int c = 0; c < columns && blank; ++c) blank = !at(sheet_row, first_column + c) || !used[c];
     if (blank) continue;  // as a blank line of a CSV
-    Value record;
-    record.kind = Value::Kind::Record;
-    record.record = std::make_shared<Record>();
-    record.span = where(sheet_row, first_column);
+    record_rows.push_back(sheet_row);
     for (int c = 0; c < columns; ++c) {
       const Cell* cell = at(sheet_row, first_column + c);
       if (!used[c] || !cell || cell->kind != Cell::Kind::Error || ++reported > 10) continue;
@@ -327,45 +312,84 @@ std::optional<Value> sheet_to_table(const Sheet& sheet, const TableShape& shape,
                             "or WPS, let it calculate, and save it"
                           : "correct the cell's formula or data in the workbook"});
     }
-    for (int c : by_key) {
-      const Cell* cell = at(sheet_row, first_column + c);
-      Value v;
-      v.span = where(sheet_row, first_column + c);
-      if (cell) {
-        switch (cell->kind) {
-          case Cell::Kind::Empty: break;
-          case Cell::Kind::Number:
-            v.kind = Value::Kind::Number;
-            v.number = cell->number;
-            v.literal = number_text(cell->number);
-            break;
-          case Cell::Kind::Text:
-            v.kind = Value::Kind::Text;
-            v.text = cell->text_of();
-            break;
-          case Cell::Kind::Bool:
-            v.kind = Value::Kind::Number;
-            v.number = cell->number;
-            v.literal = cell->number != 0 ? "是" : "否";
-            break;
-          case Cell::Kind::Date: {
-            auto [it, inserted] = date_texts.try_emplace(cell->number);
-            if (inserted) it->second = format_date(cell->number, kDefaultDatePattern).value_or("");
-            v.kind = Value::Kind::Number;
-            v.number = cell->number;
-            v.literal = it->second;
-            break;
-          }
-          case Cell::Kind::Error: break;  // reported above
-        }
-      }
-      record.record->emplace_hint(record.record->end(), names[c], std::move(v));
-    }
-    table.list->push_back(std::move(record));
   }
   if (reported > 10)
     sink.error(sheet_span, fmt::format("{} cells in all hold errors (the first 10 are shown)", reported));
   if (sink.error_count() > errors_before) return std::nullopt;
+
+  // Records [from, to) of record_rows into the table's places.
+  table.list->resize(record_rows.size());
+  auto build = [&](size_t from, size_t to) {
+    std::unordered_map<double, std::string> date_texts;  // dates repeat down a column
+    for (size_t i = from; i < to; ++i) {
+      const int sheet_row = record_rows[i];
+      Value& record = (*table.list)[i];
+      record.kind = Value::Kind::Record;
+      record.record = std::make_shared<Record>();
+      record.record->reserve(by_key.size());
+      record.span = where(sheet_row, first_column);
+      for (int c : by_key) {
+        const Cell* cell = at(sheet_row, first_column + c);
+        Value v;
+        v.span = where(sheet_row, first_column + c);
+        if (cell) {
+          switch (cell->kind) {
+            case Cell::Kind::Empty: break;
+            case Cell::Kind::Number:
+              v.kind = Value::Kind::Number;
+              v.number = cell->number;
+              v.literal = number_text(cell->number);
+              break;
+            case Cell::Kind::Text:
+              v.kind = Value::Kind::Text;
+              v.text = cell->text_of();
+              break;
+            case Cell::Kind::Bool:
+              v.kind = Value::Kind::Number;
+              v.number = cell->number;
+              v.literal = cell->number != 0 ? "是" : "否";
+              break;
+            case Cell::Kind::Date: {
+              auto [it, inserted] = date_texts.try_emplace(cell->number);
+              if (inserted) it->second = format_date(cell->number, kDefaultDatePattern).value_or("");
+              v.kind = Value::Kind::Number;
+              v.number = cell->number;
+              v.literal = it->second;
+              break;
+            }
+            case Cell::Kind::Error: break;  // reported above
+          }
+        }
+        record.record->emplace_hint(record.record->end(), names[c], std::move(v));
+      }
+    }
+  };
+  // A large sheet's records are built by two threads, half each (the result
+  // is the same: every record has its place).
+  const size_t n = record_rows.size(), half = n / 2;
+  std::thread helper;
+  std::exception_ptr helper_failure;
+  if (n >= 8192) {
+    try {
+      helper = std::thread([&] {
+        try {
+          build(half, n);
+        } catch (...) {
+          helper_failure = std::current_exception();
+        }
+      });
+    } catch (const std::system_error&) {
+    }
+  }
+  struct Join {
+    std::thread& thread;
+    ~Join() {
+      if (thread.joinable()) thread.join();
+    }
+  } join{helper};
+  build(0, helper.joinable() ? half : n);
+  if (helper.joinable()) helper.join();
+  if (helper_failure) std::rethrow_exception(helper_failure);
   return table;
 }
 

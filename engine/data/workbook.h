@@ -32,6 +32,7 @@ inline constexpr uint64_t kMaxSheetCells = 2000000;  ///< rows × columns of the
 struct Cell {
   enum class Kind : uint8_t { Empty, Number, Text, Bool, Date, Error };
   Kind kind = Kind::Empty;
+  uint32_t shared_index = UINT32_MAX;  ///< while a sheet is read: the shared string a Text cell names
   double number = 0;  ///< Number, Bool (1/0), Date (a 1900-system serial day)
   std::string text;   ///< Text; Error: what is wrong ("#DIV/0!", "a formula without a cached value")
   const std::string* shared = nullptr;  ///< Text held by the sheet's shared strings instead (not copied per cell)
@@ -90,8 +91,6 @@ std::optional<Value> sheet_to_table(const Sheet& sheet, const TableShape& shape,
 
 /// "path:学校!C5" (the sheet name quoted as Excel does when it needs it).
 std::string cell_location(const std::string& path, const std::string& sheet, int row, int column);
-/// 0 → "A", 27 → "AB".
-std::string column_letters(int column);
 /// "C5" → {4, 2}; "A1:F40" → a range. nullopt when malformed.
 std::optional<std::pair<int, int>> parse_cell_ref(std::string_view ref);
 std::optional<Sheet::Merge> parse_range(std::string_view range);

@@ -201,6 +201,7 @@ std::string encode(const std::optional<Sheet>& sheet, const DiagnosticSink& sink
     put(out, d.span.path);
     put_raw<int32_t>(out, d.span.line);
     put_raw<int32_t>(out, d.span.col);
+    put_raw<uint8_t>(out, d.span.cell);
     put(out, d.message);
     put_raw<uint32_t>(out, static_cast<uint32_t>(d.hints.size()));
     for (const auto& h : d.hints) put(out, h);
@@ -232,6 +233,7 @@ bool decode(std::string_view bytes, std::optional<Sheet>& sheet, DiagnosticSink&
     d.span.path = in.text();
     d.span.line = in.raw<int32_t>();
     d.span.col = in.raw<int32_t>();
+    d.span.cell = in.raw<uint8_t>() != 0;
     d.message = in.text();
     uint32_t hints = in.raw<uint32_t>();
     for (uint32_t h = 0; h < hints && in.ok(); ++h) d.hints.push_back(in.text());

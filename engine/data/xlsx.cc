@@ -20,8 +20,12 @@
 #include <cmath>
 #include <charconv>
 #include <cstring>
+#include <atomic>
+#include <exception>
 #include <map>
 #include <memory>
+#include <system_error>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -36,7 +40,10 @@ namespace {
 /// all of them together can unpack beyond the limits (a ZIP bomb).
 class Package {
  public:
-  Package(const std::string& path, DiagnosticSink& sink) : path_(path), sink_(sink) {}
+  /// TOTAL counts what every package of the file has unpacked (the shared
+  /// strings are read by a package of their own, on a thread of their own).
+  Package(const std::string& path, DiagnosticSink& sink, std::atomic<uint64_t>& total)
+      : path_(path), sink_(sink), total_(total) {}
   ~Package() {
     if (zip_) zip_discard(zip_);
   }
@@ -87,9 +94,9 @@ class Package {
       }
       if (n == 0) break;
       part += static_cast<uint64_t>(n);
-      total_ += static_cast<uint64_t>(n);
+      const uint64_t total = total_ += static_cast<uint64_t>(n);
       // The sizes in the ZIP's directory may lie: count what really comes out.
-      if (part > kMaxWorkbookEntryBytes || total_ > kMaxWorkbookBytes) {
+      if (part > kMaxWorkbookEntryBytes || total > kMaxWorkbookBytes) {
         refuse_size(name, part);
         return false;
       }
@@ -121,7 +128,7 @@ class Package {
   std::string path_;
   DiagnosticSink& sink_;
   zip_t* zip_ = nullptr;
-  uint64_t total_ = 0;
+  std::atomic<uint64_t>& total_;
 };
 
 /// "worksheets/sheet1.xml" relative to "xl/workbook.xml" → "xl/worksheets/sheet1.xml".
@@ -271,9 +278,12 @@ class XmlStream {
  private:
   /// "x:row" → "row" (a namespace prefix some writers use).
   static std::string_view local(const XML_Char* name) {
-    std::string_view s(name);
-    size_t colon = s.rfind(':');
-    return colon == std::string_view::npos ? s : s.substr(colon + 1);
+    // One pass, inline: called twice for each of a sheet's million elements.
+    const XML_Char* start = name;
+    const XML_Char* p = name;
+    for (; *p; ++p)
+      if (*p == ':') start = p + 1;
+    return {start, static_cast<size_t>(p - start)};
   }
   XML_Parser parser_;
   Handler& handler_;
@@ -341,7 +351,6 @@ struct SharedStrings {
 /// The sheet part, streamed: rows, their cells, merged ranges.
 struct SheetReader {
   Sheet& sheet;
-  const std::vector<std::string>& strings;
   const std::vector<bool>& date_styles;
   bool date1904 = false;
   std::string error;  ///< first structural problem (a bad reference, beyond the limits)
@@ -349,7 +358,19 @@ struct SheetReader {
 
   // the row and cell being read
   int row = -1, next_row = 0, column = -1, next_column = 0;
-  std::string type;
+  enum class Type { Number, Shared, Inline, Formula, Bool, Error, Date } type = Type::Number;
+  /// The `t` attribute: n (or none, or one unknown), s, inlineStr, str, b, e, d.
+  static Type cell_type(const char* t) {
+    if (!t) return Type::Number;
+    std::string_view v(t);
+    if (v == "s") return Type::Shared;
+    if (v == "inlineStr") return Type::Inline;
+    if (v == "str") return Type::Formula;
+    if (v == "b") return Type::Bool;
+    if (v == "e") return Type::Error;
+    if (v == "d") return Type::Date;
+    return Type::Number;
+  }
   int style = 0;
   bool has_formula = false, has_value = false;
   int in_v = 0, in_is = 0;
@@ -357,8 +378,7 @@ struct SheetReader {
   StringCollector inline_text;
   uint64_t cells = 0;
 
-  SheetReader(Sheet& s, const std::vector<std::string>& strs, const std::vector<bool>& dates)
-      : sheet(s), strings(strs), date_styles(dates) {}
+  SheetReader(Sheet& s, const std::vector<bool>& dates) : sheet(s), date_styles(dates) {}
 
   void fail(std::string why) {
     if (error.empty()) error = std::move(why);
@@ -380,10 +400,22 @@ struct SheetReader {
       Sheet::Row out;
       out.index = row;
       out.hidden = truthy(attribute(attrs, "hidden"));
+      // Rows are alike: room for as many cells as the row before had.
+      if (!sheet.rows.empty()) out.cells.reserve(sheet.rows.back().cells.size());
       sheet.rows.push_back(std::move(out));
     } else if (name == "c") {
       if (sheet.rows.empty()) return fail("a cell outside any row");
-      const char* r = attribute(attrs, "r");
+      // One pass over the attributes: a sheet has a million of these.
+      const char *r = nullptr, *t = nullptr, *s = nullptr;
+      for (size_t i = 0; attrs[i]; i += 2) {
+        const char* key = attrs[i];
+        if (const char* colon = std::strrchr(key, ':')) key = colon + 1;
+        if (key[0] && !key[1]) {
+          if (key[0] == 'r') r = attrs[i + 1];
+          else if (key[0] == 't') t = attrs[i + 1];
+          else if (key[0] == 's') s = attrs[i + 1];
+        }
+      }
       if (r) {
         auto ref = parse_cell_ref(r);
         if (!ref) return fail(fmt::format("cell reference \"{}\" is not valid", r));
@@ -392,9 +424,7 @@ struct SheetReader {
         column = next_column;
       }
       next_column = column + 1;
-      const char* t = attribute(attrs, "t");
-      type = t ? t : "n";
-      const char* s = attribute(attrs, "s");
+      type = cell_type(t);
       style = s ? std::atoi(s) : 0;
       has_formula = has_value = false;
       value.clear();
@@ -433,28 +463,29 @@ struct SheetReader {
 
   void finish_cell() {
     Cell cell;
-    if (type == "s") {
+    if (type == Type::Shared) {
       if (!has_value) return;
-      size_t index = 0;
+      uint32_t index = 0;
       auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), index);
-      if (ec != std::errc() || index >= strings.size()) return fail(fmt::format("shared string {} does not exist", value));
+      if (ec != std::errc() || end != value.data() + value.size() || index == UINT32_MAX)
+        return fail(fmt::format("shared string {} does not exist", value));
       cell.kind = Cell::Kind::Text;
-      cell.shared = &strings[index];
-    } else if (type == "inlineStr") {
+      cell.shared_index = index;  // resolved once the shared strings are read
+    } else if (type == Type::Inline) {
       cell.kind = Cell::Kind::Text;
       cell.text = unescape_xstring(std::move(inline_text.current));
-    } else if (type == "str") {
+    } else if (type == Type::Formula) {
       if (!has_value) return no_cached_value();
       cell.kind = Cell::Kind::Text;
       cell.text = unescape_xstring(std::move(value));
-    } else if (type == "b") {
+    } else if (type == Type::Bool) {
       if (!has_value) return has_formula ? no_cached_value() : void();
       cell.kind = Cell::Kind::Bool;
       cell.number = value == "1" || value == "true" ? 1 : 0;
-    } else if (type == "e") {
+    } else if (type == Type::Error) {
       cell.kind = Cell::Kind::Error;
       cell.text = value.empty() ? "an error" : value;
-    } else if (type == "d") {
+    } else if (type == Type::Date) {
       int y = 0, m = 0, d = 0;
       if (std::sscanf(value.c_str(), "%d-%d-%d", &y, &m, &d) != 3) return fail(fmt::format("date \"{}\" is not valid", value));
       cell.kind = Cell::Kind::Date;
@@ -511,7 +542,8 @@ std::string workbook_part(Package& package) {
 }  // namespace
 
 std::optional<Sheet> read_xlsx_sheet(const std::string& path, const SheetChoice& choice, DiagnosticSink& sink) {
-  Package package(path, sink);
+  std::atomic<uint64_t> unpacked{0};
+  Package package(path, sink, unpacked);
   if (!package.open()) return std::nullopt;
   auto damaged = [&](const std::string& what) {
     sink.error({path, 0, 0}, fmt::format("the workbook is damaged: {}", what),
@@ -578,38 +610,83 @@ std::optional<Sheet> read_xlsx_sheet(const std::string& path, const SheetChoice&
 
   std::vector<bool> date_styles = read_date_styles(package, styles_part);
 
+  // The shared strings and the sheet are read side by side: the sheet's
+  // cells keep an index into the strings until both are read.
   SharedStrings shared;
-  if (!strings_part.empty()) {
+  DiagnosticSink strings_sink;
+  std::string strings_damage;
+  bool strings_ok = true;
+  auto read_strings = [&] {
+    if (strings_part.empty()) return;
+    Package own(path, strings_sink, unpacked);
+    if (!own.open()) {
+      strings_ok = false;
+      return;
+    }
     XmlStream<SharedStrings> xml(shared);
-    bool ok = package.stream(strings_part, [&](const char* p, size_t n) { return xml.feed(p, n); });
-    if (!ok && !xml.error().empty()) return damaged(fmt::format("{}: {}", strings_part, xml.error()));
-    if (!ok) return std::nullopt;
-    if (!xml.feed("", 0, true)) return damaged(fmt::format("{}: {}", strings_part, xml.error()));
+    bool ok = own.stream(strings_part, [&](const char* p, size_t n) { return xml.feed(p, n); });
+    if (ok) ok = xml.feed("", 0, true);
+    if (!ok) strings_ok = false;
+    if (!ok && !xml.error().empty()) strings_damage = fmt::format("{}: {}", strings_part, xml.error());
+  };
+  std::exception_ptr strings_failure;  // out of memory on the thread: rethrown here
+  std::thread strings_thread;
+  try {
+    strings_thread = std::thread([&] {
+      try {
+        read_strings();
+      } catch (...) {
+        strings_failure = std::current_exception();
+      }
+    });
+  } catch (const std::system_error&) {
+    read_strings();  // no thread to be had (a tight memory limit): one after the other
   }
+  struct Join {
+    std::thread& thread;
+    ~Join() {
+      if (thread.joinable()) thread.join();
+    }
+  } join{strings_thread};
 
   Sheet sheet;
   sheet.name = sheets[chosen].first;
+  SheetReader reader(sheet, date_styles);
+  reader.date1904 = date1904;
+  XmlStream<SheetReader> xml(reader);
+  bool ok = package.stream(target->second, [&](const char* p, size_t n) { return xml.feed(p, n); });
+  if (ok) ok = xml.feed("", 0, true);
+  if (strings_thread.joinable()) strings_thread.join();
+  if (strings_failure) std::rethrow_exception(strings_failure);
+
+  for (const auto& d : strings_sink.all()) sink.add(d);
+  if (!strings_damage.empty()) return damaged(strings_damage);
+  if (!strings_ok) return std::nullopt;
+  Span at{fmt::format("{}:{}", path, sheet.name), 0, 0};
+  if (!reader.error.empty()) {
+    bool limit = reader.error.find("more than") != std::string::npos;
+    sink.error(at, limit ? reader.error : fmt::format("the sheet is damaged: {}", reader.error),
+               {limit ? fmt::format("a sheet may have at most {} rows, {} columns and {} cells; "
+                                    "give the report only the part it uses (range: A1:F40)",
+                                    kMaxSheetRows, kMaxSheetColumns, kMaxSheetCells)
+                      : "open the file in Excel or WPS and save it again"});
+    return std::nullopt;
+  }
+  if (!ok && !xml.error().empty()) return damaged(fmt::format("{}: {}", target->second, xml.error()));
+  if (!ok) return std::nullopt;
+
   auto strings = std::make_shared<const std::vector<std::string>>(std::move(shared.strings));
   sheet.strings = strings;
-  SheetReader reader(sheet, *strings, date_styles);
-  reader.date1904 = date1904;
-  {
-    XmlStream<SheetReader> xml(reader);
-    bool ok = package.stream(target->second, [&](const char* p, size_t n) { return xml.feed(p, n); });
-    if (ok) ok = xml.feed("", 0, true);
-    Span at{fmt::format("{}:{}", path, sheet.name), 0, 0};
-    if (!reader.error.empty()) {
-      bool limit = reader.error.find("more than") != std::string::npos;
-      sink.error(at, limit ? reader.error : fmt::format("the sheet is damaged: {}", reader.error),
-                 {limit ? fmt::format("a sheet may have at most {} rows, {} columns and {} cells; "
-                                      "give the report only the part it uses (range: A1:F40)",
-                                      kMaxSheetRows, kMaxSheetColumns, kMaxSheetCells)
-                        : "open the file in Excel or WPS and save it again"});
-      return std::nullopt;
+  for (auto& row : sheet.rows)
+    for (auto& [c, cell] : row.cells) {
+      if (cell.shared_index == UINT32_MAX) continue;
+      if (cell.shared_index >= strings->size()) {
+        sink.error(at, fmt::format("the sheet is damaged: shared string {} does not exist", cell.shared_index),
+                   {"open the file in Excel or WPS and save it again"});
+        return std::nullopt;
+      }
+      cell.shared = &(*strings)[cell.shared_index];
     }
-    if (!ok && !xml.error().empty()) return damaged(fmt::format("{}: {}", target->second, xml.error()));
-    if (!ok) return std::nullopt;
-  }
   return sheet;
 }
 

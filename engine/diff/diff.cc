@@ -1070,9 +1070,10 @@ std::string format_diff_json(const DiffReport& r) {
   j["inputs"] = json::array();
   for (const auto& in : r.inputs)
     j["inputs"].push_back({{"kind", kind_name(in.kind)},
-                           {"file", in.span.path},
-                           {"line", in.span.line},
-                           {"col", in.span.col},
+                           // A workbook cell as "x.xlsx:学校!C5", without line and column.
+                           {"file", in.span.cell ? in.span.to_string() : in.span.path.str()},
+                           {"line", in.span.cell ? 0 : in.span.line},
+                           {"col", in.span.cell ? 0 : in.span.col},
                            {"path", in.path},
                            {"old", in.old_text},
                            {"new", in.new_text}});

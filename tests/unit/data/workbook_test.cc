@@ -321,6 +321,63 @@ TEST(Workbook, DamagedEncryptedAndOversizedWorkbooksAreRefused) {
   EXPECT_EQ(out.substr(0, out.find('\n')), "rows.xlsx:Sheet1: error: the sheet has more than 200000 rows") << out;
 }
 
+TEST(Workbook, SharedStringsReadBesideTheSheetAreCheckedAndLimited) {
+  // A cell naming a shared string the workbook does not have.
+  Report missing;
+  std::string path = missing.dir() + "/s.xlsx";
+  write_schools(path);
+  testing::rewrite_zip_part(path, "xl/worksheets/sheet2.xml", [](std::string xml) {
+    return testing::replace_once(xml, "<c r=\"A2\" t=\"s\"><v>7</v>", "<c r=\"A2\" t=\"s\"><v>99</v>");
+  });
+  std::string out = problems(missing, "s: {xlsx: s.xlsx, sheet: 学校}\n");
+  EXPECT_EQ(out.substr(0, out.find('\n')), "s.xlsx:学校: error: the sheet is damaged: shared string 99 does not exist")
+      << out;
+
+  // A ZIP bomb in the shared strings (read on a thread of their own).
+  Report bomb;
+  path = bomb.dir() + "/bomb.xlsx";
+  write_schools(path);
+  testing::rewrite_zip_part(path, "xl/sharedStrings.xml", [](std::string xml) {
+    return testing::replace_once(xml, "<si>", std::string(65u << 20, ' ') + "<si>");
+  });
+  out = problems(bomb, "s: {xlsx: bomb.xlsx, sheet: 学校}\n");
+  EXPECT_EQ(out.substr(0, out.find('\n')),
+            "bomb.xlsx: error: the workbook's part \"xl/sharedStrings.xml\" unpacks to more than 64 MB")
+      << out;
+}
+
+TEST(Workbook, ALargeSheetsRecordsKeepTheirRowsAndSpans) {
+  // Enough rows that two threads build the records: each record is its own row.
+  Report report;
+  constexpr int kRows = 20000;
+  {
+    XlsxWriter book(report.dir() + "/big.xlsx");
+    lxw_worksheet* s = book.sheet("学校");
+    worksheet_write_string(s, 0, 0, "名称", nullptr);
+    worksheet_write_string(s, 0, 1, "人数", nullptr);
+    for (int r = 1; r <= kRows; ++r) {
+      worksheet_write_string(s, r, 0, ("校" + std::to_string(r)).c_str(), nullptr);
+      worksheet_write_number(s, r, 1, r * 3, nullptr);
+    }
+  }
+  report.write("data.yaml", "s: {xlsx: big.xlsx}\n");
+  auto data = report.load();
+  ASSERT_TRUE(data) << report.diagnostics();
+  const Value& list = at(data->root, "s");
+  ASSERT_EQ(list.list->size(), static_cast<size_t>(kRows));
+  for (int i : {0, 1, kRows / 2 - 1, kRows / 2, kRows / 2 + 1, kRows - 1}) {
+    SCOPED_TRACE(i);
+    const Value& row = (*list.list)[static_cast<size_t>(i)];
+    EXPECT_EQ(row.record->at("名称").text, "校" + std::to_string(i + 1));
+    EXPECT_EQ(row.record->at("人数").number, (i + 1) * 3.0);
+    EXPECT_EQ(report.relative(row.record->at("人数").span.to_string()), "big.xlsx:学校!B" + std::to_string(i + 2));
+    EXPECT_EQ(report.relative(row.span.to_string()), "big.xlsx:学校!A" + std::to_string(i + 2));
+  }
+  auto total = evaluate("sum(s.人数)", *data, {"report.md", 1, 1}, report.sink());
+  ASSERT_TRUE(total) << report.diagnostics();
+  EXPECT_EQ(total->number, 3.0 * kRows * (kRows + 1) / 2);
+}
+
 // ---- CSV as offices save it -------------------------------------------------
 
 TEST(OfficeCsv, NumbersWithThousandsSeparatorsAndPercentages) {
