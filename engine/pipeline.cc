@@ -12,14 +12,16 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <atomic>
+#include <exception>
 #include <filesystem>
 #include <future>
-#include <mutex>
-#include <thread>
-#include <atomic>
 #include <map>
+#include <mutex>
 #include <regex>
 #include <set>
+#include <system_error>
+#include <thread>
 
 #include <fmt/ranges.h>
 
@@ -227,15 +229,45 @@ std::optional<Inputs> read_inputs(const BuildOptions& options, DiagnosticSink& s
     if (!c.ok()) sink.error(tree->front.data_spans[i], c.error, c.hint.empty() ? std::vector<std::string>{} : std::vector{c.hint});
   }
   if (sink.has_errors()) return std::nullopt;
+  // 3 and 4 side by side: the fonts (every role resolved to installed faces)
+  // load on a thread of their own while the data loads; their diagnostics
+  // follow the data's, as when one came after the other.
+  std::unique_ptr<fonts::FontSet> font_set;
+  DiagnosticSink font_sink;
+  std::exception_ptr font_failure;
+  const std::vector<std::string> roles = layout::roles_used(*spec);
+  auto read_fonts = [&] { font_set = fonts::load_font_set((fs::path(root) / "fonts").string(), font_sink, roles); };
+  std::thread font_thread;
+  if (load_fonts) {
+    try {
+      font_thread = std::thread([&] {
+        try {
+          read_fonts();
+        } catch (...) {
+          font_failure = std::current_exception();
+        }
+      });
+    } catch (const std::system_error&) {  // no thread to be had (near a memory limit): after the data
+    }
+  }
+  struct Join {
+    std::thread& thread;
+    ~Join() {
+      if (thread.joinable()) thread.join();
+    }
+  } join{font_thread};
   if (load_data && !tree->front.data.empty()) {
     auto loaded = data::load_data_set(options.report_dir, tree->front.data, sink);
     if (!loaded || sink.has_errors()) return std::nullopt;
     data_set = std::move(*loaded);
   }
   Inputs inputs{std::move(*tree), std::move(*spec), std::move(data_set), nullptr};
-  // 4. fonts: every role resolved to installed faces
   if (load_fonts) {
-    inputs.owned_fonts = fonts::load_font_set((fs::path(root) / "fonts").string(), sink, layout::roles_used(inputs.layout));
+    if (font_thread.joinable()) font_thread.join();
+    else read_fonts();
+    if (font_failure) std::rethrow_exception(font_failure);
+    for (const auto& d : font_sink.all()) sink.add(d);
+    inputs.owned_fonts = std::move(font_set);
     if (!inputs.owned_fonts || sink.has_errors()) return std::nullopt;
     check_roles(inputs.layout, *inputs.owned_fonts, sink);
   }

@@ -5,18 +5,28 @@
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <new>
 
 namespace paiban::compose {
 
 Hyphenator::Hyphenator(const std::string& path) : path_(path) {
   std::error_code ec;
-  if (path.empty() || !std::filesystem::is_regular_file(path, ec)) return;
-  // libhyphen ends the process (exit(1), "can't allocate") when an allocation fails: near a memory
-  // limit, find out first, as an exception paiban reports, with room to spare (a dictionary takes ~1 MB).
-  if (void* headroom = std::malloc(std::size_t{16} << 20)) std::free(headroom);
-  else throw std::bad_alloc();
-  dict_ = hnj_hyphen_load(path.c_str());
+  found_ = !path.empty() && std::filesystem::is_regular_file(path, ec);
+}
+
+void* Hyphenator::dictionary() const {
+  // Read when the first word asks: a document without long Latin words never
+  // pays for parsing the patterns (a few ms).
+  std::call_once(loaded_, [this] {
+    if (!found_) return;
+    // libhyphen ends the process (exit(1), "can't allocate") when an allocation fails: near a memory
+    // limit, find out first, as an exception paiban reports, with room to spare (a dictionary takes ~1 MB).
+    if (void* headroom = std::malloc(std::size_t{16} << 20)) std::free(headroom);
+    else throw std::bad_alloc();
+    dict_ = hnj_hyphen_load(path_.c_str());
+  });
+  return dict_;
 }
 
 Hyphenator::~Hyphenator() {
@@ -25,7 +35,7 @@ Hyphenator::~Hyphenator() {
 
 std::vector<size_t> Hyphenator::points(std::string_view word, int left, int right) const {
   std::vector<size_t> out;
-  if (!dict_ || word.size() < static_cast<size_t>(left + right) || word.size() > 200) return out;
+  if (!found_ || word.size() < static_cast<size_t>(left + right) || word.size() > 200) return out;
   // The patterns are lowercase; an all-capital word is an acronym (OECD, UNESCO): not broken.
   std::string lower(word);
   bool has_lower = false;
@@ -34,11 +44,13 @@ std::vector<size_t> Hyphenator::points(std::string_view word, int left, int righ
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
   if (!has_lower) return out;
+  auto* dict = static_cast<HyphenDict*>(dictionary());
+  if (!dict) return out;
   std::vector<char> hyphens(lower.size() + 5, 0);
   char** rep = nullptr;
   int* pos = nullptr;
   int* cut = nullptr;
-  if (hnj_hyphen_hyphenate3(static_cast<HyphenDict*>(dict_), lower.data(), static_cast<int>(lower.size()),
+  if (hnj_hyphen_hyphenate3(dict, lower.data(), static_cast<int>(lower.size()),
                             hyphens.data(), nullptr, &rep, &pos, &cut, left, right, left, right) == 0) {
     for (size_t i = 0; i + 1 < lower.size(); ++i) {
       // An odd digit after byte i: a hyphen may go there. Non-standard

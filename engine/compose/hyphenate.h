@@ -1,6 +1,7 @@
 #pragma once
 // Hyphenation of Latin words: libhyphen with the hyphen-en-us patterns
 // (TeX's US English patterns in the form LibreOffice reads), found at run time.
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10,13 +11,14 @@ namespace paiban::compose {
 /// Hyphenation patterns loaded from a libhyphen dictionary (.dic).
 class Hyphenator {
  public:
-  /// Loads PATH; an empty hyphenator (ok() false) when it cannot be read.
+  /// The patterns in PATH, read on the first word hyphenated; ok() false when
+  /// there is no such file.
   explicit Hyphenator(const std::string& path);
   ~Hyphenator();
   Hyphenator(const Hyphenator&) = delete;
   Hyphenator& operator=(const Hyphenator&) = delete;
 
-  bool ok() const { return dict_ != nullptr; }
+  bool ok() const { return found_; }
   const std::string& path() const { return path_; }
 
   /// Where WORD (UTF-8 letters) may be hyphenated: byte offsets inside it
@@ -26,8 +28,11 @@ class Hyphenator {
   std::vector<size_t> points(std::string_view word, int left = 2, int right = 3) const;
 
  private:
-  void* dict_ = nullptr;  // HyphenDict
+  void* dictionary() const;  ///< the HyphenDict, loaded once (null if the file is not one)
   std::string path_;
+  bool found_ = false;
+  mutable std::once_flag loaded_;
+  mutable void* dict_ = nullptr;
 };
 
 /// The US English patterns, loaded once per process: from the file that the
