@@ -341,15 +341,24 @@ BuildResult build_report(const BuildOptions& options, DiagnosticSink& sink, cons
                          BuildCaches* caches) {
   StageTimer timer;
   if (caches && caches->fonts) shared_fonts = caches->fonts.get();
+  data::YamlCache::Scope yaml(caches ? &caches->yaml : nullptr);
   auto inputs = read_inputs(options, sink, shared_fonts == nullptr);
   BuildResult result;
   if (inputs) {
     if (caches && !caches->fonts && inputs->owned_fonts) caches->fonts = std::move(inputs->owned_fonts);
     const fonts::FontSet& fonts = shared_fonts ? *shared_fonts : caches && caches->fonts ? *caches->fonts : *inputs->owned_fonts;
     timer.mark("source, data, layout, fonts");
-    text::ShapeCache::Scope shapes(caches ? &caches->shapes : nullptr);
+    // A build keeps what it shaped and composed for its later page passes (a
+    // running header, a contents entry), and paiban watch for its next build.
+    BuildCaches own;
+    BuildCaches& kept = caches ? *caches : own;
+    text::ShapeCache::Scope shapes(&kept.shapes);
+    compose::ComposeCache::Scope composes(&kept.composes);
     result = render(inputs->tree, inputs->data, inputs->layout, fonts, options, sink, timer,
                     caches ? &caches->subsets : nullptr);
+    if (timer.on())
+      std::fprintf(stderr, "paiban: kept: %zu paragraphs shaped (%zu reused), %zu composed (%zu reused), %zu data files reused\n",
+                   kept.shapes.size(), kept.shapes.hits(), kept.composes.size(), kept.composes.hits(), kept.yaml.hits());
   }
   result.output_path = options.output.empty() ? default_output_path(options.report_dir) : options.output;
   return result;

@@ -17,6 +17,7 @@
 #include "pdf/writer.h"
 #include "pipeline.h"
 #include "source/syntax.h"
+#include "compose/compose.h"
 #include "text/shape.h"
 
 namespace paiban {
@@ -71,6 +72,8 @@ BuildResult render(const source::SyntaxTree& tree, const data::DataSet& data, co
 struct BuildCaches {
   std::unique_ptr<fonts::FontSet> fonts;  ///< loaded once; reloaded when fonts/ changes
   text::ShapeCache shapes;
+  compose::ComposeCache composes;
+  data::YamlCache yaml;
   pdf::SubsetCache subsets;
 };
 

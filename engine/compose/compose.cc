@@ -868,8 +868,69 @@ Line set_line(const text::ShapedParagraph& para, const Paragraph& p, const Range
 
 }  // namespace
 
+namespace {
+
+thread_local ComposeCache* current_cache = nullptr;
+
+template <typename T>
+void append_bytes(std::string& key, const T& v) {
+  key.append(reinterpret_cast<const char*>(&v), sizeof v);
+}
+
+/// What a paragraph's lines depend on: its runs (text, role, size) and every
+/// setting. (The sizeof check below fails when a setting is added: add it here.)
+std::string compose_key(const text::ShapedParagraph& para, const ComposeSettings& s) {
+  std::string key;
+  key.reserve(para.text.size() + 64 * para.styles.size() + 200);
+  for (const auto& t : para.styles) {
+    append_bytes(key, t.text.size());
+    key += t.text;
+    append_bytes(key, t.role.size());
+    key += t.role;
+    append_bytes(key, t.size);
+  }
+  key += '\x01';
+  for (double d : {s.width_pt, s.first_indent_pt, s.em_pt, s.han_latin_gap, s.han_latin_min, s.han_latin_max,
+                   s.latin_space_max, s.ideographic_stretch, s.tolerance, s.line_penalty, s.digit_han_penalty,
+                   s.adjacent_fitness_demerits, s.inside_word_penalty, s.lone_last_penalty, s.grid_pitch_pt,
+                   s.hyphen_penalty, s.double_hyphen_demerits, s.final_hyphen_demerits, s.han_stretch_max,
+                   s.latin_space_emergency})
+    append_bytes(key, d);
+  for (int i : {static_cast<int>(s.justify), static_cast<int>(s.strategy), static_cast<int>(s.punctuation),
+                s.min_last_line_chars, s.break_long_words ? 1 : 0})
+    append_bytes(key, i);
+  append_bytes(key, s.hyphenator);
+  return key;
+}
+static_assert(sizeof(ComposeSettings) == 20 * sizeof(double) + 4 * sizeof(int) + 8 + sizeof(void*),
+              "a setting was added to ComposeSettings: add it to compose_key");
+
+std::vector<Line> compose_uncached(const text::ShapedParagraph& para, const fonts::FontSet& fonts,
+                                   const ComposeSettings& settings);
+
+}  // namespace
+
+ComposeCache::Scope::Scope(ComposeCache* cache) : previous_(current_cache) { current_cache = cache; }
+ComposeCache::Scope::~Scope() { current_cache = previous_; }
+
 std::vector<Line> compose_paragraph(const text::ShapedParagraph& para, const fonts::FontSet& fonts,
                                     const ComposeSettings& settings) {
+  if (!current_cache) return compose_uncached(para, fonts, settings);
+  std::string key = compose_key(para, settings);
+  if (auto it = current_cache->entries_.find(key); it != current_cache->entries_.end()) {
+    ++current_cache->hits_;
+    return it->second;
+  }
+  std::vector<Line> lines = compose_uncached(para, fonts, settings);
+  if (current_cache->entries_.size() >= ComposeCache::kMaxEntries) current_cache->entries_.clear();
+  current_cache->entries_.emplace(std::move(key), lines);
+  return lines;
+}
+
+namespace {
+
+std::vector<Line> compose_uncached(const text::ShapedParagraph& para, const fonts::FontSet& fonts,
+                                   const ComposeSettings& settings) {
   Paragraph p = build_units(para, fonts, settings);
   if (p.units.empty()) return {};
   compress_punctuation(p, settings.punctuation);
@@ -884,5 +945,7 @@ std::vector<Line> compose_paragraph(const text::ShapedParagraph& para, const fon
     lines.push_back(set_line(para, p, ranges[i], i == 0, i + 1 == ranges.size(), settings));
   return lines;
 }
+
+}  // namespace
 
 }  // namespace paiban::compose

@@ -9,6 +9,8 @@
 //   → set_line: line-end/line-start punctuation trims, then the line's
 //     adjustment spread in clreq §3.8's order → pen positions
 #include <string>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "compose/hyphenate.h"
@@ -88,6 +90,34 @@ struct Line {
   double hyphen_x = 0, hyphen_advance = 0;  ///< pt
   double han_extra_pt = 0;      ///< extra space justification put between two Han characters, pt
   bool loose = false;           ///< that extra is more than han_stretch_max: the line could not be set better
+};
+
+/// Composed paragraphs kept between the passes of a build and between builds
+/// (paiban watch): the same text in the same roles and sizes, with the same
+/// settings, breaks into the same lines with the same fonts. Install one for
+/// the current thread with ComposeCache::Scope; compose_paragraph then
+/// consults it. Whoever changes the fonts drops the cache.
+class ComposeCache {
+ public:
+  class Scope {
+   public:
+    explicit Scope(ComposeCache* cache);
+    ~Scope();
+
+   private:
+    ComposeCache* previous_;
+  };
+  size_t size() const { return entries_.size(); }
+  size_t hits() const { return hits_; }
+  /// At most this many paragraphs are kept; past it the cache starts afresh
+  /// (a long watch session over many edits stays bounded).
+  static constexpr size_t kMaxEntries = 50000;
+
+ private:
+  friend std::vector<Line> compose_paragraph(const text::ShapedParagraph&, const fonts::FontSet&,
+                                             const ComposeSettings&);
+  std::unordered_map<std::string, std::vector<Line>> entries_;
+  size_t hits_ = 0;
 };
 
 /// Composes PARA into lines as SETTINGS say; FONTS gives glyph geometry for
