@@ -304,5 +304,43 @@ TEST(WordBreak, NarrowLinesBreakBetweenWordsFirstWhenAsked) {
   EXPECT_EQ(compose("体质测评合格率", s).texts(), (std::vector<std::string>{"体质测评", "合格率"}));
 }
 
+// --- The composition cache -----------------------------------------------------
+
+TEST(ComposeCache, ARepeatedParagraphIsTakenFromTheCacheAndEverySettingIsPartOfTheKey) {
+  const std::string text = han(20) + "，" + han(10);
+  const auto uncached = compose(text, settings(9));
+  ComposeCache cache;
+  ComposeCache::Scope scope(&cache);
+  auto first = compose(text, settings(9));
+  auto again = compose(text, settings(9));
+  EXPECT_EQ(cache.size(), 1u);
+  EXPECT_EQ(cache.hits(), 1u);
+  ASSERT_EQ(again.lines.size(), uncached.lines.size());
+  for (size_t i = 0; i < again.lines.size(); ++i) {
+    EXPECT_EQ(again.lines[i].glyph_end, uncached.lines[i].glyph_end);
+    EXPECT_EQ(again.lines[i].x, uncached.lines[i].x);
+    EXPECT_EQ(again.lines[i].width_pt, uncached.lines[i].width_pt);
+  }
+  // A narrower measure, another indent, ragged right, first fit: each is composed afresh.
+  auto narrow = compose(text, settings(7));
+  EXPECT_EQ(narrow.lines.front().width_pt, 7 * kEm);
+  EXPECT_EQ(narrow.texts().front(), han(7));
+  ComposeSettings indented = settings(9);
+  indented.first_indent_pt = 2 * kEm;
+  EXPECT_EQ(compose(text, indented).texts().front(), han(7));
+  ComposeSettings ragged = settings(9, BreakStrategy::Optimal, Justify::No);
+  ragged.min_last_line_chars = 1;
+  compose(text, ragged);
+  compose(text, settings(9, BreakStrategy::FirstFit));
+  EXPECT_EQ(cache.size(), 5u);
+  EXPECT_EQ(cache.hits(), 1u);
+  // The same text in another size is another paragraph.
+  DiagnosticSink sink;
+  auto big = text::shape_paragraph({{text, "song", 2 * kEm, {}}}, testing::default_fonts(), sink);
+  auto lines = compose_paragraph(big, testing::default_fonts(), settings(9));
+  EXPECT_EQ(cache.size(), 6u);
+  EXPECT_LT(lines.front().glyph_end, 9u);
+}
+
 }  // namespace
 }  // namespace paiban::compose

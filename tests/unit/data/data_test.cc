@@ -493,5 +493,36 @@ TEST(LoadDataSet, OnlyRegularFilesAreRead) {
             "data.yaml:3:10: error: file \"folder\": this is a folder, not a file\n");
 }
 
+TEST(YamlCache, AFileWhoseTextIsUnchangedIsNotParsedAgainAndAChangedOneIs) {
+  test::Report report;
+  report.write("data.yaml", "a: 1\nschools: {yaml_dir: schools}\n");
+  report.write("schools/x.yaml", "name: 甲\nn: 10\n");
+  report.write("schools/y.yaml", "name: 乙\nn: 20\nn: 21\n");  // a duplicate key, reported every time
+  YamlCache cache;
+  YamlCache::Scope scope(&cache);
+  auto first = report.load();
+  ASSERT_TRUE(first);
+  EXPECT_EQ(cache.hits(), 0u);
+  const std::string problems = report.diagnostics();
+  EXPECT_NE(problems.find("duplicate key \"n\""), std::string::npos) << problems;
+
+  test::Report again_sink;  // (a fresh sink; the same folder)
+  auto second = load_data_set(report.dir(), {"data.yaml"}, again_sink.sink());
+  ASSERT_TRUE(second);
+  EXPECT_EQ(cache.hits(), 3u);
+  EXPECT_EQ(again_sink.sink().format_all(), report.sink().format_all());
+
+  // One school corrected: its new value, the others from the cache.
+  report.write("schools/x.yaml", "name: 甲\nn: 11\n");
+  DiagnosticSink sink;
+  auto third = load_data_set(report.dir(), {"data.yaml"}, sink);
+  ASSERT_TRUE(third);
+  EXPECT_EQ(cache.hits(), 5u);
+  auto sum = evaluate("sum(schools.n)", *third, {"report.md", 1, 1}, sink);
+  ASSERT_TRUE(sum) << sink.format_all();
+  EXPECT_EQ(sum->number, 11 + 20);
+  EXPECT_EQ(evaluate("sum(schools.n)", *second, {"report.md", 1, 1}, sink)->number, 10 + 20);
+}
+
 }  // namespace
 }  // namespace paiban::data
