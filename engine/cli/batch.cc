@@ -22,6 +22,7 @@
 #include "base/confine.h"
 #include "base/cpu_time.h"
 #include "base/text_file.h"
+#include "compose/compose.h"
 #include "data/data.h"
 #include "doc/document.h"
 #include "layout/layout_spec.h"
@@ -222,6 +223,19 @@ BatchResult run_batch(const BatchOptions& options, DiagnosticSink& sink,
       data = data::load_data_set(item.file.parent_path().string(), {item.file.filename().string()}, school);
     }
     if (data && !school.has_errors()) {
+      // A worker (a process, or with --threads a thread) keeps what it shaped
+      // and composed for its next reports: the template's text and tables are
+      // mostly the same from school to school. Bounded: past kKeptParagraphs
+      // it starts afresh, so that memory stays flat over any number of reports.
+      constexpr size_t kKeptParagraphs = 4000;
+      thread_local text::ShapeCache kept_shapes;
+      thread_local compose::ComposeCache kept_composes;
+      if (kept_shapes.size() + kept_composes.size() > kKeptParagraphs) {
+        kept_shapes = text::ShapeCache();
+        kept_composes = compose::ComposeCache();
+      }
+      text::ShapeCache::Scope shaping(&kept_shapes);
+      compose::ComposeCache::Scope composing(&kept_composes);
       StageTimer quiet;
       BuildOptions build;
       build.report_dir = options.template_dir;
