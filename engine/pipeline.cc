@@ -13,7 +13,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <atomic>
-#include <exception>
 #include <filesystem>
 #include <future>
 #include <map>
@@ -29,6 +28,7 @@
 
 #include "base/confine.h"
 #include "base/cpu_time.h"
+#include "base/side_task.h"
 #include "base/text_file.h"
 #include "data/data.h"
 #include "doc/document.h"
@@ -234,28 +234,10 @@ std::optional<Inputs> read_inputs(const BuildOptions& options, DiagnosticSink& s
   // follow the data's, as when one came after the other.
   std::unique_ptr<fonts::FontSet> font_set;
   DiagnosticSink font_sink;
-  std::exception_ptr font_failure;
   const std::vector<std::string> roles = layout::roles_used(*spec);
-  auto read_fonts = [&] { font_set = fonts::load_font_set((fs::path(root) / "fonts").string(), font_sink, roles); };
-  std::thread font_thread;
-  if (load_fonts) {
-    try {
-      font_thread = std::thread([&] {
-        try {
-          read_fonts();
-        } catch (...) {
-          font_failure = std::current_exception();
-        }
-      });
-    } catch (const std::system_error&) {  // no thread to be had (near a memory limit): after the data
-    }
-  }
-  struct Join {
-    std::thread& thread;
-    ~Join() {
-      if (thread.joinable()) thread.join();
-    }
-  } join{font_thread};
+  std::optional<SideTask> font_task;
+  if (load_fonts)
+    font_task.emplace([&] { font_set = fonts::load_font_set((fs::path(root) / "fonts").string(), font_sink, roles); });
   if (load_data && !tree->front.data.empty()) {
     auto loaded = data::load_data_set(options.report_dir, tree->front.data, sink);
     if (!loaded || sink.has_errors()) return std::nullopt;
@@ -263,9 +245,7 @@ std::optional<Inputs> read_inputs(const BuildOptions& options, DiagnosticSink& s
   }
   Inputs inputs{std::move(*tree), std::move(*spec), std::move(data_set), nullptr};
   if (load_fonts) {
-    if (font_thread.joinable()) font_thread.join();
-    else read_fonts();
-    if (font_failure) std::rethrow_exception(font_failure);
+    font_task->join();
     for (const auto& d : font_sink.all()) sink.add(d);
     inputs.owned_fonts = std::move(font_set);
     if (!inputs.owned_fonts || sink.has_errors()) return std::nullopt;

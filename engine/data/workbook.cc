@@ -9,16 +9,14 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <exception>
 #include <fstream>
 #include <map>
 #include <set>
-#include <system_error>
-#include <thread>
 #include <unordered_map>
 
 #include <fmt/format.h>
 
+#include "base/side_task.h"
 #include "data/data_internal.h"
 #include "data/workbook.h"
 
@@ -367,29 +365,13 @@ std::optional<Value> sheet_to_table(const Sheet& sheet, const TableShape& shape,
   // A large sheet's records are built by two threads, half each (the result
   // is the same: every record has its place).
   const size_t n = record_rows.size(), half = n / 2;
-  std::thread helper;
-  std::exception_ptr helper_failure;
-  if (n >= 8192) {
-    try {
-      helper = std::thread([&] {
-        try {
-          build(half, n);
-        } catch (...) {
-          helper_failure = std::current_exception();
-        }
-      });
-    } catch (const std::system_error&) {
-    }
+  if (n < 8192) {
+    build(0, n);
+  } else {
+    SideTask second_half([&] { build(half, n); });
+    build(0, half);
+    second_half.join();
   }
-  struct Join {
-    std::thread& thread;
-    ~Join() {
-      if (thread.joinable()) thread.join();
-    }
-  } join{helper};
-  build(0, helper.joinable() ? half : n);
-  if (helper.joinable()) helper.join();
-  if (helper_failure) std::rethrow_exception(helper_failure);
   return table;
 }
 

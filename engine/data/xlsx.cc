@@ -21,14 +21,12 @@
 #include <charconv>
 #include <cstring>
 #include <atomic>
-#include <exception>
 #include <map>
 #include <memory>
-#include <system_error>
-#include <thread>
 
 #include <fmt/format.h>
 
+#include "base/side_task.h"
 #include "data/data_internal.h"
 #include "data/workbook.h"
 
@@ -629,25 +627,7 @@ std::optional<Sheet> read_xlsx_sheet(const std::string& path, const SheetChoice&
     if (!ok) strings_ok = false;
     if (!ok && !xml.error().empty()) strings_damage = fmt::format("{}: {}", strings_part, xml.error());
   };
-  std::exception_ptr strings_failure;  // out of memory on the thread: rethrown here
-  std::thread strings_thread;
-  try {
-    strings_thread = std::thread([&] {
-      try {
-        read_strings();
-      } catch (...) {
-        strings_failure = std::current_exception();
-      }
-    });
-  } catch (const std::system_error&) {
-    read_strings();  // no thread to be had (a tight memory limit): one after the other
-  }
-  struct Join {
-    std::thread& thread;
-    ~Join() {
-      if (thread.joinable()) thread.join();
-    }
-  } join{strings_thread};
+  SideTask strings_task(read_strings);
 
   Sheet sheet;
   sheet.name = sheets[chosen].first;
@@ -656,8 +636,7 @@ std::optional<Sheet> read_xlsx_sheet(const std::string& path, const SheetChoice&
   XmlStream<SheetReader> xml(reader);
   bool ok = package.stream(target->second, [&](const char* p, size_t n) { return xml.feed(p, n); });
   if (ok) ok = xml.feed("", 0, true);
-  if (strings_thread.joinable()) strings_thread.join();
-  if (strings_failure) std::rethrow_exception(strings_failure);
+  strings_task.join();
 
   for (const auto& d : strings_sink.all()) sink.add(d);
   if (!strings_damage.empty()) return damaged(strings_damage);

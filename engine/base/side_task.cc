@@ -1,0 +1,36 @@
+#include "base/side_task.h"
+
+#include <system_error>
+
+namespace paiban {
+
+SideTask::SideTask(std::function<void()> work) : work_(std::move(work)) {
+  try {
+    thread_ = std::thread([this] {
+      try {
+        work_();
+      } catch (...) {
+        failure_ = std::current_exception();
+      }
+    });
+  } catch (const std::system_error&) {
+    // No thread: join() runs the work.
+  }
+}
+
+SideTask::~SideTask() {
+  if (thread_.joinable()) thread_.join();
+}
+
+void SideTask::join() {
+  if (joined_) return;
+  joined_ = true;
+  if (thread_.joinable()) {
+    thread_.join();
+    if (failure_) std::rethrow_exception(failure_);
+  } else {
+    work_();
+  }
+}
+
+}  // namespace paiban
