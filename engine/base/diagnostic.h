@@ -29,6 +29,7 @@ class DiagnosticSink {
   void add(Diagnostic d);
   /// --strict: every warning reported from now on counts as an error.
   void set_warnings_as_errors(bool on) { warnings_as_errors_ = on; }
+  bool warnings_as_errors() const { return warnings_as_errors_; }
 
   bool has_errors() const { return error_count_ > 0; }
   int error_count() const { return error_count_; }

@@ -912,16 +912,21 @@ std::vector<Line> compose_uncached(const text::ShapedParagraph& para, const font
 
 ComposeCache::Scope::Scope(ComposeCache* cache) : previous_(current_cache) { current_cache = cache; }
 ComposeCache::Scope::~Scope() { current_cache = previous_; }
+ComposeCache* ComposeCache::current() { return current_cache; }
 
 std::vector<Line> compose_paragraph(const text::ShapedParagraph& para, const fonts::FontSet& fonts,
                                     const ComposeSettings& settings) {
   if (!current_cache) return compose_uncached(para, fonts, settings);
   std::string key = compose_key(para, settings);
-  if (auto it = current_cache->entries_.find(key); it != current_cache->entries_.end()) {
-    ++current_cache->hits_;
-    return it->second;
+  {
+    std::lock_guard lock(current_cache->mutex_);
+    if (auto it = current_cache->entries_.find(key); it != current_cache->entries_.end()) {
+      ++current_cache->hits_;
+      return it->second;
+    }
   }
   std::vector<Line> lines = compose_uncached(para, fonts, settings);
+  std::lock_guard lock(current_cache->mutex_);
   if (current_cache->entries_.size() >= ComposeCache::kMaxEntries) current_cache->entries_.clear();
   current_cache->entries_.emplace(std::move(key), lines);
   return lines;

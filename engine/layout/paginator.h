@@ -107,7 +107,7 @@ class Paginator {
 
  private:
   // prepare_blocks.cc: shaping and composing every block once
-  InlineText styled(const std::vector<doc::InlineRun>& runs, const std::string& role, const std::string& strong, const std::string& emphasis, double size);
+  InlineText styled(const std::vector<doc::InlineRun>& runs, const std::string& role, const std::string& strong, const std::string& emphasis, double size) const;
 
   /// Composition settings for text of SIZE: body-size text sits on the grid when the layout has one.
   compose::ComposeSettings settings_for(double size) const;
@@ -116,7 +116,12 @@ class Paginator {
   /// The printed number of a heading in the layout's scheme.
   std::string heading_label(const doc::Block& b) const { return heading_number(b.counters, spec_->heading_numbering); }
 
-  TextBlock body_paragraph(const doc::Block& b, double width);
+  TextBlock body_paragraph(const doc::Block& b, double width, DiagnosticSink& sink) const;
+
+  /// Shapes and composes one block (const: blocks may be prepared on two threads at once).
+  PreparedBlock prepare_block(const doc::Block& b, DiagnosticSink& sink) const;
+  /// Below about this many bytes of text a document is prepared on one thread.
+  static constexpr size_t kParallelPrepareWeight = 8000;
 
   void prepare();
 

@@ -60,6 +60,7 @@ thread_local ShapeCache* current_cache = nullptr;
 
 ShapeCache::Scope::Scope(ShapeCache* cache) : previous_(current_cache) { current_cache = cache; }
 ShapeCache::Scope::~Scope() { current_cache = previous_; }
+ShapeCache* ShapeCache::current() { return current_cache; }
 
 ShapedParagraph shape_paragraph(const std::vector<StyledText>& texts, const fonts::FontSet& fonts,
                                 DiagnosticSink& sink) {
@@ -76,6 +77,7 @@ ShapedParagraph shape_paragraph(const std::vector<StyledText>& texts, const font
       key += fmt::format("{}", t.size);
       key += '\0';
     }
+    std::lock_guard lock(current_cache->mutex_);
     if (auto it = current_cache->entries_.find(key); it != current_cache->entries_.end()) {
       ++current_cache->hits_;
       ShapedParagraph cached = it->second;
@@ -86,7 +88,10 @@ ShapedParagraph shape_paragraph(const std::vector<StyledText>& texts, const font
   const int errors_before = sink.error_count();
   ShapedParagraph out = shape_uncached(texts, fonts, sink);
   // A paragraph that had errors is shaped again next time, so that they are reported again.
-  if (current_cache && sink.error_count() == errors_before) current_cache->entries_.emplace(std::move(key), out);
+  if (current_cache && sink.error_count() == errors_before) {
+    std::lock_guard lock(current_cache->mutex_);
+    current_cache->entries_.emplace(std::move(key), out);
+  }
   return out;
 }
 

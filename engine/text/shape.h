@@ -3,6 +3,7 @@
 //
 // shape_paragraph → itemize (font per code point: role chain, script class,
 // fallback) → shape_segment (HarfBuzz, zh-Hans) → cluster ends
+#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -52,11 +53,23 @@ class ShapeCache {
    private:
     ShapeCache* previous_;
   };
+  ShapeCache() = default;
+  /// (Moving takes the entries, not the lock: nobody may use either cache meanwhile.)
+  ShapeCache(ShapeCache&& other) noexcept : entries_(std::move(other.entries_)), hits_(other.hits_) {}
+  ShapeCache& operator=(ShapeCache&& other) noexcept {
+    entries_ = std::move(other.entries_);
+    hits_ = other.hits_;
+    return *this;
+  }
+  /// The current thread's cache, or null: for a helper thread to install the same one.
+  static ShapeCache* current();
   size_t size() const { return entries_.size(); }
   size_t hits() const { return hits_; }
 
  private:
   friend ShapedParagraph shape_paragraph(const std::vector<StyledText>&, const fonts::FontSet&, DiagnosticSink&);
+  // Threads preparing parts of one document share the cache: lookups and insertions lock.
+  std::mutex mutex_;
   std::unordered_map<std::string, ShapedParagraph> entries_;
   size_t hits_ = 0;
 };

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <set>
 
 #include "layout/paginate.h"
@@ -565,6 +566,36 @@ TEST(ContentsFlow, OnlyANumberHangsNotTheFirstWordOfAnUnnumberedTitle) {
   EXPECT_GT(numbered_next->x0, numbered->x0 + 12);
   // … an unnumbered title's under its first character, the entry's start.
   EXPECT_NEAR(appendix_next->x0, appendix->x0, 0.01) << appendix->text << " / " << appendix_next->text;
+}
+
+TEST(PageFlow, ALongDocumentsBlocksKeepTheirOrderAndTheirDiagnosticsTheirs) {
+  // Long enough that its blocks are prepared on two threads: each paragraph still lands in
+  // its own place, and the errors come in source order, as if one thread had prepared them.
+  std::string body;
+  const std::vector<int> missing = {3, 97, 151, 240};  // paragraphs with a character no font has
+  for (int i = 1; i <= 240; ++i) {
+    body += fmt::format("第{}段：学校全日制在校学生人数稳步增长，专业设置对接区域产业需求。", i);
+    if (std::find(missing.begin(), missing.end(), i) != missing.end()) body += "\uE000";
+    body += "\n\n";
+  }
+  testing::ReportFixture f({{"report.md", "---\ntitle: 报告\n---\n\n" + body}});
+  ASSERT_EQ(f.diagnostics(), "");
+  Pages pages = paginate(f.document, spec(), testing::default_fonts(), f.sink);
+  std::string all;
+  for (const auto& p : pages.pages) all += text_of(p);
+  size_t at = 0;
+  for (int i = 1; i <= 240; ++i) {
+    size_t found = all.find(fmt::format("第{}段：", i), at);
+    ASSERT_NE(found, std::string::npos) << "paragraph " << i << " is missing or out of order";
+    at = found;
+  }
+  std::vector<int> lines;
+  for (const auto& d : f.sink.all())
+    if (d.severity == Severity::Error) lines.push_back(d.span.line);
+  // Front matter: 3 lines and a blank one; paragraph i is on line 5 + 2 (i - 1).
+  std::vector<int> expected;
+  for (int i : missing) expected.push_back(5 + 2 * (i - 1));
+  EXPECT_EQ(lines, expected) << f.diagnostics();
 }
 
 }  // namespace
