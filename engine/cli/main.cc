@@ -61,10 +61,12 @@ void set_limits(int max_seconds, int max_memory_mb, const std::string& report_di
   }
 #if !defined(__SANITIZE_ADDRESS__)
   // (AddressSanitizer reserves terabytes of address space: no limit under it.)
-  if (max_memory_mb > 0) {
-    rlimit limit{static_cast<rlim_t>(max_memory_mb) << 20, static_cast<rlim_t>(max_memory_mb) << 20};
-    setrlimit(RLIMIT_AS, &limit);
-  }
+  // (Once fontconfig has its caches: see start_fontconfig in run.)
+  if (max_memory_mb > 0)
+    paiban::fonts::whenever_fontconfig_ready([max_memory_mb] {
+      rlimit limit{static_cast<rlim_t>(max_memory_mb) << 20, static_cast<rlim_t>(max_memory_mb) << 20};
+      setrlimit(RLIMIT_AS, &limit);
+    });
 #endif
 }
 
@@ -75,8 +77,9 @@ int report(const paiban::DiagnosticSink& sink) {
 
 int run(int argc, char** argv) {
   // fontconfig's caches are loaded before any memory limit (this process's or a batch worker's,
-  // forked from it): see init_fontconfig.
-  paiban::fonts::init_fontconfig();
+  // forked from it): see init_fontconfig. They load on a thread of their own while the
+  // arguments are read and the build starts; the memory limit is set when they are loaded.
+  paiban::fonts::start_fontconfig();
   CLI::App app{"paiban: typesets Chinese reports from Markdown and data into print-ready PDF", "paiban"};
   app.set_version_flag("--version", std::string("paiban ") + paiban::kVersion);
   app.require_subcommand(1);
@@ -193,6 +196,7 @@ int run(int argc, char** argv) {
     batch_options.max_seconds = max_seconds;
     batch_options.max_memory_mb = max_memory_mb;
     batch_options.isolate = !batch_threads;
+    paiban::fonts::wait_for_fontconfig();  // before the workers are forked, and before their limits
     if (batch_threads) set_limits(max_seconds, max_memory_mb, batch_options.template_dir);
     const bool terminal = isatty(STDERR_FILENO);
     auto progress = [&](const paiban::BatchProgress& p) {

@@ -10,8 +10,12 @@
 
 #include <algorithm>
 #include <charconv>
+#include <condition_variable>
 #include <filesystem>
+#include <functional>
 #include <mutex>
+#include <system_error>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -145,6 +149,55 @@ std::mutex fc_mutex;  // fontconfig's default config is not thread-safe to initi
 void init_fontconfig() {
   std::lock_guard lock(fc_mutex);
   FcInit();
+}
+
+namespace {
+std::mutex ready_mutex;
+std::condition_variable ready_signal;
+bool started = false, ready = false;
+std::vector<std::function<void()>> when_ready;
+
+void finish_fontconfig() {
+  init_fontconfig();
+  std::vector<std::function<void()>> work;
+  {
+    std::lock_guard lock(ready_mutex);
+    ready = true;
+    work.swap(when_ready);
+  }
+  ready_signal.notify_all();
+  for (auto& w : work) w();
+}
+}  // namespace
+
+void start_fontconfig() {
+  {
+    std::lock_guard lock(ready_mutex);
+    if (started) return;
+    started = true;
+  }
+  try {
+    // Detached: the process may end (an error, a signal) before it does, without waiting for it.
+    std::thread(finish_fontconfig).detach();
+  } catch (const std::system_error&) {
+    finish_fontconfig();
+  }
+}
+
+void whenever_fontconfig_ready(std::function<void()> work) {
+  {
+    std::lock_guard lock(ready_mutex);
+    if (started && !ready) {
+      when_ready.push_back(std::move(work));
+      return;
+    }
+  }
+  work();
+}
+
+void wait_for_fontconfig() {
+  std::unique_lock lock(ready_mutex);
+  ready_signal.wait(lock, [] { return !started || ready; });
 }
 
 std::optional<std::pair<std::string, unsigned>> find_installed_font(const std::string& request) {

@@ -8,6 +8,7 @@
 // after loading and may be shared by threads.
 #include <hb.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -143,5 +144,13 @@ std::optional<std::pair<std::string, unsigned>> find_installed_font(const std::s
 /// cache, rescan the fonts, fail to open them too, and (as root) write empty caches that every
 /// later process believes.
 void init_fontconfig();
+
+/// Starts init_fontconfig on a thread of its own, so that the process's start does not wait
+/// for it (if no thread can be had, it runs here). whenever_fontconfig_ready runs WORK once
+/// that is done: at once if it is, else on that thread. wait_for_fontconfig returns when it is
+/// done (call it before fork: a child must not inherit it half done).
+void start_fontconfig();
+void whenever_fontconfig_ready(std::function<void()> work);
+void wait_for_fontconfig();
 
 }  // namespace paiban::fonts
