@@ -273,13 +273,24 @@ std::optional<Value> DataLoader::convert(const YAML::Node& node, const Span& own
       return v;
     }
     case YAML::NodeType::Map: {
-      if (node["csv"]) return load_table(node);
-      if (node["xlsx"] || node["xls"])
+      // One pass for the keys that make a map something else: yaml-cpp's node["csv"] on a
+      // const node copies every key of the map into a string to compare it, per lookup.
+      bool csv = false, workbook = false, yaml_dir = false, expr = false;
+      for (const auto& item : node)
+        if (item.first.IsScalar()) {
+          const std::string& k = item.first.Scalar();
+          csv |= k == "csv";
+          workbook |= k == "xlsx" || k == "xls";
+          yaml_dir |= k == "yaml_dir";
+          expr |= k == "expr";
+        }
+      if (csv) return load_table(node);
+      if (workbook)
         return load_workbook_reference(
             node, [this](const std::string& p, const Span& at) { return resolve_path(p, at); },
             [this](const YAML::Mark& m) { return span_of(m); }, sink_);
-      if (node["yaml_dir"]) return load_yaml_dir(node);
-      if (node["expr"] && node.size() == 1) {
+      if (yaml_dir) return load_yaml_dir(node);
+      if (expr && node.size() == 1) {
         // `{expr: "sum(schools.enrolment)"}`: computed once everything is loaded.
         Value marker;
         marker.literal = kDerivedMarker;
