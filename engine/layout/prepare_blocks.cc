@@ -315,6 +315,7 @@ GlyphSets Paginator::expected_glyphs() const {
     if (p.table) {
       add_block(p.table->caption);
       add_block(p.table->continued_caption);
+      add_block(p.table->note);
       for (const auto& t : p.table->header_text) add_block(t);
       for (const auto& t : p.table->body_text) add_block(t);
     }

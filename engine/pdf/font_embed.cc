@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -70,6 +71,14 @@ void Writer::prepare_fonts() {
       }
     }
     if (!covered) missing[face] = usage.gids;
+    if (!covered && prepared_ && prepared_->subsets.count(face) && std::getenv("PAIBAN_TIMINGS")) {
+      // (Layout announces the glyphs the pages will use: one it missed costs this second subset.)
+      std::string text;
+      for (unsigned gid : usage.gids)
+        if (!prepared_->glyphs.at(face).count(gid) && usage.text.count(gid)) text += usage.text.at(gid);
+      std::fprintf(stderr, "paiban:   %s subset again: drawn but not announced: %s\n",
+                   fonts_.face(face).postscript_name.c_str(), text.c_str());
+    }
   }
   PreparedFonts made = subset_fonts(missing, fonts_);
   for (auto& [face, subset] : made.subsets) {

@@ -598,5 +598,35 @@ TEST(PageFlow, ALongDocumentsBlocksKeepTheirOrderAndTheirDiagnosticsTheirs) {
   EXPECT_EQ(lines, expected) << f.diagnostics();
 }
 
+TEST(PageFlow, EveryGlyphAPageDrawsIsAmongThoseAnnouncedBeforePlacing) {
+  // The fonts are subset from the glyphs announced once the text is shaped, beside
+  // pagination; a glyph drawn but not announced makes the face be subset a second time.
+  // Each construct's text below uses characters of its own.
+  std::string body = "```contents\nlists: [toc, tables, cases]\n```\n\n# 概况\n\n正文甲乙丙[^n]。\n\n"
+                     "[^n]: 注释丁戊己。\n\n"
+                     "| 项目 | 人数 |\n|---|---:|\n| 庚辛 | 12 |\n\n"
+                     "{#tab-a caption=\"壬癸表\" unit=\"人\" note=\"数据来源：子丑寅卯÷辰巳＝午。\"}\n\n"
+                     "```case 未申酉 {#case-a}\n戌亥案例正文。\n```\n";
+  std::map<fonts::FaceId, std::set<unsigned>> announced;
+  testing::ReportFixture f({{"report.md", "---\ntitle: 天地玄黄报告\nissuer: 宇宙洪荒局\ndate: 2024年1月\n---\n\n" + body}});
+  ASSERT_EQ(f.diagnostics(), "");
+  Pages pages = paginate(f.document, spec(), testing::default_fonts(), f.sink,
+                         [&](const GlyphSets& g) { announced = {g.begin(), g.end()}; });
+  ASSERT_FALSE(announced.empty());
+  std::string drawn;
+  size_t glyphs = 0;
+  for (const auto& page : pages.pages)
+    for (const auto& r : page.runs)
+      for (const auto& g : r.glyphs) {
+        ++glyphs;
+        drawn += g.text;
+        EXPECT_TRUE(announced[testing::default_fonts().face(r.face).base].count(g.gid))
+            << "\"" << g.text << "\" (glyph " << g.gid << ") is drawn but was not announced";
+      }
+  for (const char* word : {"午", "壬癸表", "注释丁戊己", "戌亥", "天地玄黄报告"})
+    EXPECT_NE(drawn.find(word), std::string::npos) << word;
+  EXPECT_GT(glyphs, 100u);
+}
+
 }  // namespace
 }  // namespace paiban::layout
