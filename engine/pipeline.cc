@@ -29,6 +29,7 @@
 #include "base/confine.h"
 #include "base/cpu_time.h"
 #include "base/side_task.h"
+#include "base/threads.h"
 #include "base/text_file.h"
 #include "data/data.h"
 #include "doc/document.h"
@@ -285,7 +286,7 @@ BuildResult render(const source::SyntaxTree& tree, const data::DataSet& data, co
   layout::Pages pages = layout::paginate(document, layout, fonts, sink, [&](const layout::GlyphSets& glyphs) {
     auto subset = [glyphs, &fonts, subset_cache] { return pdf::subset_fonts(glyphs, fonts, subset_cache); };
     try {
-      subsets = std::async(std::launch::async, subset);
+      subsets = std::async(helper_threads_allowed() ? std::launch::async : std::launch::deferred, subset);
     } catch (const std::system_error&) {  // no thread to be had (near a memory limit): subset when asked
       subsets = std::async(std::launch::deferred, subset);
     }

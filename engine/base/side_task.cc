@@ -1,10 +1,21 @@
 #include "base/side_task.h"
 
+#include <atomic>
 #include <system_error>
+
+#include "base/threads.h"
 
 namespace paiban {
 
+namespace {
+std::atomic<bool> helpers_allowed{true};
+}  // namespace
+
+void allow_helper_threads(bool allowed) { helpers_allowed = allowed; }
+bool helper_threads_allowed() { return helpers_allowed; }
+
 SideTask::SideTask(std::function<void()> work) : work_(std::move(work)) {
+  if (!helper_threads_allowed()) return;  // join() runs the work
   try {
     thread_ = std::thread([this] {
       try {

@@ -11,7 +11,7 @@ namespace paiban {
 /// thread. When no thread can be had (near a memory limit), WORK runs in
 /// join() instead, after the caller's own work. Leaving the scope without
 /// join() (an exception on the caller's side) waits for the thread and drops
-/// what it threw.
+/// what it threw. Where helper threads are not allowed (threads.h), WORK runs in join() too.
 class SideTask {
  public:
   explicit SideTask(std::function<void()> work);

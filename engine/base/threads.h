@@ -8,11 +8,18 @@
 
 namespace paiban {
 
+/// Whether this process may share work with helper threads (it may, unless told otherwise).
+/// A batch that keeps every core busy with its own workers turns it off: there a helper thread
+/// only adds its own cost. SideTask and run_on_threads then run the work on the calling thread.
+void allow_helper_threads(bool allowed);
+bool helper_threads_allowed();
+
 /// Runs WORKER on up to THREADS threads, this one included, and waits for all.
 /// WORKER takes its items from a shared counter, so any number of threads
 /// does all the work.
 template <typename Worker>
 void run_on_threads(unsigned threads, Worker&& worker) {
+  if (!helper_threads_allowed()) threads = 1;
   std::vector<std::thread> pool;
   for (unsigned t = 1; t < threads; ++t) {
     try {

@@ -22,6 +22,7 @@
 #include "base/confine.h"
 #include "base/cpu_time.h"
 #include "base/text_file.h"
+#include "base/threads.h"
 #include "compose/compose.h"
 #include "data/data.h"
 #include "doc/document.h"
@@ -258,6 +259,14 @@ BatchResult run_batch(const BatchOptions& options, DiagnosticSink& sink,
     if (progress) progress({done, files.size(), files[i].stem, seconds()});
   };
   unsigned jobs = options.jobs > 0 ? static_cast<unsigned>(options.jobs) : std::max(1u, std::thread::hardware_concurrency());
+  // With a worker per core, each renders its reports on its own thread alone (the fonts
+  // subset, the blocks prepared, one after the other): a helper thread would only take a
+  // core from another worker, and cost its start and hand-over.
+  struct HelperThreads {  // as they were once the batch is done
+    bool before = helper_threads_allowed();
+    ~HelperThreads() { allow_helper_threads(before); }
+  } restore;
+  if (jobs >= std::max(1u, std::thread::hardware_concurrency())) allow_helper_threads(false);
   if (options.isolate) {
     // Each school in a process of its own, forked with the template, layout
     // and fonts loaded: a crash, hang or blow-up ends that school only.
