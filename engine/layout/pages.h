@@ -139,6 +139,7 @@ struct Pages {
   std::map<std::string, Anchor> anchors;  ///< id → where it is
   std::vector<std::string> outline;       ///< anchor ids of the headings, in order
   std::string cover_label = "封面";        ///< the cover's page label (the layout's labels.cover)
+  double helper_cpu_ms = 0;  ///< CPU time the layout's helper thread took preparing blocks (PAIBAN_TIMINGS)
 };
 
 /// Glyph IDs per face (its base face: a synthetic bold shares its base's font program).

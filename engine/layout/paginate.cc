@@ -84,6 +84,7 @@ Pages Paginator::run(const std::function<void(const GlyphSets&)>& on_shaped) {
                   {fmt::format("still moving: {}", fmt::join(moving, ", "))});
   }
   for (const auto& d : pass_sink.all()) sink_.add(d);
+  pages.helper_cpu_ms = helper_cpu_ms_;
   return pages;
 }
 

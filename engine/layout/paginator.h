@@ -271,6 +271,7 @@ class Paginator {
   DiagnosticSink& sink_;
   DiagnosticSink* pass_sink_ = nullptr;
   std::vector<PreparedBlock> prepared_;
+  double helper_cpu_ms_ = 0;  ///< what the second thread of prepare() took
   std::map<std::string, std::string> previous_pages_;  ///< id → printed page, from the last pass
 
   Pages pages_;

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "base/cpu_time.h"
 #include "base/side_task.h"
 #include "layout/paginator.h"
 
@@ -248,7 +249,9 @@ void Paginator::prepare() {
         compose::ComposeCache::Scope composing(composes);
         std::optional<Tracing> traced;
         if (tracing) traced.emplace();
+        const double start = thread_cpu_ms();
         take_blocks();
+        helper_cpu_ms_ = thread_cpu_ms() - start;
       });
     take_blocks();
     if (second) second->join();
