@@ -15,6 +15,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <sstream>
 #include <vector>
 
@@ -213,6 +215,16 @@ void release_temp_slot(int slot) {
 /// file of a killed run (no such process) from one being written now.
 std::string temp_prefix(const std::string& name) { return "." + name + "."; }
 
+/// The names of the temporary files in DIR, read once per process and folder: a batch writes
+/// hundreds of PDFs into one folder, and listing it again for each was quadratic. (What this
+/// process writes and renames never leaves a temporary file behind, so the list stays true
+/// for its own files; a run killed meanwhile leaves its files to the next run.)
+std::mutex listing_mutex;
+std::map<std::string, std::vector<std::string>>& temporary_listings() {
+  static auto* listings = new std::map<std::string, std::vector<std::string>>;
+  return *listings;
+}
+
 /// Removes the temporary files of TARGET left by runs that were killed
 /// (SIGKILL, a power cut): those whose process is gone, and those of the
 /// older naming (six random characters, no process id) over ten minutes old.
@@ -220,20 +232,42 @@ void remove_stale_temporaries(const std::filesystem::path& dir, const std::strin
   namespace fs = std::filesystem;
   std::error_code ec;
   const std::string prefix = temp_prefix(name);
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    std::string file = entry.path().filename().string();
-    if (file.size() < prefix.size() + 6 || file.compare(0, prefix.size(), prefix) != 0) continue;
+  std::lock_guard lock(listing_mutex);
+  auto [listing, fresh] = temporary_listings().try_emplace(fs::absolute(dir, ec).lexically_normal().string());
+  std::vector<std::string>& names = listing->second;
+  if (fresh) {
+    for (const auto& entry : fs::directory_iterator(dir, ec))
+      if (std::string file = entry.path().filename().string(); file.size() > 1 && file[0] == '.')
+        names.push_back(std::move(file));
+    std::sort(names.begin(), names.end());
+  }
+  for (auto it = std::lower_bound(names.begin(), names.end(), prefix);
+       it != names.end() && it->compare(0, prefix.size(), prefix) == 0;) {
+    const std::string& file = *it;
+    if (file.size() < prefix.size() + 6) {
+      ++it;
+      continue;
+    }
     std::string rest = file.substr(prefix.size());  // "PID.XXXXXX" or "XXXXXX"
+    const fs::path path = dir / file;
     bool stale = false;
     if (size_t dot = rest.find('.'); dot != std::string::npos && rest.size() - dot - 1 == 6) {
       std::string pid = rest.substr(0, dot);
-      if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) continue;
+      if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) {
+        ++it;
+        continue;
+      }
       stale = ::kill(static_cast<pid_t>(std::stol(pid)), 0) != 0 && errno == ESRCH;
     } else if (rest.size() == 6) {
       struct stat st {};
-      stale = ::lstat(entry.path().c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::time(nullptr) - st.st_mtime > 600;
+      stale = ::lstat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::time(nullptr) - st.st_mtime > 600;
     }
-    if (stale) fs::remove(entry.path(), ec);
+    if (stale) {
+      fs::remove(path, ec);
+      it = names.erase(it);
+    } else {
+      ++it;
+    }
   }
 }
 

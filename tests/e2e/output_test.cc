@@ -58,5 +58,24 @@ TEST(Output, TemporaryFilesOfKilledRunsAreRemovedByTheNextBuild) {
   EXPECT_EQ(files_in(out), (std::vector<std::string>{".other.pdf.4194303.DEAD02", live, "r.pdf"}));
 }
 
+TEST(Output, ABatchRemovesTheTemporaryFilesOfKilledRunsOfEachReportItWrites) {
+  // The folder is listed once for all the reports of the batch: each report's own stale
+  // files go, another output's and a live one stay.
+  TempDir dir;
+  dir.write("t/report.md", "---\ntitle: \"{{ name }}报告\"\ndata: [school.yaml]\n---\n\n{{ name }}。\n");
+  dir.write("t/school.yaml", "name: 样例\n");
+  dir.write("d/a.yaml", "name: 甲校\n");
+  dir.write("d/b.yaml", "name: 乙校\n");
+  fs::path out = dir.path() / "out";
+  std::string live = ".b.pdf." + std::to_string(getpid()) + ".LIVE01";
+  for (const std::string& name : {std::string(".a.pdf.4194303.DEAD01"), std::string(".b.pdf.4194303.DEAD02"), live,
+                                  std::string(".c.pdf.4194303.DEAD03")})
+    dir.write("out/" + name, "partial");
+  auto r = run_command(kPaiban + " batch -j 1 " + (dir.path() / "t").string() + " " + (dir.path() / "d").string() +
+                       " -o " + out.string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(files_in(out), (std::vector<std::string>{live, ".c.pdf.4194303.DEAD03", "a.pdf", "b.pdf"}));
+}
+
 }  // namespace
 }  // namespace paiban
