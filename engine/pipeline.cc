@@ -326,6 +326,7 @@ BuildResult build_report(const BuildOptions& options, DiagnosticSink& sink, cons
   StageTimer timer;
   if (caches && caches->fonts) shared_fonts = caches->fonts.get();
   data::YamlCache::Scope yaml(caches ? &caches->yaml : nullptr);
+  YamlTextCache::Scope block_specs(caches ? &caches->block_specs : nullptr);
   auto inputs = read_inputs(options, sink, shared_fonts == nullptr);
   BuildResult result;
   if (inputs) {
@@ -341,8 +342,11 @@ BuildResult build_report(const BuildOptions& options, DiagnosticSink& sink, cons
     result = render(inputs->tree, inputs->data, inputs->layout, fonts, options, sink, timer,
                     caches ? &caches->subsets : nullptr);
     if (timer.on())
-      std::fprintf(stderr, "paiban: kept: %zu paragraphs shaped (%zu reused), %zu composed (%zu reused), %zu data files reused\n",
-                   kept.shapes.size(), kept.shapes.hits(), kept.composes.size(), kept.composes.hits(), kept.yaml.hits());
+      std::fprintf(stderr,
+                   "paiban: kept: %zu paragraphs shaped (%zu reused), %zu composed (%zu reused), %zu data files reused, "
+                   "%zu block specs reused\n",
+                   kept.shapes.size(), kept.shapes.hits(), kept.composes.size(), kept.composes.hits(), kept.yaml.hits(),
+                   kept.block_specs.hits());
   }
   result.output_path = options.output.empty() ? default_output_path(options.report_dir) : options.output;
   return result;

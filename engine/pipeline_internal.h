@@ -10,6 +10,7 @@
 #include <string>
 
 #include "base/cpu_time.h"
+#include "base/yaml_util.h"
 #include "data/data.h"
 #include "doc/document.h"
 #include "fonts/font_set.h"
@@ -74,6 +75,7 @@ struct BuildCaches {
   text::ShapeCache shapes;
   compose::ComposeCache composes;
   data::YamlCache yaml;
+  YamlTextCache block_specs;  ///< the report's table, chart and contents specs, parsed
   pdf::SubsetCache subsets;
 };
 

@@ -26,8 +26,11 @@ bool check_duplicate_keys(const YAML::Node& node, const std::string& path, int l
   return ok;
 }
 
-std::optional<YAML::Node> load_yaml(const std::string& text, const std::string& path, int line_offset,
-                                    DiagnosticSink& sink, const std::string& what) {
+namespace {
+thread_local YamlTextCache* current_text_cache = nullptr;
+
+std::optional<YAML::Node> parse_and_check(const std::string& text, const std::string& path, int line_offset,
+                                          DiagnosticSink& sink, const std::string& what) {
   YAML::Node root;
   try {
     root = YAML::Load(text);
@@ -37,6 +40,33 @@ std::optional<YAML::Node> load_yaml(const std::string& text, const std::string& 
   }
   if (!check_duplicate_keys(root, path, line_offset, sink)) return std::nullopt;
   return root;
+}
+}  // namespace
+
+YamlTextCache::Scope::Scope(YamlTextCache* cache) : previous_(current_text_cache) { current_text_cache = cache; }
+YamlTextCache::Scope::~Scope() { current_text_cache = previous_; }
+
+std::optional<const YAML::Node> load_yaml(const std::string& text, const std::string& path, int line_offset,
+                                          DiagnosticSink& sink, const std::string& what) {
+  YamlTextCache* cache = current_text_cache;
+  if (!cache) {
+    std::optional<YAML::Node> parsed = parse_and_check(text, path, line_offset, sink, what);
+    if (!parsed) return std::nullopt;
+    return *parsed;
+  }
+  std::tuple<std::string, std::string, int> key{text, path, line_offset};
+  if (auto it = cache->entries_.find(key); it != cache->entries_.end()) {
+    ++cache->hits_;
+    return it->second;
+  }
+  const int errors_before = sink.error_count();
+  std::optional<YAML::Node> parsed = parse_and_check(text, path, line_offset, sink, what);
+  if (!parsed) return std::nullopt;
+  if (sink.error_count() == errors_before) {
+    if (cache->entries_.size() >= YamlTextCache::kMaxEntries) cache->entries_.clear();
+    cache->entries_.emplace(std::move(key), *parsed);
+  }
+  return *parsed;
 }
 
 }  // namespace paiban

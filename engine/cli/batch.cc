@@ -23,6 +23,7 @@
 #include "base/cpu_time.h"
 #include "base/text_file.h"
 #include "base/threads.h"
+#include "base/yaml_util.h"
 #include "compose/compose.h"
 #include "data/data.h"
 #include "doc/document.h"
@@ -231,12 +232,14 @@ BatchResult run_batch(const BatchOptions& options, DiagnosticSink& sink,
       constexpr size_t kKeptParagraphs = 4000;
       thread_local text::ShapeCache kept_shapes;
       thread_local compose::ComposeCache kept_composes;
+      thread_local YamlTextCache kept_specs;  // the template's table, chart and contents specs
       if (kept_shapes.size() + kept_composes.size() > kKeptParagraphs) {
         kept_shapes = text::ShapeCache();
         kept_composes = compose::ComposeCache();
       }
       text::ShapeCache::Scope shaping(&kept_shapes);
       compose::ComposeCache::Scope composing(&kept_composes);
+      YamlTextCache::Scope specs(&kept_specs);
       StageTimer quiet;
       BuildOptions build;
       build.report_dir = options.template_dir;
