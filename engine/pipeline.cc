@@ -327,6 +327,7 @@ BuildResult build_report(const BuildOptions& options, DiagnosticSink& sink, cons
   if (caches && caches->fonts) shared_fonts = caches->fonts.get();
   data::YamlCache::Scope yaml(caches ? &caches->yaml : nullptr);
   YamlTextCache::Scope block_specs(caches ? &caches->block_specs : nullptr);
+  source::ParseCache::Scope source_parse(caches ? &caches->source : nullptr);
   auto inputs = read_inputs(options, sink, shared_fonts == nullptr);
   BuildResult result;
   if (inputs) {
@@ -344,9 +345,9 @@ BuildResult build_report(const BuildOptions& options, DiagnosticSink& sink, cons
     if (timer.on())
       std::fprintf(stderr,
                    "paiban: kept: %zu paragraphs shaped (%zu reused), %zu composed (%zu reused), %zu data files reused, "
-                   "%zu block specs reused\n",
+                   "%zu block specs reused, %zu source parses reused\n",
                    kept.shapes.size(), kept.shapes.hits(), kept.composes.size(), kept.composes.hits(), kept.yaml.hits(),
-                   kept.block_specs.hits());
+                   kept.block_specs.hits(), kept.source.hits());
   }
   result.output_path = options.output.empty() ? default_output_path(options.report_dir) : options.output;
   return result;

@@ -17,6 +17,7 @@
 #include "layout/layout_spec.h"
 #include "pdf/writer.h"
 #include "pipeline.h"
+#include "source/parse.h"
 #include "source/syntax.h"
 #include "compose/compose.h"
 #include "text/shape.h"
@@ -75,6 +76,7 @@ struct BuildCaches {
   text::ShapeCache shapes;
   compose::ComposeCache composes;
   data::YamlCache yaml;
+  source::ParseCache source;  ///< report.md, parsed
   YamlTextCache block_specs;  ///< the report's table, chart and contents specs, parsed
   pdf::SubsetCache subsets;
 };

@@ -956,7 +956,39 @@ class Converter {
 
 }  // namespace
 
+namespace {
+thread_local ParseCache* current_parse_cache = nullptr;
+std::optional<SyntaxTree> parse_uncached(const TextFile& file, DiagnosticSink& sink);
+}  // namespace
+
+ParseCache::Scope::Scope(ParseCache* cache) : previous_(current_parse_cache) { current_parse_cache = cache; }
+ParseCache::Scope::~Scope() { current_parse_cache = previous_; }
+
 std::optional<SyntaxTree> parse_source(const TextFile& file, DiagnosticSink& sink) {
+  ParseCache* cache = current_parse_cache;
+  if (!cache) return parse_uncached(file, sink);
+  if (cache->tree_ && cache->path_ == file.path() && cache->text_ == file.text()) {
+    ++cache->hits_;
+    for (const auto& d : cache->diagnostics_) sink.add(d);
+    return cache->tree_;
+  }
+  // What this parse reports, kept with its tree (in a sink of its own, then passed on).
+  DiagnosticSink own;
+  own.set_warnings_as_errors(sink.warnings_as_errors());
+  std::optional<SyntaxTree> tree = parse_uncached(file, own);
+  for (const auto& d : own.all()) sink.add(d);
+  cache->tree_.reset();
+  if (tree && !own.has_errors()) {
+    cache->path_ = file.path();
+    cache->text_ = file.text();
+    cache->tree_ = tree;
+    cache->diagnostics_ = own.all();
+  }
+  return tree;
+}
+
+namespace {
+std::optional<SyntaxTree> parse_uncached(const TextFile& file, DiagnosticSink& sink) {
   SyntaxTree tree;
   size_t body_start = 0;
   int body_line = 1;
@@ -981,6 +1013,7 @@ std::optional<SyntaxTree> parse_source(const TextFile& file, DiagnosticSink& sin
   tree.blocks = converter.parse_blocks(body, body_line);
   return tree;
 }
+}  // namespace
 
 std::vector<InlineRun> parse_values(const std::string& text, const Span& span, DiagnosticSink& sink) {
   std::vector<InlineRun> runs{{text, InlineStyle::Regular, span}};

@@ -249,5 +249,38 @@ TEST(Parse, DuplicateFrontMatterKey) {
             "r.md:3:1: error: duplicate key \"title\"\n  hint: \"title\" is first defined on line 2\n");
 }
 
+TEST(ParseCache, AnUnchangedSourceIsNotParsedAgainAndAChangedOrBrokenOneIs) {
+  ParseCache cache;
+  ParseCache::Scope scope(&cache);
+  const std::string text = "---\ntitle: 报告\n---\n\n# 概况\n\n学校有{{ schools | count }}所。\n";
+  DiagnosticSink sink;
+  auto first = parse_source(TextFile("r.md", text), sink);
+  auto second = parse_source(TextFile("r.md", text), sink);
+  ASSERT_TRUE(first && second);
+  EXPECT_EQ(cache.hits(), 1u);
+  ASSERT_EQ(second->blocks.size(), 2u);
+  EXPECT_EQ(second->blocks[1].span.to_string(), "r.md:7:1");
+  EXPECT_EQ(second->front.title, "报告");
+  // The same text in another file is that file's: its spans name it.
+  auto other = parse_source(TextFile("s.md", text), sink);
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->blocks[1].span.to_string(), "s.md:7:1");
+  EXPECT_EQ(cache.hits(), 1u);
+  // One paragraph added: parsed again, and the new text is what comes back.
+  auto changed = parse_source(TextFile("s.md", text + "\n第二段。\n"), sink);
+  ASSERT_TRUE(changed);
+  EXPECT_EQ(changed->blocks.size(), 3u);
+  EXPECT_EQ(cache.hits(), 1u);
+  EXPECT_FALSE(sink.has_errors());
+  // An error is reported on every build: what had one is not kept.
+  const std::string broken = "---\ntitle: 报告\n";
+  for (int build = 1; build <= 2; ++build) {
+    DiagnosticSink each;
+    parse_source(TextFile("r.md", broken), each);
+    EXPECT_EQ(each.error_count(), 1) << "build " << build;
+  }
+  EXPECT_EQ(cache.hits(), 1u);
+}
+
 }  // namespace
 }  // namespace paiban::source
