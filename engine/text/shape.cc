@@ -66,15 +66,17 @@ ShapedParagraph shape_paragraph(const std::vector<StyledText>& texts, const font
                                 DiagnosticSink& sink) {
   std::string key;
   if (current_cache) {
+    size_t length = 0;
+    for (const auto& t : texts) length += t.text.size() + t.role.size() + 3 + sizeof t.size;
+    key.reserve(length);
     for (const auto& t : texts) {
       key += t.text;
       key += '\0';
       key += t.role;
-      // (Not fmt::format("\0{}\0"): a format string given as a C string ends at
-      // its first NUL, which left the size out of the key and let a 26 pt
-      // title take the glyphs of a 16 pt heading of the same words.)
+      // (The size's bytes, after a NUL: once it was left out of the key, and a 26 pt
+      // title took the glyphs of a 16 pt heading of the same words.)
       key += '\0';
-      key += fmt::format("{}", t.size);
+      key.append(reinterpret_cast<const char*>(&t.size), sizeof t.size);
       key += '\0';
     }
     std::lock_guard lock(current_cache->mutex_);
