@@ -152,29 +152,39 @@ void init_fontconfig() {
 }
 
 namespace {
-std::mutex ready_mutex;
-std::condition_variable ready_signal;
-bool started = false, ready = false;
-std::vector<std::function<void()>> when_ready;
+/// (Never destroyed: the thread may still be loading when the process ends, after static
+/// destructors have run.)
+struct FontconfigStart {
+  std::mutex mutex;
+  std::condition_variable ready_signal;
+  bool started = false, ready = false;
+  std::vector<std::function<void()>> when_ready;
+};
+FontconfigStart& start_state() {
+  static auto* state = new FontconfigStart;
+  return *state;
+}
 
 void finish_fontconfig() {
   init_fontconfig();
+  FontconfigStart& s = start_state();
   std::vector<std::function<void()>> work;
   {
-    std::lock_guard lock(ready_mutex);
-    ready = true;
-    work.swap(when_ready);
+    std::lock_guard lock(s.mutex);
+    s.ready = true;
+    work.swap(s.when_ready);
   }
-  ready_signal.notify_all();
+  s.ready_signal.notify_all();
   for (auto& w : work) w();
 }
 }  // namespace
 
 void start_fontconfig() {
+  FontconfigStart& s = start_state();
   {
-    std::lock_guard lock(ready_mutex);
-    if (started) return;
-    started = true;
+    std::lock_guard lock(s.mutex);
+    if (s.started) return;
+    s.started = true;
   }
   try {
     // Detached: the process may end (an error, a signal) before it does, without waiting for it.
@@ -185,10 +195,11 @@ void start_fontconfig() {
 }
 
 void whenever_fontconfig_ready(std::function<void()> work) {
+  FontconfigStart& s = start_state();
   {
-    std::lock_guard lock(ready_mutex);
-    if (started && !ready) {
-      when_ready.push_back(std::move(work));
+    std::lock_guard lock(s.mutex);
+    if (s.started && !s.ready) {
+      s.when_ready.push_back(std::move(work));
       return;
     }
   }
@@ -196,8 +207,9 @@ void whenever_fontconfig_ready(std::function<void()> work) {
 }
 
 void wait_for_fontconfig() {
-  std::unique_lock lock(ready_mutex);
-  ready_signal.wait(lock, [] { return !started || ready; });
+  FontconfigStart& s = start_state();
+  std::unique_lock lock(s.mutex);
+  s.ready_signal.wait(lock, [&s] { return !s.started || s.ready; });
 }
 
 std::optional<std::pair<std::string, unsigned>> find_installed_font(const std::string& request) {
