@@ -233,6 +233,7 @@ BatchResult run_batch(const BatchOptions& options, DiagnosticSink& sink,
       thread_local text::ShapeCache kept_shapes;
       thread_local compose::ComposeCache kept_composes;
       thread_local YamlTextCache kept_specs;  // the template's table, chart and contents specs
+      thread_local pdf::SubsetCache kept_subsets;  // the faces subset to the glyphs seen so far
       if (kept_shapes.size() + kept_composes.size() > kKeptParagraphs) {
         kept_shapes = text::ShapeCache();
         kept_composes = compose::ComposeCache();
@@ -245,7 +246,8 @@ BatchResult run_batch(const BatchOptions& options, DiagnosticSink& sink,
       build.report_dir = options.template_dir;
       build.creation_time = options.creation_time;
       build.pdfa = options.pdfa;
-      BuildResult result = render(inputs->tree, *data, inputs->layout, *inputs->owned_fonts, build, school, quiet);
+      BuildResult result =
+          render(inputs->tree, *data, inputs->layout, *inputs->owned_fonts, build, school, quiet, &kept_subsets);
       if (result.pdf && !school.has_errors()) {
         if (std::string err = write_file_atomically(report.output, *result.pdf); !err.empty())
           school.error({report.output, 0, 0}, err);

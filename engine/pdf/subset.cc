@@ -3,6 +3,7 @@
 #include <hb-subset.h>
 #include <libdeflate.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
@@ -40,14 +41,15 @@ std::string deflate(std::string_view data) {
   return out;  // empty on failure
 }
 
-FontSubset subset_face(const fonts::Face& face, const std::set<unsigned>& gids) {
-  const double start = thread_cpu_ms();  // subsets run beside pagination: wall time would count waits
-  FontSubset out;
-  out.cff = face.cff;
-  out.tag = subset_tag(face.postscript_name, gids);
+namespace {
 
+/// hb-subset of SOURCE to GIDS (glyph IDs of SOURCE; .notdef is always kept), without hinting
+/// or layout tables, desubroutinized. HIDE_CFF: plan with the CFF table hidden (a CID-keyed
+/// CFF face: see fonts::HideCffWhilePlanning). OLD_TO_NEW, if given, receives the glyph map.
+hb_face_t* run_hb_subset(hb_face_t* source, const std::set<unsigned>& gids, bool hide_cff,
+                         std::map<unsigned, unsigned>* old_to_new, std::vector<uint16_t>* cid_to_gid) {
   hb_subset_input_t* input = hb_subset_input_create_or_fail();
-  if (!input) return out;
+  if (!input) return nullptr;
   hb_set_t* glyphs = hb_subset_input_glyph_set(input);
   hb_set_add(glyphs, 0);
   for (unsigned g : gids) hb_set_add(glyphs, g);
@@ -70,36 +72,43 @@ FontSubset subset_face(const fonts::Face& face, const std::set<unsigned>& gids) 
   hb_subset_plan_t* plan = nullptr;
   {
     std::optional<fonts::HideCffWhilePlanning> hide;
-    if (face.cid_keyed) hide.emplace();
-    plan = hb_subset_plan_create_or_fail(face.subset_source, input);
+    if (hide_cff) hide.emplace();
+    plan = hb_subset_plan_create_or_fail(source, input);
   }
   hb_subset_input_destroy(input);
-  if (!plan) return out;
+  if (!plan) return nullptr;
   hb_face_t* subset = hb_subset_plan_execute_or_fail(plan);
-  if (subset) {
-    if (out.cff) {
-      hb_blob_t* cff = hb_face_reference_table(subset, HB_TAG('C', 'F', 'F', ' '));
-      unsigned len = 0;
-      const char* data = hb_blob_get_data(cff, &len);
-      out.program.assign(data, len);
-      hb_blob_destroy(cff);
-    } else {
-      hb_blob_t* blob = hb_face_reference_blob(subset);
-      unsigned len = 0;
-      const char* data = hb_blob_get_data(blob, &len);
-      out.program.assign(data, len);
-      hb_blob_destroy(blob);
-      const hb_map_t* old_to_new = hb_subset_plan_old_to_new_glyph_mapping(plan);
-      unsigned max_gid = gids.empty() ? 0 : *gids.rbegin();
-      out.cid_to_gid.assign(max_gid + 1, 0);
-      for (unsigned g : gids) {
-        hb_codepoint_t n = hb_map_get(old_to_new, g);
-        if (n != HB_MAP_VALUE_INVALID) out.cid_to_gid[g] = static_cast<uint16_t>(n);
-      }
+  if (subset && (old_to_new || cid_to_gid)) {
+    const hb_map_t* map = hb_subset_plan_old_to_new_glyph_mapping(plan);
+    if (old_to_new) {
+      old_to_new->clear();
+      old_to_new->emplace(0, hb_map_get(map, 0));
+      for (unsigned g : gids)
+        if (hb_codepoint_t n = hb_map_get(map, g); n != HB_MAP_VALUE_INVALID) old_to_new->emplace(g, n);
     }
-    hb_face_destroy(subset);
+    if (cid_to_gid) {
+      unsigned max_gid = gids.empty() ? 0 : *gids.rbegin();
+      cid_to_gid->assign(max_gid + 1, 0);
+      for (unsigned g : gids)
+        if (hb_codepoint_t n = hb_map_get(map, g); n != HB_MAP_VALUE_INVALID) (*cid_to_gid)[g] = static_cast<uint16_t>(n);
+    }
   }
   hb_subset_plan_destroy(plan);
+  return subset;
+}
+
+/// The font program the PDF embeds from SUBSET: the bare CFF table, or the whole TrueType font.
+std::string program_of(hb_face_t* subset, bool cff) {
+  hb_blob_t* blob = cff ? hb_face_reference_table(subset, HB_TAG('C', 'F', 'F', ' ')) : hb_face_reference_blob(subset);
+  unsigned len = 0;
+  const char* data = hb_blob_get_data(blob, &len);
+  std::string program(data, len);
+  hb_blob_destroy(blob);
+  return program;
+}
+
+/// Deflates what subset_face made, and prints its timing.
+void finish_subset(FontSubset& out, const fonts::Face& face, size_t glyphs, double start, const char* how) {
   const double subset_done = thread_cpu_ms();
   // Deflated here, on the subsetting thread, rather than by libharu when it saves.
   out.program_deflated = deflate(out.program);
@@ -113,9 +122,80 @@ FontSubset subset_face(const fonts::Face& face, const std::set<unsigned>& gids) 
     out.cid_to_gid_deflated = deflate(map);
   }
   if (std::getenv("PAIBAN_TIMINGS"))
-    std::fprintf(stderr, "paiban:   subset %s: %zu glyphs, %zu bytes, CPU: hb-subset %.2f ms, deflate %.2f ms\n",
-                 face.postscript_name.c_str(), gids.size(), out.program.size(), subset_done - start,
+    std::fprintf(stderr, "paiban:   subset %s%s: %zu glyphs, %zu bytes, CPU: hb-subset %.2f ms, deflate %.2f ms\n",
+                 face.postscript_name.c_str(), how, glyphs, out.program.size(), subset_done - start,
                  thread_cpu_ms() - subset_done);
+}
+
+}  // namespace
+
+FontSubset subset_face(const fonts::Face& face, const std::set<unsigned>& gids) {
+  const double start = thread_cpu_ms();  // subsets run beside pagination: wall time would count waits
+  FontSubset out;
+  out.cff = face.cff;
+  out.tag = subset_tag(face.postscript_name, gids);
+  hb_face_t* subset = run_hb_subset(face.subset_source, gids, face.cid_keyed, nullptr, face.cff ? nullptr : &out.cid_to_gid);
+  if (!subset) return out;
+  out.program = program_of(subset, out.cff);
+  hb_face_destroy(subset);
+  finish_subset(out, face, gids.size(), start, "");
+  return out;
+}
+
+struct SubsetSources::Source {
+  std::set<unsigned> seen;             ///< every glyph asked for so far
+  std::set<unsigned> held;             ///< the glyphs of the kept face (original IDs)
+  std::map<unsigned, unsigned> to_kept;  ///< original glyph ID → the kept face's
+  hb_face_t* kept = nullptr;
+  size_t misses = 0, next_rebuild = 2;
+  ~Source() { hb_face_destroy(kept); }
+};
+
+SubsetSources::SubsetSources() = default;
+SubsetSources::~SubsetSources() = default;
+
+FontSubset SubsetSources::subset(const fonts::Face& face, const std::set<unsigned>& gids) {
+  if (!face.cff || !face.cid_keyed) return subset_face(face, gids);
+  const double start = thread_cpu_ms();
+  Source* source;
+  {
+    std::lock_guard lock(mutex_);  // (faces are subset in parallel: each its own source)
+    auto& slot = sources_[&face];
+    if (!slot) slot = std::make_unique<Source>();
+    source = slot.get();
+  }
+  Source& s = *source;
+  if (!s.kept || !std::includes(s.held.begin(), s.held.end(), gids.begin(), gids.end())) {
+    s.seen.insert(gids.begin(), gids.end());
+    if (++s.misses < s.next_rebuild) return subset_face(face, gids);
+    // Kept anew: the face subset to every glyph seen (the same planning as subset_face).
+    hb_face_t* made = run_hb_subset(face.subset_source, s.seen, face.cid_keyed, &s.to_kept, nullptr);
+    if (!made) return subset_face(face, gids);
+    hb_blob_t* blob = hb_face_reference_blob(made);
+    hb_face_destroy(made);
+    hb_face_destroy(s.kept);
+    s.kept = hb_face_create(blob, 0);
+    hb_blob_destroy(blob);
+    hb_face_make_immutable(s.kept);
+    s.held = s.seen;
+    s.misses = 0;
+    s.next_rebuild *= 2;
+  }
+  std::set<unsigned> in_kept;
+  for (unsigned g : gids) {
+    auto it = s.to_kept.find(g);
+    if (it == s.to_kept.end()) return subset_face(face, gids);  // (not a glyph of the face)
+    in_kept.insert(it->second);
+  }
+  FontSubset out;
+  out.cff = true;
+  out.tag = subset_tag(face.postscript_name, gids);
+  hb_face_t* subset = run_hb_subset(s.kept, in_kept, false, nullptr, nullptr);
+  if (!subset) return subset_face(face, gids);
+  out.program = program_of(subset, true);
+  hb_face_destroy(subset);
+  hits_++;
+  finish_subset(out, face, gids.size(), start, " (from the kept subset)");
   return out;
 }
 

@@ -1,6 +1,10 @@
 #pragma once
 // Font subsets for embedding, made by hb-subset.
 #include <cstdint>
+#include <map>
+#include <atomic>
+#include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <string_view>
@@ -28,6 +32,30 @@ std::string deflate(std::string_view data);
 /// the original CIDs, so content streams may use original glyph IDs as CIDs.
 /// Returns an empty program if hb-subset fails.
 FontSubset subset_face(const fonts::Face& face, const std::set<unsigned>& gids);
+
+/// Faces subset once to the glyphs of earlier reports, kept by a batch worker or by
+/// paiban watch: a CID-keyed CFF face (a CJK face) is then subset from that small face, not
+/// from its 65,000 glyphs, with the same bytes as from the face itself. A report whose glyphs
+/// the kept face lacks is subset from the face; the kept one is made again, of every glyph
+/// seen, after 2, then 4, 8, … such reports, so that a batch of ever new names does not
+/// make it again for each.
+class SubsetSources {
+ public:
+  SubsetSources();
+  ~SubsetSources();
+  SubsetSources(const SubsetSources&) = delete;
+  SubsetSources& operator=(const SubsetSources&) = delete;
+  /// FACE subset to GIDS, as subset_face does it. One thread at a time per face.
+  FontSubset subset(const fonts::Face& face, const std::set<unsigned>& gids);
+  /// Subsets made from a kept face.
+  size_t hits() const { return hits_; }
+
+ private:
+  struct Source;
+  std::mutex mutex_;
+  std::map<const fonts::Face*, std::unique_ptr<Source>> sources_;
+  std::atomic<size_t> hits_{0};
+};
 
 /// The subset tag for a glyph set: a stable hash spelled in capital letters.
 std::string subset_tag(const std::string& postscript_name, const std::set<unsigned>& gids);

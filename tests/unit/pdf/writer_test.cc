@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "base/text_file.h"
 #include "pdf/subset.h"
 #include "support/default_fonts.h"
 #include "support/test_support.h"
@@ -76,6 +77,37 @@ TEST_F(Pdf, CffSubsetIsABareCffTableMuchSmallerThanTheFont) {
   EXPECT_EQ(s.program[0], 1);  // CFF major version 1
   EXPECT_LT(s.program.size(), 20000u);
   EXPECT_TRUE(s.cid_to_gid.empty());
+}
+
+TEST_F(Pdf, ASubsetFromTheKeptFaceIsTheSubsetFromTheFaceByteForByte) {
+  // A batch worker subsets each report's CJK glyphs from a face kept of those seen before;
+  // the PDF must not tell: every subset is compared with the one made from the face itself.
+  const fonts::Face& face = fonts_->face(fonts_->role("song")->cjk[0]);
+  ASSERT_TRUE(face.cff && face.cid_keyed);
+  auto glyphs = [&](const std::string& text) {
+    std::set<unsigned> g;
+    for (size_t i = 0; i < text.size();) g.insert(face.glyph_for(next_code_point(text, i)));
+    return g;
+  };
+  const std::vector<std::string> reports = {
+      "甘肃省理工中等专业学校质量年度报告，在校生二千八百七十八人。",
+      "武威职业学院附属中等专业学校质量年度报告，在校生一千二百人。",
+      "学校质量年度报告，在校生人。",                      // within the first two: from the kept face
+      "凉州区职业中等专业学校质量年度报告，新增专业三个。",  // new glyphs: from the face
+      "武威理工学校质量年度报告。",
+      "天祝藏族自治县职业学校质量年度报告，在校生九百人。"};
+  SubsetSources sources;
+  for (size_t i = 0; i < reports.size(); ++i) {
+    std::set<unsigned> g = glyphs(reports[i]);
+    FontSubset direct = subset_face(face, g), kept = sources.subset(face, g);
+    ASSERT_FALSE(direct.program.empty());
+    EXPECT_EQ(kept.program, direct.program) << "report " << i;
+    EXPECT_EQ(kept.program_deflated, direct.program_deflated) << "report " << i;
+    EXPECT_EQ(kept.tag, direct.tag) << "report " << i;
+  }
+  // The face is kept once two reports missed it (made of both), then again only after four
+  // more misses: reports 1, 2 and 4 come from it; 0, 3 and 5 (new glyphs) from the face.
+  EXPECT_EQ(sources.hits(), 3u);
 }
 
 TEST_F(Pdf, TrueTypeSubsetMapsOriginalGlyphIdsToNewOnes) {
