@@ -325,8 +325,7 @@ BuildResult build_report(const BuildOptions& options, DiagnosticSink& sink, cons
                          BuildCaches* caches) {
   StageTimer timer;
   if (caches && caches->fonts) shared_fonts = caches->fonts.get();
-  data::YamlCache::Scope yaml(caches ? &caches->yaml : nullptr);
-  YamlTextCache::Scope block_specs(caches ? &caches->block_specs : nullptr);
+  YamlTextCache::Scope yaml(caches ? &caches->yaml : nullptr);
   source::ParseCache::Scope source_parse(caches ? &caches->source : nullptr);
   auto inputs = read_inputs(options, sink, shared_fonts == nullptr);
   BuildResult result;
@@ -344,10 +343,10 @@ BuildResult build_report(const BuildOptions& options, DiagnosticSink& sink, cons
                     caches ? &caches->subsets : nullptr);
     if (timer.on())
       std::fprintf(stderr,
-                   "paiban: kept: %zu paragraphs shaped (%zu reused), %zu composed (%zu reused), %zu data files reused, "
-                   "%zu block specs reused, %zu source parses reused\n",
+                   "paiban: kept: %zu paragraphs shaped (%zu reused), %zu composed (%zu reused), "
+                   "%zu YAML texts reused, %zu source parses reused\n",
                    kept.shapes.size(), kept.shapes.hits(), kept.composes.size(), kept.composes.hits(), kept.yaml.hits(),
-                   kept.block_specs.hits(), kept.source.hits());
+                   kept.source.hits());
   }
   result.output_path = options.output.empty() ? default_output_path(options.report_dir) : options.output;
   return result;

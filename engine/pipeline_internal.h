@@ -75,9 +75,8 @@ struct BuildCaches {
   std::unique_ptr<fonts::FontSet> fonts;  ///< loaded once; reloaded when fonts/ changes
   text::ShapeCache shapes;
   compose::ComposeCache composes;
-  data::YamlCache yaml;
   source::ParseCache source;  ///< report.md, parsed
-  YamlTextCache block_specs;  ///< the report's table, chart and contents specs, parsed
+  YamlTextCache yaml;  ///< the data files and the table, chart and contents specs, parsed
   pdf::SubsetCache subsets;
 };
 

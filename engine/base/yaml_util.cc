@@ -45,27 +45,29 @@ std::optional<YAML::Node> parse_and_check(const std::string& text, const std::st
 
 YamlTextCache::Scope::Scope(YamlTextCache* cache) : previous_(current_text_cache) { current_text_cache = cache; }
 YamlTextCache::Scope::~Scope() { current_text_cache = previous_; }
+YamlTextCache* YamlTextCache::current() { return current_text_cache; }
+
+const YAML::Node* YamlTextCache::find(const std::string& text, const std::string& path, int line_offset) {
+  auto it = entries_.find({path, line_offset});
+  if (it == entries_.end() || it->second.first != text) return nullptr;
+  ++hits_;
+  return &it->second.second;
+}
+
+void YamlTextCache::keep(const std::string& text, const std::string& path, int line_offset, const YAML::Node& root) {
+  if (entries_.size() >= kMaxEntries && !entries_.count({path, line_offset})) entries_.clear();
+  entries_[{path, line_offset}] = {text, root};
+}
 
 std::optional<const YAML::Node> load_yaml(const std::string& text, const std::string& path, int line_offset,
                                           DiagnosticSink& sink, const std::string& what) {
   YamlTextCache* cache = current_text_cache;
-  if (!cache) {
-    std::optional<YAML::Node> parsed = parse_and_check(text, path, line_offset, sink, what);
-    if (!parsed) return std::nullopt;
-    return *parsed;
-  }
-  std::tuple<std::string, std::string, int> key{text, path, line_offset};
-  if (auto it = cache->entries_.find(key); it != cache->entries_.end()) {
-    ++cache->hits_;
-    return it->second;
-  }
+  if (cache)
+    if (const YAML::Node* kept = cache->find(text, path, line_offset)) return *kept;
   const int errors_before = sink.error_count();
   std::optional<YAML::Node> parsed = parse_and_check(text, path, line_offset, sink, what);
   if (!parsed) return std::nullopt;
-  if (sink.error_count() == errors_before) {
-    if (cache->entries_.size() >= YamlTextCache::kMaxEntries) cache->entries_.clear();
-    cache->entries_.emplace(std::move(key), *parsed);
-  }
+  if (cache && sink.error_count() == errors_before) cache->keep(text, path, line_offset, *parsed);
   return *parsed;
 }
 

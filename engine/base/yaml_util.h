@@ -5,7 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <tuple>
+#include <utility>
 
 #include "base/diagnostic.h"
 #include "base/yaml_span.h"
@@ -22,9 +22,12 @@ bool check_duplicate_keys(const YAML::Node& node, const std::string& path, int l
 std::optional<const YAML::Node> load_yaml(const std::string& text, const std::string& path, int line_offset,
                                           DiagnosticSink& sink, const std::string& what = {});
 
-/// What load_yaml parsed, kept between builds (paiban watch, a batch worker): the report's
-/// block specs (tables, charts, contents), whose text stays the same from build to build.
-/// Keyed on the text, its path and its first line; only what parsed without an error is kept.
+/// YAML parsed, kept between builds (paiban watch) and between a batch worker's reports: the
+/// data files, and the report's block specs (tables, charts, contents), whose text mostly stays
+/// the same from build to build. One entry per place (a file, and the line its YAML starts on):
+/// the latest text parsed there and its nodes, which every user reads through const references
+/// only (yaml-cpp's non-const lookups change a node). load_yaml keeps only what had no error;
+/// the data loader keeps every file it parsed and reports its duplicate keys on each use.
 /// Install one for the current thread with YamlTextCache::Scope.
 class YamlTextCache {
  public:
@@ -36,15 +39,20 @@ class YamlTextCache {
    private:
     YamlTextCache* previous_;
   };
+  /// The current thread's cache, or null.
+  static YamlTextCache* current();
+  /// The nodes kept for the YAML at PATH's line LINE_OFFSET + 1 when TEXT is the text parsed
+  /// there, to the byte; else null.
+  const YAML::Node* find(const std::string& text, const std::string& path, int line_offset);
+  /// Keeps ROOT, TEXT parsed, as the latest YAML at that place.
+  void keep(const std::string& text, const std::string& path, int line_offset, const YAML::Node& root);
   size_t size() const { return entries_.size(); }
   size_t hits() const { return hits_; }
-  /// At most this many texts are kept; past it the cache starts afresh.
+  /// At most this many places are kept; past it the cache starts afresh.
   static constexpr size_t kMaxEntries = 4096;
 
  private:
-  friend std::optional<const YAML::Node> load_yaml(const std::string&, const std::string&, int, DiagnosticSink&,
-                                                   const std::string&);
-  std::map<std::tuple<std::string, std::string, int>, YAML::Node> entries_;
+  std::map<std::pair<std::string, int>, std::pair<std::string, YAML::Node>> entries_;
   size_t hits_ = 0;
 };
 

@@ -120,33 +120,6 @@ class ReadRecorder {
   ReadRecorder* previous_;
 };
 
-/// Data files parsed as YAML, kept between builds (paiban watch): a file
-/// whose text is the same to the byte is not parsed again (its duplicate
-/// keys are still reported). Install one for the current thread with
-/// YamlCache::Scope; load_data_set then consults it. Only the latest text of
-/// each file is kept.
-class YamlCache {
- public:
-  YamlCache();
-  ~YamlCache();
-  YamlCache(YamlCache&&) noexcept;
-  YamlCache& operator=(YamlCache&&) noexcept;
-  class Scope {
-   public:
-    explicit Scope(YamlCache* cache);
-    ~Scope();
-
-   private:
-    YamlCache* previous_;
-  };
-  size_t hits() const;
-  struct Entries;  ///< (load.cc)
-
- private:
-  std::unique_ptr<Entries> entries_;
-  friend Entries* current_yaml_entries();
-};
-
 /// Loads FILES (paths relative to REPORT_DIR). A YAML key whose value is a
 /// map `{csv: tables/x.csv}` loads that CSV: its first row names the columns,
 /// every further row becomes a Record; cells that parse as numbers are

@@ -20,28 +20,12 @@
 
 #include "base/confine.h"
 #include "base/text_file.h"
+#include "base/yaml_util.h"
 #include "data/data_internal.h"
 #include "data/workbook.h"
 
 namespace paiban::data {
 
-struct YamlCache::Entries {
-  std::map<std::string, std::pair<std::string, YAML::Node>> files;  ///< path → its text and that text parsed
-  size_t hits = 0;
-};
-
-namespace {
-thread_local YamlCache* current_yaml_cache = nullptr;
-}  // namespace
-
-YamlCache::Entries* current_yaml_entries() { return current_yaml_cache ? current_yaml_cache->entries_.get() : nullptr; }
-YamlCache::YamlCache() : entries_(std::make_unique<Entries>()) {}
-YamlCache::~YamlCache() = default;
-YamlCache::YamlCache(YamlCache&&) noexcept = default;
-YamlCache& YamlCache::operator=(YamlCache&&) noexcept = default;
-size_t YamlCache::hits() const { return entries_ ? entries_->hits : 0; }
-YamlCache::Scope::Scope(YamlCache* cache) : previous_(current_yaml_cache) { current_yaml_cache = cache; }
-YamlCache::Scope::~Scope() { current_yaml_cache = previous_; }
 namespace {
 
 namespace fs = std::filesystem;
@@ -488,12 +472,12 @@ void DataLoader::read_check(const YAML::Node& node) {
 
 /// FILE parsed as YAML, its duplicate keys reported; nullopt after a syntax error.
 std::optional<YAML::Node> DataLoader::parse_yaml(const TextFile& file) {
-  YamlCache::Entries* cache = current_yaml_entries();
+  // (A data file is kept whole, its first line line 1: its duplicate keys are reported on each use.)
+  YamlTextCache* cache = YamlTextCache::current();
   if (cache)
-    if (auto it = cache->files.find(file.path()); it != cache->files.end() && it->second.first == file.text()) {
-      ++cache->hits;
-      report_duplicate_keys(it->second.second);
-      return it->second.second;
+    if (const YAML::Node* kept = cache->find(file.text(), file.path(), 0)) {
+      report_duplicate_keys(*kept);
+      return *kept;
     }
   YAML::Node root;
   try {
@@ -505,7 +489,7 @@ std::optional<YAML::Node> DataLoader::parse_yaml(const TextFile& file) {
   report_duplicate_keys(root);
   // (Every use of a data file's nodes reads them through const references:
   // a cached node is never changed.)
-  if (cache) cache->files[file.path()] = {file.text(), root};
+  if (cache) cache->keep(file.text(), file.path(), 0, root);
   return root;
 }
 

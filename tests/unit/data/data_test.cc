@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "base/text_file.h"
+#include "base/yaml_util.h"
 
 #include "unit/data/data_test_util.h"
 
@@ -498,8 +499,8 @@ TEST(YamlCache, AFileWhoseTextIsUnchangedIsNotParsedAgainAndAChangedOneIs) {
   report.write("data.yaml", "a: 1\nschools: {yaml_dir: schools}\n");
   report.write("schools/x.yaml", "name: 甲\nn: 10\n");
   report.write("schools/y.yaml", "name: 乙\nn: 20\nn: 21\n");  // a duplicate key, reported every time
-  YamlCache cache;
-  YamlCache::Scope scope(&cache);
+  YamlTextCache cache;
+  YamlTextCache::Scope scope(&cache);
   auto first = report.load();
   ASSERT_TRUE(first);
   EXPECT_EQ(cache.hits(), 0u);
