@@ -2,6 +2,7 @@
 // Work shared among threads that may not be had: a process near its memory
 // limit (a batch child's RLIMIT_AS) cannot always map another thread's
 // stack, and then the work runs on the threads there are.
+#include <mutex>
 #include <system_error>
 #include <thread>
 #include <vector>
@@ -13,6 +14,16 @@ namespace paiban {
 /// only adds its own cost. SideTask and run_on_threads then run the work on the calling thread.
 void allow_helper_threads(bool allowed);
 bool helper_threads_allowed();
+
+/// A mutex for a cache that threads share and its owner moves (watch starts its caches
+/// afresh by assignment): moving moves nothing; the new object has its own, unlocked mutex.
+/// Nobody may use either object while it is moved.
+class MovableMutex : public std::mutex {
+ public:
+  MovableMutex() = default;
+  MovableMutex(MovableMutex&&) noexcept {}
+  MovableMutex& operator=(MovableMutex&&) noexcept { return *this; }
+};
 
 /// Runs WORKER on up to THREADS threads, this one included, and waits for all.
 /// WORKER takes its items from a shared counter, so any number of threads

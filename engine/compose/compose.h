@@ -8,11 +8,11 @@
 //   → choose breaks: Knuth–Plass total fit (or first fit, for comparison)
 //   → set_line: line-end/line-start punctuation trims, then the line's
 //     adjustment spread in clreq §3.8's order → pen positions
-#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "base/threads.h"
 #include "compose/hyphenate.h"
 #include "compose/punctuation.h"
 #include "text/shape.h"
@@ -107,14 +107,6 @@ class ComposeCache {
    private:
     ComposeCache* previous_;
   };
-  ComposeCache() = default;
-  /// (Moving takes the entries, not the lock: nobody may use either cache meanwhile.)
-  ComposeCache(ComposeCache&& other) noexcept : entries_(std::move(other.entries_)), hits_(other.hits_) {}
-  ComposeCache& operator=(ComposeCache&& other) noexcept {
-    entries_ = std::move(other.entries_);
-    hits_ = other.hits_;
-    return *this;
-  }
   /// The current thread's cache, or null: for a helper thread to install the same one.
   static ComposeCache* current();
   size_t size() const { return entries_.size(); }
@@ -127,7 +119,7 @@ class ComposeCache {
   friend std::vector<Line> compose_paragraph(const text::ShapedParagraph&, const fonts::FontSet&,
                                              const ComposeSettings&);
   // Threads preparing parts of one document share the cache: lookups and insertions lock.
-  std::mutex mutex_;
+  MovableMutex mutex_;
   std::unordered_map<std::string, std::vector<Line>> entries_;
   size_t hits_ = 0;
 };

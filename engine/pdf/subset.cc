@@ -153,13 +153,15 @@ struct SubsetSources::Source {
 
 SubsetSources::SubsetSources() = default;
 SubsetSources::~SubsetSources() = default;
+SubsetSources::SubsetSources(SubsetSources&&) noexcept = default;
+SubsetSources& SubsetSources::operator=(SubsetSources&&) noexcept = default;
 
 FontSubset SubsetSources::subset(const fonts::Face& face, const std::set<unsigned>& gids) {
   if (!face.cff || !face.cid_keyed) return subset_face(face, gids);
   const double start = thread_cpu_ms();
   Source* source;
   {
-    std::lock_guard lock(mutex_);  // (faces are subset in parallel: each its own source)
+    std::lock_guard lock(mutex_);
     auto& slot = sources_[&face];
     if (!slot) slot = std::make_unique<Source>();
     source = slot.get();
@@ -194,7 +196,10 @@ FontSubset SubsetSources::subset(const fonts::Face& face, const std::set<unsigne
   if (!subset) return subset_face(face, gids);
   out.program = program_of(subset, true);
   hb_face_destroy(subset);
-  hits_++;
+  {
+    std::lock_guard lock(mutex_);
+    ++hits_;
+  }
   finish_subset(out, face, gids.size(), start, " (from the kept subset)");
   return out;
 }

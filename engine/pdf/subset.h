@@ -2,14 +2,13 @@
 // Font subsets for embedding, made by hb-subset.
 #include <cstdint>
 #include <map>
-#include <atomic>
 #include <memory>
-#include <mutex>
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "base/threads.h"
 #include "fonts/font_set.h"
 
 namespace paiban::pdf {
@@ -43,8 +42,8 @@ class SubsetSources {
  public:
   SubsetSources();
   ~SubsetSources();
-  SubsetSources(const SubsetSources&) = delete;
-  SubsetSources& operator=(const SubsetSources&) = delete;
+  SubsetSources(SubsetSources&&) noexcept;
+  SubsetSources& operator=(SubsetSources&&) noexcept;
   /// FACE subset to GIDS, as subset_face does it. One thread at a time per face.
   FontSubset subset(const fonts::Face& face, const std::set<unsigned>& gids);
   /// Subsets made from a kept face.
@@ -52,9 +51,9 @@ class SubsetSources {
 
  private:
   struct Source;
-  std::mutex mutex_;
+  MovableMutex mutex_;  ///< (faces are subset in parallel: the map is shared, each source its face's)
   std::map<const fonts::Face*, std::unique_ptr<Source>> sources_;
-  std::atomic<size_t> hits_{0};
+  size_t hits_ = 0;
 };
 
 /// The subset tag for a glyph set: a stable hash spelled in capital letters.

@@ -204,7 +204,7 @@ PreparedFonts subset_fonts(const layout::GlyphSets& glyphs, const fonts::FontSet
   std::atomic<size_t> next{0};
   auto worker = [&] {
     for (size_t i; (i = next++) < work.size();)
-      out.subsets[work[i].first] = cache ? cache->sources->subset(fonts.face(work[i].first), *work[i].second)
+      out.subsets[work[i].first] = cache ? cache->sources.subset(fonts.face(work[i].first), *work[i].second)
                                          : subset_face(fonts.face(work[i].first), *work[i].second);
   };
   unsigned threads = std::min<unsigned>(std::max(1u, std::thread::hardware_concurrency()), work.size());

@@ -2,7 +2,6 @@
 // Pages → PDF bytes. The only part of paiban that includes <hpdf.h>.
 #include <functional>
 #include <map>
-#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -43,7 +42,7 @@ struct SubsetCache {
   PreparedFonts last;
   size_t hits = 0;
   /// Faces subset to the glyphs seen so far, to subset the next glyph sets from.
-  std::shared_ptr<SubsetSources> sources = std::make_shared<SubsetSources>();
+  SubsetSources sources;
 };
 
 /// Subsets each face of GLYPHS with hb-subset, on as many threads as there

@@ -3,12 +3,12 @@
 //
 // shape_paragraph → itemize (font per code point: role chain, script class,
 // fallback) → shape_segment (HarfBuzz, zh-Hans) → cluster ends
-#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "base/diagnostic.h"
+#include "base/threads.h"
 #include "fonts/font_set.h"
 
 namespace paiban::text {
@@ -53,14 +53,6 @@ class ShapeCache {
    private:
     ShapeCache* previous_;
   };
-  ShapeCache() = default;
-  /// (Moving takes the entries, not the lock: nobody may use either cache meanwhile.)
-  ShapeCache(ShapeCache&& other) noexcept : entries_(std::move(other.entries_)), hits_(other.hits_) {}
-  ShapeCache& operator=(ShapeCache&& other) noexcept {
-    entries_ = std::move(other.entries_);
-    hits_ = other.hits_;
-    return *this;
-  }
   /// The current thread's cache, or null: for a helper thread to install the same one.
   static ShapeCache* current();
   size_t size() const { return entries_.size(); }
@@ -69,7 +61,7 @@ class ShapeCache {
  private:
   friend ShapedParagraph shape_paragraph(const std::vector<StyledText>&, const fonts::FontSet&, DiagnosticSink&);
   // Threads preparing parts of one document share the cache: lookups and insertions lock.
-  std::mutex mutex_;
+  MovableMutex mutex_;
   std::unordered_map<std::string, ShapedParagraph> entries_;
   size_t hits_ = 0;
 };
