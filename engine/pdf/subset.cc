@@ -144,8 +144,7 @@ FontSubset subset_face(const fonts::Face& face, const std::set<unsigned>& gids) 
 
 struct SubsetSources::Source {
   std::set<unsigned> seen;             ///< every glyph asked for so far
-  std::set<unsigned> held;             ///< the glyphs of the kept face (original IDs)
-  std::map<unsigned, unsigned> to_kept;  ///< original glyph ID → the kept face's
+  std::map<unsigned, unsigned> to_kept;  ///< original glyph ID → the kept face's, for each glyph it holds
   hb_face_t* kept = nullptr;
   size_t misses = 0, next_rebuild = 2;
   ~Source() { hb_face_destroy(kept); }
@@ -167,7 +166,18 @@ FontSubset SubsetSources::subset(const fonts::Face& face, const std::set<unsigne
     source = slot.get();
   }
   Source& s = *source;
-  if (!s.kept || !std::includes(s.held.begin(), s.held.end(), gids.begin(), gids.end())) {
+  // The glyphs in the kept face, if it holds them all.
+  auto in_kept = [&s, &gids]() -> std::optional<std::set<unsigned>> {
+    std::set<unsigned> mapped;
+    for (unsigned g : gids) {
+      auto it = s.to_kept.find(g);
+      if (it == s.to_kept.end()) return std::nullopt;
+      mapped.insert(it->second);
+    }
+    return mapped;
+  };
+  std::optional<std::set<unsigned>> mapped = s.kept ? in_kept() : std::nullopt;
+  if (!mapped) {
     s.seen.insert(gids.begin(), gids.end());
     if (++s.misses < s.next_rebuild) return subset_face(face, gids);
     // Kept anew: the face subset to every glyph seen (the same planning as subset_face).
@@ -179,20 +189,15 @@ FontSubset SubsetSources::subset(const fonts::Face& face, const std::set<unsigne
     s.kept = hb_face_create(blob, 0);
     hb_blob_destroy(blob);
     hb_face_make_immutable(s.kept);
-    s.held = s.seen;
     s.misses = 0;
     s.next_rebuild *= 2;
-  }
-  std::set<unsigned> in_kept;
-  for (unsigned g : gids) {
-    auto it = s.to_kept.find(g);
-    if (it == s.to_kept.end()) return subset_face(face, gids);  // (not a glyph of the face)
-    in_kept.insert(it->second);
+    mapped = in_kept();
+    if (!mapped) return subset_face(face, gids);  // (a glyph the face does not have)
   }
   FontSubset out;
   out.cff = true;
   out.tag = subset_tag(face.postscript_name, gids);
-  hb_face_t* subset = run_hb_subset(s.kept, in_kept, false, nullptr, nullptr);
+  hb_face_t* subset = run_hb_subset(s.kept, *mapped, false, nullptr, nullptr);
   if (!subset) return subset_face(face, gids);
   out.program = program_of(subset, true);
   hb_face_destroy(subset);
