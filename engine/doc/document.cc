@@ -473,6 +473,9 @@ class Builder {
     std::vector<ColumnSpec> specs = read_columns(b, columns);
     table->columns = static_cast<int>(specs.size());
     read_header(b, header, *table);
+    // (Rows are not filled with columns that were reported broken: that only adds errors
+    // about what was already reported.)
+    if (sink_.error_count() > errors) return;
     auto list = data::evaluate(rows_expr, data_, rows_span, sink_);
     if (list && list->kind != data::Value::Kind::List) {
       sink_.error(rows_span, fmt::format("table: rows \"{}\" is not a list", rows_expr),

@@ -120,6 +120,18 @@ TEST(Tables, UnknownTableKeyAndBadHeaderWidth) {
   EXPECT_EQ(g.diagnostics(), "report.md:10:9: error: table: header row 1 is wider than the 1 columns\n");
 }
 
+TEST(Tables, AColumnWithoutAValueIsTheOnlyError) {
+  // A new user's guess at the syntax (the header's text as the key): its errors, at the column,
+  // and no row filled with a column that has no expression (which reported an empty one
+  // with no place at all).
+  testing::ReportFixture f(report("```table\ncaption: 甲\nrows: majors\ncolumns:\n  - 专业: major\n```\n"));
+  EXPECT_EQ(f.diagnostics(),
+            "report.md:10:5: error: table: unknown column key \"专业\"\n"
+            "  hint: known keys: value, format, align, merge, total\n"
+            "report.md:10:5: error: table: a column needs a value\n"
+            "  hint: - {value: students}\n");
+}
+
 TEST(Cases, NumberedInOrderWithTheirParagraphs) {
   testing::ReportFixture f(report("```case 教材建设 {#case-a}\n第一段。\n\n第二段。\n```\n\n```case 校企合作\n段落。\n```\n\n见[@case-a]。\n"));
   ASSERT_EQ(f.diagnostics(), "");
