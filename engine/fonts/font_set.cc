@@ -1,10 +1,6 @@
 #include "fonts/font_set.h"
 
 #include <fontconfig/fontconfig.h>
-#include <ft2build.h>
-#include FT_FREETYPE_H
-#include FT_TRUETYPE_TABLES_H
-#include FT_CID_H
 #include <hb-ot.h>
 #include <yaml-cpp/yaml.h>
 
@@ -22,6 +18,7 @@
 #include "base/confine.h"
 #include "base/text_file.h"
 #include "base/yaml_span.h"
+#include "fonts/face_tables.h"
 
 namespace paiban::fonts {
 
@@ -37,7 +34,7 @@ unsigned Face::glyph_for(char32_t cp) const {
   return hb_font_get_nominal_glyph(hb_font, cp, &g) ? g : 0;
 }
 
-FontSet::FontSet() { FT_Init_FreeType(&ft_); }
+FontSet::FontSet() = default;
 
 FontSet::~FontSet() {
   for (auto& f : faces_) {
@@ -47,7 +44,6 @@ FontSet::~FontSet() {
     hb_face_destroy(f->hb_face);
   }
   for (auto& [path, blob] : blobs_) hb_blob_destroy(blob);
-  FT_Done_FreeType(ft_);
 }
 
 const Role* FontSet::role(const std::string& name) const {
@@ -83,11 +79,17 @@ std::optional<FaceId> FontSet::load_face(const std::string& path, unsigned index
   if (!blob) return std::nullopt;
   if (index >= hb_face_count(blob)) return std::nullopt;
 
+  hb_face_t* hb_face = hb_face_create(blob, index);
+  std::optional<FaceTables> tables = read_face_tables(hb_face);
+  if (!tables) {
+    hb_face_destroy(hb_face);
+    return std::nullopt;
+  }
   auto face = std::make_unique<Face>();
   face->path = path;
   face->index = index;
   face->family = family;
-  face->hb_face = hb_face_create(blob, index);
+  face->hb_face = hb_face;
   face->hb_font = hb_font_create(face->hb_face);
   hb_face_make_immutable(face->hb_face);
   hb_font_make_immutable(face->hb_font);
@@ -102,40 +104,10 @@ std::optional<FaceId> FontSet::load_face(const std::string& path, unsigned index
   hb_face_set_upem(face->subset_source, hb_face_get_upem(face->hb_face));
   hb_face_set_glyph_count(face->subset_source, hb_face_get_glyph_count(face->hb_face));
   hb_face_make_immutable(face->subset_source);
-  hb_blob_t* cff = hb_face_reference_table(face->hb_face, HB_TAG('C', 'F', 'F', ' '));
-  face->cff = hb_blob_get_length(cff) > 0;
-  hb_blob_destroy(cff);
-
-  // Descriptor metrics from FreeType, which reads head/hhea/OS/2/post: from the blob HarfBuzz has
-  // already mapped, not by reading the file again.
-  FT_Face ft_face = nullptr;
-  unsigned blob_length = 0;
-  const char* blob_data = hb_blob_get_data(blob, &blob_length);
-  if (FT_New_Memory_Face(ft_, reinterpret_cast<const FT_Byte*>(blob_data), static_cast<FT_Long>(blob_length),
-                         static_cast<FT_Long>(index), &ft_face) != 0)
-    return std::nullopt;
-  FaceMetrics& m = face->metrics;
-  m.units_per_em = ft_face->units_per_EM;
-  m.ascender = ft_face->ascender;
-  m.descender = ft_face->descender;
-  m.bbox[0] = static_cast<int>(ft_face->bbox.xMin);
-  m.bbox[1] = static_cast<int>(ft_face->bbox.yMin);
-  m.bbox[2] = static_cast<int>(ft_face->bbox.xMax);
-  m.bbox[3] = static_cast<int>(ft_face->bbox.yMax);
-  m.fixed_pitch = FT_IS_FIXED_WIDTH(ft_face);
-  FT_Bool cid_keyed = 0;
-  face->cid_keyed = face->cff && FT_Get_CID_Is_Internally_CID_Keyed(ft_face, &cid_keyed) == 0 && cid_keyed;
-  if (auto* os2 = static_cast<TT_OS2*>(FT_Get_Sfnt_Table(ft_face, FT_SFNT_OS2))) {
-    m.cap_height = os2->version >= 2 ? os2->sCapHeight : m.ascender;
-    m.serif = ((os2->sFamilyClass >> 8) & 0xFF) >= 1 && ((os2->sFamilyClass >> 8) & 0xFF) <= 7;
-  } else {
-    m.cap_height = m.ascender;
-  }
-  if (auto* post = static_cast<TT_Postscript*>(FT_Get_Sfnt_Table(ft_face, FT_SFNT_POST)))
-    m.italic_angle = static_cast<int>(post->italicAngle >> 16);
-  const char* ps = FT_Get_Postscript_Name(ft_face);
-  face->postscript_name = ps ? ps : "Unnamed";
-  FT_Done_Face(ft_face);
+  face->cff = tables->cff;
+  face->cid_keyed = tables->cid_keyed;
+  face->metrics = tables->metrics;
+  face->postscript_name = tables->postscript_name.empty() ? "Unnamed" : tables->postscript_name;
 
   face->base = static_cast<int>(faces_.size());
   faces_.push_back(std::move(face));

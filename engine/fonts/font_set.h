@@ -17,9 +17,6 @@
 
 #include "base/diagnostic.h"
 
-typedef struct FT_LibraryRec_* FT_Library;
-typedef struct FT_FaceRec_* FT_Face;
-
 namespace paiban::fonts {
 
 /// Index of a face in a FontSet.
@@ -119,7 +116,6 @@ class FontSet {
   void add_resolution(Resolution r) { resolutions_.push_back(std::move(r)); }
 
  private:
-  FT_Library ft_ = nullptr;
   std::vector<std::unique_ptr<Face>> faces_;
   std::map<std::string, Role> roles_;
   std::vector<Resolution> resolutions_;
