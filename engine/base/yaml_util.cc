@@ -54,6 +54,11 @@ const YAML::Node* YamlTextCache::find(const std::string& text, const std::string
   return &it->second.second;
 }
 
+bool YamlTextCache::has(const std::string& text, const std::string& path, int line_offset) const {
+  auto it = entries_.find({path, line_offset});
+  return it != entries_.end() && it->second.first == text;
+}
+
 void YamlTextCache::keep(const std::string& text, const std::string& path, int line_offset, const YAML::Node& root) {
   if (entries_.size() >= kMaxEntries && !entries_.count({path, line_offset})) entries_.clear();
   entries_[{path, line_offset}] = {text, root};

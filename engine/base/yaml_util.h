@@ -44,6 +44,8 @@ class YamlTextCache {
   /// The nodes kept for the YAML at PATH's line LINE_OFFSET + 1 when TEXT is the text parsed
   /// there, to the byte; else null.
   const YAML::Node* find(const std::string& text, const std::string& path, int line_offset);
+  /// Whether find would find it (not counted as a hit).
+  bool has(const std::string& text, const std::string& path, int line_offset) const;
   /// Keeps ROOT, TEXT parsed, as the latest YAML at that place.
   void keep(const std::string& text, const std::string& path, int line_offset, const YAML::Node& root);
   size_t size() const { return entries_.size(); }

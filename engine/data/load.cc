@@ -11,6 +11,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -20,6 +21,7 @@
 
 #include "base/confine.h"
 #include "base/text_file.h"
+#include "base/threads.h"
 #include "base/yaml_util.h"
 #include "data/data_internal.h"
 #include "data/workbook.h"
@@ -42,6 +44,10 @@ constexpr size_t kMaxValues = 250000;
 /// files of yaml_dir.
 constexpr int kMaxNesting = 64;
 constexpr int kMaxYamlDirDepth = 8;
+/// A yaml_dir folder of this much YAML is parsed on two threads.
+constexpr size_t kParallelParseBytes = 16 * 1024;
+/// ... read and parsed this much at a time.
+constexpr size_t kParseWindowBytes = 1024 * 1024;
 
 /// Whether EXPRESSION opens more "(" or "[" than it closes outside quotes:
 /// the sign that YAML cut a flow list `[a, pct(b, c)]` at the comma inside
@@ -98,7 +104,14 @@ class DataLoader {
     derived_.push_back({owner, key, marker.text, marker.span});
   }
   std::optional<Value> load_yaml_dir(const YAML::Node& map);
-  std::optional<YAML::Node> parse_yaml(const TextFile& file);
+  /// A file's YAML parsed ahead, perhaps on another thread: its root, or what yaml-cpp threw.
+  struct ParsedAhead {
+    bool done = false;  ///< else (not parsed ahead, or out of memory there) parsed at its turn
+    std::optional<YAML::Node> root;
+    std::string error;
+    YAML::Mark mark;
+  };
+  std::optional<YAML::Node> parse_yaml(const TextFile& file, ParsedAhead* ahead = nullptr);
   std::vector<Derived> derived_;
   std::optional<std::string> resolve_path(const std::string& relative_path, const Span& written_at,
                                           PathKind kind = PathKind::File);
@@ -361,30 +374,69 @@ std::optional<Value> DataLoader::load_yaml_dir(const YAML::Node& map) {
     }
     real_paths.push_back(confined.real);
   }
-  for (size_t f = 0; f < files.size(); ++f) {
-    const std::string& path = files[f];
-    ConfinedPath confined{real_paths[f], {}, {}};
-    auto file = read_text_file(path, sink_);
-    if (!file) continue;
-    file_ = &*file;
-    open_files_.push_back(confined.real);
-    struct Close {
-      std::vector<std::string>& files;
-      ~Close() { files.pop_back(); }
-    } close{open_files_};
-    std::optional<YAML::Node> parsed = parse_yaml(*file);
-    if (!parsed) {
-      file_ = outer;
-      continue;
+  // The files are read, and parsed, before any is converted: parsing is most of the time a
+  // folder takes (yaml-cpp reads some 4 MB a second), and a large folder's files are parsed on
+  // two threads. (A window of files at a time: the nodes of a folder of a thousand schools are
+  // not all held at once.) Each file's diagnostics are reported at its turn, as when read one
+  // by one.
+  std::vector<DiagnosticSink> read_sinks(files.size());
+  std::vector<std::optional<TextFile>> texts(files.size());
+  std::vector<ParsedAhead> ahead(files.size());
+  YamlTextCache* cache = YamlTextCache::current();
+  for (size_t begin = 0, end = 0; begin < files.size(); begin = end) {
+    std::vector<size_t> to_parse;
+    size_t bytes = 0;
+    for (end = begin; end < files.size() && bytes < kParseWindowBytes; ++end) {
+      texts[end] = read_text_file(files[end], read_sinks[end]);
+      if (!texts[end] || (cache && cache->has(texts[end]->text(), texts[end]->path(), 0))) continue;
+      to_parse.push_back(end);
+      bytes += texts[end]->text().size();
     }
-    const YAML::Node& root = *parsed;
-    if (root.IsMap()) {
-      if (auto v = convert(root, span_of(root.Mark())); v && v->kind == Value::Kind::Record) {
-        (*v->record)["_file"] = Value::of_text(fs::path(path).stem().string(), {path, 1, 1});
-        list.list->push_back(std::move(*v));
+    if (to_parse.size() >= 2 && bytes >= kParallelParseBytes) {
+      std::atomic<size_t> next{0};
+      run_on_threads(2, [&] {
+        for (size_t i; (i = next.fetch_add(1)) < to_parse.size();) {
+          ParsedAhead& a = ahead[to_parse[i]];
+          try {
+            a.root = YAML::Load(texts[to_parse[i]]->text());
+            a.done = true;
+          } catch (const YAML::Exception& e) {
+            a.error = e.msg;
+            a.mark = e.mark;
+            a.done = true;
+          } catch (...) {
+            a.root.reset();  // parsed again on this thread, where what it throws is reported
+          }
+        }
+      });
+    }
+    for (size_t f = begin; f < end; ++f) {
+      const std::string& path = files[f];
+      for (const auto& d : read_sinks[f].all()) sink_.add(d);
+      std::optional<TextFile> file = std::move(texts[f]);
+      ParsedAhead parsed_ahead = std::move(ahead[f]);
+      texts[f].reset();
+      if (!file) continue;
+      file_ = &*file;
+      open_files_.push_back(real_paths[f]);
+      struct Close {
+        std::vector<std::string>& files;
+        ~Close() { files.pop_back(); }
+      } close{open_files_};
+      std::optional<YAML::Node> parsed = parse_yaml(*file, &parsed_ahead);
+      if (!parsed) {
+        file_ = outer;
+        continue;
       }
+      const YAML::Node& root = *parsed;
+      if (root.IsMap()) {
+        if (auto v = convert(root, span_of(root.Mark())); v && v->kind == Value::Kind::Record) {
+          (*v->record)["_file"] = Value::of_text(fs::path(path).stem().string(), {path, 1, 1});
+          list.list->push_back(std::move(*v));
+        }
+      }
+      file_ = outer;
     }
-    file_ = outer;
   }
   return list;
 }
@@ -471,7 +523,7 @@ void DataLoader::read_check(const YAML::Node& node) {
 }
 
 /// FILE parsed as YAML, its duplicate keys reported; nullopt after a syntax error.
-std::optional<YAML::Node> DataLoader::parse_yaml(const TextFile& file) {
+std::optional<YAML::Node> DataLoader::parse_yaml(const TextFile& file, ParsedAhead* ahead) {
   // (A data file is kept whole, its first line line 1: its duplicate keys are reported on each use.)
   YamlTextCache* cache = YamlTextCache::current();
   if (cache)
@@ -480,11 +532,19 @@ std::optional<YAML::Node> DataLoader::parse_yaml(const TextFile& file) {
       return *kept;
     }
   YAML::Node root;
-  try {
-    root = YAML::Load(file.text());
-  } catch (const YAML::Exception& e) {
-    sink_.error(span_of(e.mark), fmt::format("malformed YAML: {}", e.msg));
-    return std::nullopt;
+  if (ahead && ahead->done) {
+    if (!ahead->root) {
+      sink_.error(span_of(ahead->mark), fmt::format("malformed YAML: {}", ahead->error));
+      return std::nullopt;
+    }
+    root = *ahead->root;
+  } else {
+    try {
+      root = YAML::Load(file.text());
+    } catch (const YAML::Exception& e) {
+      sink_.error(span_of(e.mark), fmt::format("malformed YAML: {}", e.msg));
+      return std::nullopt;
+    }
   }
   report_duplicate_keys(root);
   // (Every use of a data file's nodes reads them through const references:

@@ -424,6 +424,43 @@ TEST(LoadDataSet, YamlDirsThatIncludeEachOtherAreAnError) {
             "  hint: keep the per-school files in a folder of their own, e.g. yaml_dir: schools\n");
 }
 
+TEST(LoadDataSet, AFolderLargeEnoughToParseOnTwoThreadsIsReadAsOneFileAfterAnother) {
+  // 40 schools of ~800 bytes (30 KB: parsed ahead, on two threads where there are two); the
+  // 8th is not YAML, the 24th has a key twice, the 31st is not UTF-8.
+  Report report;
+  report.write("data.yaml", "schools: {yaml_dir: schools}\n");
+  // (A record shows its keys in sorted order, its text quoted.)
+  std::set<std::string> keys{"enrolment"};
+  for (int k = 0; k < 100; ++k) keys.insert(fmt::format("m{}", k));
+  std::string expected = "[";
+  for (int i = 1; i <= 40; ++i) {
+    std::string yaml = fmt::format("name: 学校{}\nenrolment: {}\n", i, 100 + i);
+    for (int k = 0; k < 100; ++k) yaml += fmt::format("m{}: {}\n", k, k);
+    if (i == 8) yaml = "name: [学校\nenrolment: 3\n";
+    if (i == 24) yaml += "enrolment: 7\n";
+    if (i == 31) yaml = "name: \xff\xfe\n";
+    report.write(fmt::format("schools/{:02}.yaml", i), yaml);
+    if (i == 8 || i == 31) continue;
+    expected += fmt::format("{}{{_file: \"{:02}\"", expected.size() > 1 ? ", " : "", i);
+    for (const std::string& key : keys)
+      expected += fmt::format(", {}: {}", key, key == "enrolment" ? 100 + i : std::stoi(key.substr(1)));
+    expected += fmt::format(", name: \"学校{}\"}}", i);
+  }
+  expected += "]";
+  auto data = report.load();
+  ASSERT_TRUE(data);
+  const std::string d = report.diagnostics();
+  const size_t malformed = d.find("schools/08.yaml:2:10: error: malformed YAML: end of sequence flow not found");
+  const size_t duplicate = d.find("schools/24.yaml:103:1: error: duplicate key \"enrolment\"");
+  const size_t not_utf8 = d.find("schools/31.yaml:1:7: error:");
+  EXPECT_NE(malformed, std::string::npos) << d;
+  EXPECT_NE(duplicate, std::string::npos) << d;
+  EXPECT_NE(not_utf8, std::string::npos) << d;
+  EXPECT_LT(malformed, duplicate) << d;
+  EXPECT_LT(duplicate, not_utf8) << d;
+  EXPECT_EQ(show((*data->root.record)["schools"]), expected);
+}
+
 TEST(LoadDataSet, AnAliasBombStopsAtTheValueBudget) {
   // Nine levels of ten aliases: a billion values from 300 bytes; a5 (line 6)
   // is the first to stand for more than 250,000.
