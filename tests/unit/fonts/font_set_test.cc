@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <hb-subset.h>
 
+#include <fstream>
 #include <optional>
 
 #include "support/system_font.h"
@@ -140,6 +141,32 @@ TEST(FontSet, FontFileInTheFontsFolder) {
   EXPECT_EQ(sink.all().size(), 1u);
   EXPECT_EQ(sink.all()[0].span.to_string(), dir.path().string() + "/fonts.yaml:3:11");
   EXPECT_NE(sink.all()[0].message.find("missing.ttf\" not found"), std::string::npos);
+}
+
+
+TEST(FontSet, AFontFileThatIsNoFontIsAnErrorAtItsEntryAndAGoodOneLoads) {
+  // A page of text saved as .ttf, an empty .otf, and a copy of Liberation Sans.
+  testing::TempDir dir;
+  dir.write("fonts.yaml", "roles:\n  song:\n    cjk: [text.ttf, empty.otf]\n    latin: [sans.ttf]\n");
+  dir.write("text.ttf", "这不是字体文件。\n");
+  dir.write("empty.otf", "");
+  std::ifstream in("/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf", std::ios::binary);
+  dir.write("sans.ttf", std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>()));
+  DiagnosticSink sink;
+  auto set = load_font_set(dir.path().string(), sink);
+  const std::string folder = dir.path().string();
+  EXPECT_EQ(sink.format_all(),
+            folder + "/fonts.yaml:3:11: error: cannot load font \"text.ttf\" from " + folder + "/text.ttf (face 0)\n" +
+            folder + "/fonts.yaml:3:21: error: cannot load font \"empty.otf\" from " + folder + "/empty.otf (face 0)\n");
+  ASSERT_TRUE(set);
+  const Role* song = set->role("song");
+  ASSERT_TRUE(song);
+  EXPECT_TRUE(song->cjk.empty());
+  ASSERT_EQ(song->latin.size(), 1u);
+  const Face& sans = set->face(song->latin[0]);
+  EXPECT_EQ(sans.postscript_name, "LiberationSans");
+  EXPECT_FALSE(sans.cff);
+  EXPECT_EQ(sans.metrics.units_per_em, 2048);
 }
 
 }  // namespace
