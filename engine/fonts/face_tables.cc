@@ -158,32 +158,28 @@ std::optional<FaceTables> read_face_tables(hb_face_t* face) {
   Table hhea(face, HB_TAG('h', 'h', 'e', 'a'));
   m.ascender = hhea.s16(4);
   m.descender = hhea.s16(6);
-  // FreeType reads OS/2 field by field for its version; a table too short for them counts as none.
+  // OS/2's fields by its version; a field past the table's end counts as absent. (There
+  // FreeType reads on into whatever follows the table in the file.)
   Table os2(face, HB_TAG('O', 'S', '/', '2'));
+  const bool has_os2 = os2.has(0, 2);
   const unsigned os2_version = os2.u16(0);
-  const bool has_os2 = os2.has(0, 78) && (os2_version < 1 || os2.has(0, 86)) && (os2_version < 2 || os2.has(0, 96)) &&
-                       (os2_version < 5 || os2.has(0, 100));
   if (m.ascender == 0 && m.descender == 0 && has_os2) {
-    if (os2.s16(68) != 0 || os2.s16(70) != 0) {
+    if (os2.has(68, 4) && (os2.s16(68) != 0 || os2.s16(70) != 0)) {
       m.ascender = os2.s16(68);
       m.descender = os2.s16(70);
-    } else {
+    } else if (os2.has(74, 4)) {
       m.ascender = static_cast<int16_t>(os2.u16(74));
       m.descender = -static_cast<int16_t>(os2.u16(76));
     }
   }
-  if (has_os2) {
-    m.cap_height = os2_version >= 2 ? os2.s16(88) : m.ascender;
+  m.cap_height = has_os2 && os2_version >= 2 && os2.has(88, 2) ? os2.s16(88) : m.ascender;
+  if (os2.has(30, 2)) {
     const unsigned family_class = (os2.u16(30) >> 8) & 0xFF;
     m.serif = family_class >= 1 && family_class <= 7;
-  } else {
-    m.cap_height = m.ascender;
   }
   Table post(face, HB_TAG('p', 'o', 's', 't'));
-  if (post.has(0, 32)) {
-    m.italic_angle = static_cast<int32_t>(post.u32(4)) >> 16;
-    m.fixed_pitch = post.u32(12) != 0;
-  }
+  if (post.has(4, 4)) m.italic_angle = static_cast<int32_t>(post.u32(4)) >> 16;
+  if (post.has(12, 4)) m.fixed_pitch = post.u32(12) != 0;
   out.postscript_name = postscript_name(face);
   return out;
 }

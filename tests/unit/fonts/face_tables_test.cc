@@ -113,6 +113,35 @@ TEST(FaceTables, EveryInstalledFaceReadsAsFreeTypeReadsIt) {
   EXPECT_GE(faces, 20);
 }
 
+TEST(FaceTables, SmallFontsMadeForTheFallbacksReadAsFreeTypeReadsThem) {
+  // The fuzz target's seeds: hhea without ascender and descender (OS/2's typo values, then its
+  // win values), only a Macintosh name, a Windows name with a space (not a PostScript name),
+  // no usable name, no OS/2, OS/2 version 1 (no sCapHeight), an OS/2 table too short for its
+  // version, a fixed-pitch face of 2048 units. (The CFF seed is too bare for FreeType to open;
+  // CID-keyed CFF faces are the installed Noto CJK faces above.)
+  FT_Library ft = nullptr;
+  ASSERT_EQ(FT_Init_FreeType(&ft), 0);
+  const std::filesystem::path folder = std::filesystem::path(PAIBAN_SOURCE_DIR) / "tests/fuzz/corpus/fuzz_font_file";
+  std::set<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+    const std::string path = entry.path().string();
+    if (entry.path().extension() != ".ttf") continue;
+    std::optional<FaceTables> expected = freetype_reading(ft, path, 0);
+    ASSERT_TRUE(expected) << path << ": FreeType opens it";
+    hb_blob_t* blob = hb_blob_create_from_file_or_fail(path.c_str());
+    ASSERT_TRUE(blob);
+    hb_face_t* face = hb_face_create(blob, 0);
+    std::optional<FaceTables> read = read_face_tables(face);
+    hb_face_destroy(face);
+    hb_blob_destroy(blob);
+    ASSERT_TRUE(read) << path;
+    EXPECT_EQ(describe(*read), describe(*expected)) << path;
+    names.insert(entry.path().filename().string());
+  }
+  FT_Done_FreeType(ft);
+  EXPECT_EQ(names.size(), 10u);
+}
+
 TEST(FaceTables, TheBodyFaceHasTheValuesItsTablesHold) {
   // Noto Serif CJK SC Regular (face 2 of Debian's collection), its table bytes at the offsets
   // the OpenType specification gives: head unitsPerEm 1000 and bbox -997 -1049 2929 1809, hhea
