@@ -2,7 +2,9 @@
 // Work shared among threads that may not be had: a process near its memory
 // limit (a batch child's RLIMIT_AS) cannot always map another thread's
 // stack, and then the work runs on the threads there are.
+#include <exception>
 #include <mutex>
+#include <new>
 #include <system_error>
 #include <thread>
 #include <vector>
@@ -27,20 +29,37 @@ class MovableMutex : public std::mutex {
 
 /// Runs WORKER on up to THREADS threads, this one included, and waits for all.
 /// WORKER takes its items from a shared counter, so any number of threads
-/// does all the work.
+/// does all the work. What WORKER throws on any thread (out of memory, say) is
+/// thrown here once every thread has stopped: the first of them if several throw.
 template <typename Worker>
 void run_on_threads(unsigned threads, Worker&& worker) {
   if (!helper_threads_allowed()) threads = 1;
+  std::mutex failure_mutex;
+  std::exception_ptr failure;
+  auto guarded = [&] {
+    try {
+      worker();
+    } catch (...) {
+      std::lock_guard lock(failure_mutex);
+      if (!failure) failure = std::current_exception();
+    }
+  };
   std::vector<std::thread> pool;
+  try {
+    pool.reserve(threads);
+  } catch (const std::bad_alloc&) {
+    threads = 1;
+  }
   for (unsigned t = 1; t < threads; ++t) {
     try {
-      pool.emplace_back(worker);
-    } catch (const std::system_error&) {
-      break;  // no thread to be had: fewer do the work
+      pool.emplace_back(guarded);
+    } catch (const std::exception&) {
+      break;  // no thread to be had (no stack, no memory for its state): fewer do the work
     }
   }
-  worker();
+  guarded();
   for (auto& t : pool) t.join();
+  if (failure) std::rethrow_exception(failure);
 }
 
 }  // namespace paiban

@@ -1,11 +1,9 @@
 #include "cli/batch_process.h"
 
-#include <malloc.h>
 
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -21,6 +19,8 @@
 #include <vector>
 
 #include <fmt/format.h>
+
+#include "base/memory_limit.h"
 
 namespace paiban {
 namespace {
@@ -70,16 +70,10 @@ bool read_all(int fd, char* p, size_t left) {
   // A parent that dies (killed outright) takes its workers with it.
   prctl(PR_SET_PDEATHSIG, SIGTERM);
   if (getppid() == 1) _exit(5);
-#if !defined(__SANITIZE_ADDRESS__)
-  // Each thread's malloc arena reserves 64 MB of address space; under an
-  // address-space limit the threads share one, so the limit measures memory used.
-  if (limits.max_memory_mb > 0) mallopt(M_ARENA_MAX, 1);
-  if (limits.max_memory_mb > 0) {
-    rlim_t bytes = static_cast<rlim_t>(limits.max_memory_mb) << 20;
-    rlimit limit{bytes, bytes};
-    setrlimit(RLIMIT_AS, &limit);
-  }
-#endif
+  // (paiban's run chose one malloc arena before any thread started; a worker forked by a test
+  // binary chooses it here, for its threads to come.)
+  share_one_malloc_arena();
+  set_memory_limit(limits.max_memory_mb);
   for (;;) {
     uint64_t i = 0;
     if (!read_all(command_fd, reinterpret_cast<char*>(&i), sizeof i)) _exit(0);

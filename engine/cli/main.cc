@@ -1,7 +1,6 @@
 // paiban: the command-line tool. The only code that prints.
 // Exit codes: 0 success, 1 the input has errors, 2 usage error, 70 internal error.
 // diff, as diff(1): 0 the outputs are identical, 1 they differ, 2 usage or errors.
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -15,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "base/memory_limit.h"
 #include "base/text_file.h"
 #include "fonts/font_set.h"
 #include "cli/batch.h"
@@ -59,15 +59,9 @@ void set_limits(int max_seconds, int max_memory_mb, const std::string& report_di
     std::signal(SIGALRM, on_time_limit);
     alarm(static_cast<unsigned>(max_seconds));
   }
-#if !defined(__SANITIZE_ADDRESS__)
-  // (AddressSanitizer reserves terabytes of address space: no limit under it.)
   // (Once fontconfig has its caches: see start_fontconfig in run.)
   if (max_memory_mb > 0)
-    paiban::fonts::whenever_fontconfig_ready([max_memory_mb] {
-      rlimit limit{static_cast<rlim_t>(max_memory_mb) << 20, static_cast<rlim_t>(max_memory_mb) << 20};
-      setrlimit(RLIMIT_AS, &limit);
-    });
-#endif
+    paiban::fonts::whenever_fontconfig_ready([max_memory_mb] { paiban::set_memory_limit(max_memory_mb); });
 }
 
 int report(const paiban::DiagnosticSink& sink) {
@@ -79,6 +73,8 @@ int run(int argc, char** argv) {
   // fontconfig's caches are loaded before any memory limit (this process's or a batch worker's,
   // forked from it): see init_fontconfig. They load on a thread of their own while the
   // arguments are read and the build starts; the memory limit is set when they are loaded.
+  // (Before any thread starts: see base/memory_limit.h.)
+  paiban::share_one_malloc_arena();
   paiban::fonts::start_fontconfig();
   CLI::App app{"paiban: typesets Chinese reports from Markdown and data into print-ready PDF", "paiban"};
   app.set_version_flag("--version", std::string("paiban ") + paiban::kVersion);

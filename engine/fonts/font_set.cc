@@ -15,6 +15,7 @@
 
 #include <fmt/format.h>
 
+#include "base/memory_limit.h"
 #include "base/confine.h"
 #include "base/text_file.h"
 #include "base/yaml_span.h"
@@ -186,6 +187,8 @@ void wait_for_fontconfig() {
 
 std::optional<std::pair<std::string, unsigned>> find_installed_font(const std::string& request) {
   std::lock_guard lock(fc_mutex);
+  // (fontconfig does not check what malloc returns: near the memory limit it would crash.)
+  MemoryHeadroom headroom;
   FcPattern* pattern = FcNameParse(reinterpret_cast<const FcChar8*>(request.c_str()));
   if (!pattern) return std::nullopt;
   FcConfigSubstitute(nullptr, pattern, FcMatchPattern);
