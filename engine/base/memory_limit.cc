@@ -7,6 +7,7 @@
 
 #include <cstdlib>
 
+#include <condition_variable>
 #include <mutex>
 
 namespace paiban {
@@ -15,6 +16,18 @@ namespace {
 std::mutex limit_mutex;
 rlim_t limit_bytes = 0;  // (0: none)
 bool in_headroom = false;
+
+std::mutex expected_mutex;
+std::condition_variable limit_set;
+bool limit_expected = false;
+
+void release_waiting_threads() {
+  {
+    std::lock_guard lock(expected_mutex);
+    limit_expected = false;
+  }
+  limit_set.notify_all();
+}
 
 /// The address space the process has mapped, in bytes (0 if unknown). (No allocation: it
 /// runs where the heap may not grow.)
@@ -54,16 +67,30 @@ void share_one_malloc_arena() {
 #endif
 }
 
+void expect_memory_limit() {
+#if !defined(__SANITIZE_ADDRESS__)
+  std::lock_guard lock(expected_mutex);
+  limit_expected = true;
+#endif
+}
+
+void wait_for_memory_limit() {
+  std::unique_lock lock(expected_mutex);
+  limit_set.wait(lock, [] { return !limit_expected; });
+}
+
 void set_memory_limit(int mb) {
 #if !defined(__SANITIZE_ADDRESS__)
   // (AddressSanitizer reserves terabytes of address space: no limit under it.)
-  if (mb <= 0) return;
-  std::lock_guard lock(limit_mutex);
-  limit_bytes = static_cast<rlim_t>(mb) << 20;
-  apply();
+  if (mb > 0) {
+    std::lock_guard lock(limit_mutex);
+    limit_bytes = static_cast<rlim_t>(mb) << 20;
+    apply();
+  }
 #else
   (void)mb;
 #endif
+  release_waiting_threads();
 }
 
 MemoryHeadroom::MemoryHeadroom() {

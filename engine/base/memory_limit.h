@@ -1,22 +1,37 @@
 #pragma once
-// The process's memory limit (--max-memory-mb): a limit on its address space.
+// The process's memory limit (--max-memory-mb): a limit on its address space (RLIMIT_AS).
+//
+// Such a limit counts mappings, and glibc's malloc gives each thread an arena that reserves
+// 64 MB of address space at once and grows inside it with no new mapping. An arena made
+// before the limit is set could thus hold memory the limit forbids. So none is used after:
+// - a process that will set a limit says so first (expect_memory_limit), and no helper
+//   thread starts until it is set (wait_for_memory_limit: SideTask and run_on_threads);
+// - the one thread that runs before it, fontconfig's, never ends, so that its arena is
+//   never handed to another thread (fonts/font_set.cc).
+// Arenas made under the limit have had their reservation counted by it.
 #include <cstddef>
 
 namespace paiban {
 
-/// Makes every thread share one malloc arena. Call before any thread starts: each further
-/// arena reserves 64 MB of address space up front and grows inside it with no new mapping,
-/// so under an address-space limit a build could use what the limit forbids. With one
-/// arena, the heap grows by mappings the limit counts.
+/// Makes every thread to come share one malloc arena (a batch worker, forked with its
+/// parent's arenas, whose limit must hold with none of them).
 void share_one_malloc_arena();
 
-/// Limits the process's address space to MB megabytes (its soft limit: see MemoryHeadroom).
+/// This process will set a memory limit (set_memory_limit): until it does, helper threads wait.
+void expect_memory_limit();
+
+/// Returns once no memory limit is expected that is not set yet.
+void wait_for_memory_limit();
+
+/// Limits the process's address space to MB megabytes (its soft limit: see MemoryHeadroom),
+/// and lets the helper threads waiting for it start. MB 0 or less: no limit.
 void set_memory_limit(int mb);
 
-/// For the length of its scope, the process may map kHeadroom bytes over its limit. For the
-/// calls into a library that does not survive a failed allocation (fontconfig dereferences
-/// what malloc returned): they are small, and the build's own allocations still fail as they
-/// would, after the scope. Scopes on several threads take turns.
+/// For the length of its scope, the process may map kHeadroom bytes past what it has mapped
+/// or its limit, whichever is more. For the calls into a library that does not survive a
+/// failed allocation (fontconfig dereferences what malloc returns): they are small, and the
+/// build's own allocations fail as they would, after the scope. Scopes on several threads
+/// take turns.
 class MemoryHeadroom {
  public:
   static constexpr size_t kHeadroom = size_t{16} << 20;

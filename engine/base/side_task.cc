@@ -3,6 +3,7 @@
 #include <atomic>
 #include <system_error>
 
+#include "base/memory_limit.h"
 #include "base/threads.h"
 
 namespace paiban {
@@ -16,6 +17,7 @@ bool helper_threads_allowed() { return helpers_allowed; }
 
 SideTask::SideTask(std::function<void()> work) : work_(std::move(work)) {
   if (!helper_threads_allowed()) return;  // join() runs the work
+  wait_for_memory_limit();
   try {
     thread_ = std::thread([this] {
       try {

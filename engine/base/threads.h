@@ -9,6 +9,8 @@
 #include <thread>
 #include <vector>
 
+#include "base/memory_limit.h"
+
 namespace paiban {
 
 /// Whether this process may share work with helper threads (it may, unless told otherwise).
@@ -44,6 +46,7 @@ void run_on_threads(unsigned threads, Worker&& worker) {
       if (!failure) failure = std::current_exception();
     }
   };
+  if (threads > 1) wait_for_memory_limit();
   std::vector<std::thread> pool;
   try {
     pool.reserve(threads);

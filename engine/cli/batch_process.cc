@@ -70,9 +70,8 @@ bool read_all(int fd, char* p, size_t left) {
   // A parent that dies (killed outright) takes its workers with it.
   prctl(PR_SET_PDEATHSIG, SIGTERM);
   if (getppid() == 1) _exit(5);
-  // (paiban's run chose one malloc arena before any thread started; a worker forked by a test
-  // binary chooses it here, for its threads to come.)
-  share_one_malloc_arena();
+  // (The parent's arenas are all free for the taking in a forked child: its threads share one.)
+  if (limits.max_memory_mb > 0) share_one_malloc_arena();
   set_memory_limit(limits.max_memory_mb);
   for (;;) {
     uint64_t i = 0;

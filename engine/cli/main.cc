@@ -59,9 +59,12 @@ void set_limits(int max_seconds, int max_memory_mb, const std::string& report_di
     std::signal(SIGALRM, on_time_limit);
     alarm(static_cast<unsigned>(max_seconds));
   }
-  // (Once fontconfig has its caches: see start_fontconfig in run.)
-  if (max_memory_mb > 0)
+  // (Once fontconfig has its caches: see start_fontconfig in run. Until then no helper thread
+  // starts: see base/memory_limit.h.)
+  if (max_memory_mb > 0) {
+    paiban::expect_memory_limit();
     paiban::fonts::whenever_fontconfig_ready([max_memory_mb] { paiban::set_memory_limit(max_memory_mb); });
+  }
 }
 
 int report(const paiban::DiagnosticSink& sink) {
@@ -73,8 +76,6 @@ int run(int argc, char** argv) {
   // fontconfig's caches are loaded before any memory limit (this process's or a batch worker's,
   // forked from it): see init_fontconfig. They load on a thread of their own while the
   // arguments are read and the build starts; the memory limit is set when they are loaded.
-  // (Before any thread starts: see base/memory_limit.h.)
-  paiban::share_one_malloc_arena();
   paiban::fonts::start_fontconfig();
   CLI::App app{"paiban: typesets Chinese reports from Markdown and data into print-ready PDF", "paiban"};
   app.set_version_flag("--version", std::string("paiban ") + paiban::kVersion);

@@ -1,6 +1,7 @@
 #include "fonts/font_set.h"
 
 #include <fontconfig/fontconfig.h>
+#include <unistd.h>
 #include <hb-ot.h>
 #include <yaml-cpp/yaml.h>
 
@@ -150,6 +151,14 @@ void finish_fontconfig() {
   s.ready_signal.notify_all();
   for (auto& w : work) w();
 }
+
+/// The thread of start_fontconfig: it never ends. Its malloc arena, made before any memory
+/// limit, is thus never handed to another thread, where it could grow past the limit
+/// (base/memory_limit.h). It waits, at no cost, until the process ends.
+[[noreturn]] void fontconfig_thread() {
+  finish_fontconfig();
+  for (;;) pause();
+}
 }  // namespace
 
 void start_fontconfig() {
@@ -161,7 +170,7 @@ void start_fontconfig() {
   }
   try {
     // Detached: the process may end (an error, a signal) before it does, without waiting for it.
-    std::thread(finish_fontconfig).detach();
+    std::thread(fontconfig_thread).detach();
   } catch (const std::system_error&) {
     finish_fontconfig();
   }

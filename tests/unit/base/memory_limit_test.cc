@@ -5,7 +5,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstddef>
+#include <thread>
+
+#include "base/side_task.h"
 
 namespace paiban {
 namespace {
@@ -58,6 +63,35 @@ TEST(MemoryLimit, NoLimitWithoutANumber) {
     set_memory_limit(0);  // (--max-memory-mb 0: no limit)
     { MemoryHeadroom headroom; }
     return can_map(four_mb) ? 0 : 1;
+  });
+  EXPECT_EQ(code, 0);
+}
+
+// Until an expected limit is set, no helper thread starts: an arena made before the limit
+// could grow past it.
+TEST(MemoryLimit, AHelperThreadStartsOnlyOnceTheExpectedLimitIsSet) {
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "AddressSanitizer reserves terabytes of address space, so paiban sets no memory limit under it";
+#endif
+  int code = in_child([] {
+    expect_memory_limit();
+    std::atomic<bool> ran{false};
+    std::thread setter([] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      set_memory_limit(4096);
+    });
+    auto start = std::chrono::steady_clock::now();
+    SideTask task([&] { ran = true; });  // waits here for the limit
+    auto waited = std::chrono::steady_clock::now() - start;
+    task.join();
+    setter.join();
+    if (!ran) return 1;
+    if (waited < std::chrono::milliseconds(90)) return 2;
+    start = std::chrono::steady_clock::now();
+    SideTask again([] {});  // (no limit expected any more: no wait)
+    again.join();
+    if (std::chrono::steady_clock::now() - start > std::chrono::milliseconds(50)) return 3;
+    return 0;
   });
   EXPECT_EQ(code, 0);
 }
