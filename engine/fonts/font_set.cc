@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <charconv>
 #include <condition_variable>
+#include <deque>
 #include <filesystem>
 #include <functional>
 #include <mutex>
@@ -128,11 +129,22 @@ void init_fontconfig() {
 namespace {
 /// (Never destroyed: the thread may still be loading when the process ends, after static
 /// destructors have run.)
+struct FontQuery {
+  const std::string* request;
+  std::optional<std::pair<std::string, unsigned>> answer;
+  std::exception_ptr failure;
+  bool done = false;
+};
 struct FontconfigStart {
   std::mutex mutex;
   std::condition_variable ready_signal;
   bool started = false, ready = false;
   std::vector<std::function<void()>> when_ready;
+  // The queries the thread answers (find_installed_font), in this process only: a forked
+  // child has no such thread.
+  pid_t serving_pid = 0;
+  std::deque<FontQuery*> queries;
+  std::condition_variable query_signal, answer_signal;
 };
 FontconfigStart& start_state() {
   static auto* state = new FontconfigStart;
@@ -152,12 +164,31 @@ void finish_fontconfig() {
   for (auto& w : work) w();
 }
 
+std::optional<std::pair<std::string, unsigned>> look_up_installed_font(const std::string& request);
+
 /// The thread of start_fontconfig: it never ends. Its malloc arena, made before any memory
 /// limit, is thus never handed to another thread, where it could grow past the limit
-/// (base/memory_limit.h). It waits, at no cost, until the process ends.
+/// (base/memory_limit.h). It answers the process's font queries: fontconfig does not check
+/// what malloc returns, and would crash where a limit stops the heap from growing; here, it
+/// has its arena's room.
 [[noreturn]] void fontconfig_thread() {
   finish_fontconfig();
-  for (;;) pause();
+  FontconfigStart& s = start_state();
+  std::unique_lock lock(s.mutex);
+  for (;;) {
+    s.query_signal.wait(lock, [&s] { return !s.queries.empty(); });
+    FontQuery* query = s.queries.front();
+    s.queries.pop_front();
+    lock.unlock();
+    try {
+      query->answer = look_up_installed_font(*query->request);
+    } catch (...) {
+      query->failure = std::current_exception();
+    }
+    lock.lock();
+    query->done = true;
+    s.answer_signal.notify_all();
+  }
 }
 }  // namespace
 
@@ -171,6 +202,8 @@ void start_fontconfig() {
   try {
     // Detached: the process may end (an error, a signal) before it does, without waiting for it.
     std::thread(fontconfig_thread).detach();
+    std::lock_guard lock(s.mutex);
+    s.serving_pid = getpid();
   } catch (const std::system_error&) {
     finish_fontconfig();
   }
@@ -195,9 +228,28 @@ void wait_for_fontconfig() {
 }
 
 std::optional<std::pair<std::string, unsigned>> find_installed_font(const std::string& request) {
-  std::lock_guard lock(fc_mutex);
-  // (fontconfig does not check what malloc returns: near the memory limit it would crash.)
+  FontconfigStart& s = start_state();
+  {
+    std::unique_lock lock(s.mutex);
+    if (s.serving_pid == getpid()) {
+      FontQuery query{&request};
+      s.queries.push_back(&query);
+      s.query_signal.notify_one();
+      s.answer_signal.wait(lock, [&query] { return query.done; });
+      if (query.failure) std::rethrow_exception(query.failure);
+      return std::move(query.answer);
+    }
+  }
+  // (No fontconfig thread: fontconfig does not check what malloc returns, so its calls here
+  // may go past the memory limit by a little.)
   MemoryHeadroom headroom;
+  return look_up_installed_font(request);
+}
+
+namespace {
+
+std::optional<std::pair<std::string, unsigned>> look_up_installed_font(const std::string& request) {
+  std::lock_guard lock(fc_mutex);
   FcPattern* pattern = FcNameParse(reinterpret_cast<const FcChar8*>(request.c_str()));
   if (!pattern) return std::nullopt;
   FcConfigSubstitute(nullptr, pattern, FcMatchPattern);
@@ -231,6 +283,8 @@ std::optional<std::pair<std::string, unsigned>> find_installed_font(const std::s
   FcPatternDestroy(pattern);
   return found;
 }
+
+}  // namespace
 
 namespace {
 

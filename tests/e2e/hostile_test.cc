@@ -124,6 +124,33 @@ TEST(Hostile, MemoryLimitGivesAnErrorNotACrash) {
   EXPECT_FALSE(fs::exists(dir.path() / "r.pdf"));
 }
 
+// Whatever the limit, the build ends in a PDF or in an error, never in a crash: the limit falls
+// at a different place in each (reading, fonts, shaping, subsetting, writing), on any thread.
+TEST(Hostile, AtAnyMemoryLimitABuildEndsInAPdfOrAnError) {
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "AddressSanitizer reserves terabytes of address space, so paiban sets no memory limit under it";
+#endif
+  TempDir dir;
+  std::string pdf = (dir.path() / "r.pdf").string();
+  int built = 0, refused = 0;
+  for (int mb = 16; mb <= 320; mb += 8) {
+    auto r = run_command(kPaiban + " --max-memory-mb " + std::to_string(mb) + " build " + testing::source_dir() +
+                         "/data/figures-example -o " + pdf);
+    if (r.exit_code == 0) {
+      ++built;
+      EXPECT_TRUE(fs::exists(pdf)) << mb;
+    } else {
+      ++refused;
+      EXPECT_EQ(r.exit_code, 1) << "at " << mb << " MB: " << r.err;
+      EXPECT_NE(r.err.find(": error: "), std::string::npos) << mb;
+      EXPECT_FALSE(fs::exists(pdf)) << mb;
+    }
+    fs::remove(pdf);
+  }
+  EXPECT_GT(built, 0);    // (the sweep reaches limits the build fits in
+  EXPECT_GT(refused, 0);  //  and limits it does not)
+}
+
 }  // namespace
 }  // namespace paiban
 
