@@ -14,9 +14,11 @@
 #include "source/figure_syntax.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <memory>
+#include <new>
 #include <set>
 #include <tuple>
 #include <string_view>
@@ -25,6 +27,37 @@
 
 namespace paiban::source {
 namespace {
+
+// cmark's own allocator aborts the process when the heap cannot grow (near the memory limit).
+// This one throws instead, through cmark's C frames (they have unwind tables), so that the
+// build ends in the out-of-memory error. cmark is left halfway then: what it holds is not
+// freed but dropped (CmarkFree).
+thread_local bool cmark_out_of_memory = false;
+
+[[noreturn]] void cmark_ran_out() {
+  cmark_out_of_memory = true;
+  throw std::bad_alloc();
+}
+void* cmark_calloc(size_t count, size_t size) {
+  void* p = std::calloc(count, size);
+  if (!p && count && size) cmark_ran_out();
+  return p;
+}
+void* cmark_realloc(void* old, size_t size) {
+  void* p = std::realloc(old, size);
+  if (!p && size) cmark_ran_out();
+  return p;
+}
+cmark_mem cmark_allocator = {cmark_calloc, cmark_realloc, std::free};
+
+template <typename T, void (*free_it)(T*)>
+struct CmarkFree {
+  void operator()(T* p) const {
+    if (!cmark_out_of_memory) free_it(p);
+  }
+};
+using CmarkParser = std::unique_ptr<cmark_parser, CmarkFree<cmark_parser, cmark_parser_free>>;
+using CmarkRoot = std::unique_ptr<cmark_node, CmarkFree<cmark_node, cmark_node_free>>;
 
 struct FrontMatterText {
   std::string yaml;     ///< the YAML between the fences
@@ -445,14 +478,14 @@ class Converter {
   /// Parses Markdown TEXT whose first line is line FIRST_LINE of the file.
   std::vector<Block> parse_blocks(std::string_view text, int first_line) {
     cmark_gfm_core_extensions_ensure_registered();
-    std::unique_ptr<cmark_parser, decltype(&cmark_parser_free)> parser(
-        cmark_parser_new(CMARK_OPT_DEFAULT | CMARK_OPT_FOOTNOTES), cmark_parser_free);
+    cmark_out_of_memory = false;
+    CmarkParser parser(cmark_parser_new_with_mem(CMARK_OPT_DEFAULT | CMARK_OPT_FOOTNOTES, &cmark_allocator));
     for (const char* name : {"table", "strikethrough", "autolink"})
       if (cmark_syntax_extension* ext = cmark_find_syntax_extension(name))
         cmark_parser_attach_syntax_extension(parser.get(), ext);
     CjkPrepared prepared = prepare_cjk_emphasis(hide_expression_marks(text));
     cmark_parser_feed(parser.get(), prepared.text.data(), prepared.text.size());
-    std::unique_ptr<cmark_node, decltype(&cmark_node_free)> root(cmark_parser_finish(parser.get()), cmark_node_free);
+    CmarkRoot root(cmark_parser_finish(parser.get()));
     int saved = line_offset_;
     const CjkPrepared* saved_prepared = prepared_;
     line_offset_ = first_line - 1;
