@@ -93,6 +93,11 @@ void set_memory_limit(int mb) {
   release_waiting_threads();
 }
 
+bool near_memory_limit() {
+  std::lock_guard lock(limit_mutex);
+  return limit_bytes != 0 && mapped_bytes() + MemoryHeadroom::kHeadroom >= limit_bytes;
+}
+
 MemoryHeadroom::MemoryHeadroom() {
   limit_mutex.lock();
   in_headroom = true;

@@ -27,6 +27,12 @@ void wait_for_memory_limit();
 /// and lets the helper threads waiting for it start. MB 0 or less: no limit.
 void set_memory_limit(int mb);
 
+/// Whether the process has a memory limit and has mapped nearly all of it (within kHeadroom):
+/// an allocation may have failed inside a library. HarfBuzz 6.0 can then crash destroying a
+/// face whose table accelerator it could not make (it writes to its read-only Null object),
+/// so the owners of faces leave them to the process's end instead.
+bool near_memory_limit();
+
 /// For the length of its scope, the process may map kHeadroom bytes past what it has mapped
 /// or its limit, whichever is more. For the calls into a library that does not survive a
 /// failed allocation (fontconfig dereferences what malloc returns): they are small, and the

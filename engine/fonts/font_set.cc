@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <functional>
 #include <mutex>
+#include <new>
 #include <system_error>
 #include <thread>
 
@@ -40,6 +41,7 @@ unsigned Face::glyph_for(char32_t cp) const {
 FontSet::FontSet() = default;
 
 FontSet::~FontSet() {
+  if (near_memory_limit()) return;  // (its faces are left to the process's end: see there)
   for (auto& f : faces_) {
     if (f->synthetic_bold || f->synthetic_oblique) continue;  // shares its base's HarfBuzz objects
     hb_font_destroy(f->hb_font);
@@ -410,6 +412,8 @@ std::unique_ptr<FontSet> load_font_set(const std::string& fonts_dir, DiagnosticS
         }
         auto id = set->load_face(where->first, where->second, request, synthetic, oblique);
         if (!id) {
+          // (HarfBuzz reads a face it had no memory for as one with no tables.)
+          if (near_memory_limit()) throw std::bad_alloc();
           sink.error(span, fmt::format("cannot load font \"{}\" from {} (face {})", request, where->first, where->second));
           continue;
         }

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "base/cpu_time.h"
+#include "base/memory_limit.h"
 
 namespace paiban::pdf {
 
@@ -147,7 +148,9 @@ struct SubsetSources::Source {
   std::map<unsigned, unsigned> to_kept;  ///< original glyph ID → the kept face's, for each glyph it holds
   hb_face_t* kept = nullptr;
   size_t misses = 0, next_rebuild = 2;
-  ~Source() { hb_face_destroy(kept); }
+  ~Source() {
+    if (!near_memory_limit()) hb_face_destroy(kept);  // (see near_memory_limit)
+  }
 };
 
 SubsetSources::SubsetSources() = default;
