@@ -1,6 +1,5 @@
 #include "cli/batch_process.h"
 
-
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>

@@ -131,38 +131,31 @@ void init_fontconfig() {
 namespace {
 /// (Never destroyed: the thread may still be loading when the process ends, after static
 /// destructors have run.)
-struct FontQuery {
-  const std::string* request;
-  std::optional<std::pair<std::string, unsigned>> answer;
-  std::exception_ptr failure;
-  bool done = false;
-};
 struct FontconfigStart {
   std::mutex mutex;
-  std::condition_variable ready_signal;
+  std::condition_variable changed;  // ready, or work posted or done
   bool started = false, ready = false;
-  std::vector<std::function<void()>> when_ready;
-  // The queries the thread answers (find_installed_font), in this process only: a forked
-  // child has no such thread.
+  /// What the thread is to run: what waited for fontconfig to be ready, then the font
+  /// queries (find_installed_font), in this process only: a forked child has no such thread.
+  std::deque<std::function<void()>> work;
   pid_t serving_pid = 0;
-  std::deque<FontQuery*> queries;
-  std::condition_variable query_signal, answer_signal;
 };
 FontconfigStart& start_state() {
   static auto* state = new FontconfigStart;
   return *state;
 }
 
+/// Loads fontconfig, then runs the work that waited for it.
 void finish_fontconfig() {
   init_fontconfig();
   FontconfigStart& s = start_state();
-  std::vector<std::function<void()>> work;
+  std::deque<std::function<void()>> work;
   {
     std::lock_guard lock(s.mutex);
     s.ready = true;
-    work.swap(s.when_ready);
+    work.swap(s.work);
   }
-  s.ready_signal.notify_all();
+  s.changed.notify_all();
   for (auto& w : work) w();
 }
 
@@ -178,18 +171,12 @@ std::optional<std::pair<std::string, unsigned>> look_up_installed_font(const std
   FontconfigStart& s = start_state();
   std::unique_lock lock(s.mutex);
   for (;;) {
-    s.query_signal.wait(lock, [&s] { return !s.queries.empty(); });
-    FontQuery* query = s.queries.front();
-    s.queries.pop_front();
+    s.changed.wait(lock, [&s] { return !s.work.empty(); });
+    std::function<void()> w = std::move(s.work.front());
+    s.work.pop_front();
     lock.unlock();
-    try {
-      query->answer = look_up_installed_font(*query->request);
-    } catch (...) {
-      query->failure = std::current_exception();
-    }
+    w();
     lock.lock();
-    query->done = true;
-    s.answer_signal.notify_all();
   }
 }
 }  // namespace
@@ -216,7 +203,7 @@ void whenever_fontconfig_ready(std::function<void()> work) {
   {
     std::lock_guard lock(s.mutex);
     if (s.started && !s.ready) {
-      s.when_ready.push_back(std::move(work));
+      s.work.push_back(std::move(work));
       return;
     }
   }
@@ -226,7 +213,7 @@ void whenever_fontconfig_ready(std::function<void()> work) {
 void wait_for_fontconfig() {
   FontconfigStart& s = start_state();
   std::unique_lock lock(s.mutex);
-  s.ready_signal.wait(lock, [&s] { return !s.started || s.ready; });
+  s.changed.wait(lock, [&s] { return !s.started || s.ready; });
 }
 
 std::optional<std::pair<std::string, unsigned>> find_installed_font(const std::string& request) {
@@ -234,12 +221,23 @@ std::optional<std::pair<std::string, unsigned>> find_installed_font(const std::s
   {
     std::unique_lock lock(s.mutex);
     if (s.serving_pid == getpid()) {
-      FontQuery query{&request};
-      s.queries.push_back(&query);
-      s.query_signal.notify_one();
-      s.answer_signal.wait(lock, [&query] { return query.done; });
-      if (query.failure) std::rethrow_exception(query.failure);
-      return std::move(query.answer);
+      std::optional<std::pair<std::string, unsigned>> answer;
+      std::exception_ptr failure;
+      bool done = false;
+      s.work.push_back([&] {
+        try {
+          answer = look_up_installed_font(request);
+        } catch (...) {
+          failure = std::current_exception();
+        }
+        std::lock_guard done_lock(s.mutex);
+        done = true;
+        s.changed.notify_all();
+      });
+      s.changed.notify_all();
+      s.changed.wait(lock, [&done] { return done; });
+      if (failure) std::rethrow_exception(failure);
+      return answer;
     }
   }
   // (No fontconfig thread: fontconfig does not check what malloc returns, so its calls here
