@@ -236,9 +236,25 @@ std::optional<Inputs> read_inputs(const BuildOptions& options, DiagnosticSink& s
   std::unique_ptr<fonts::FontSet> font_set;
   DiagnosticSink font_sink;
   const std::vector<std::string> roles = layout::roles_used(*spec);
+  // On fontconfig's own thread when the process has one (it answers the font queries),
+  // else on a thread of its own.
   std::optional<SideTask> font_task;
-  if (load_fonts)
-    font_task.emplace([&] { font_set = fonts::load_font_set((fs::path(root) / "fonts").string(), font_sink, roles); });
+  std::future<void> fonts_loaded;
+  struct WaitForFonts {  // (an early return waits for it: it fills font_set and font_sink)
+    std::future<void>& loaded;
+    ~WaitForFonts() {
+      if (loaded.valid()) loaded.wait();
+    }
+  } wait_for_fonts{fonts_loaded};
+  if (load_fonts) {
+    auto load = [&] { font_set = fonts::load_font_set((fs::path(root) / "fonts").string(), font_sink, roles); };
+    auto task = std::make_shared<std::packaged_task<void()>>(load);
+    fonts_loaded = task->get_future();
+    if (!fonts::post_to_fontconfig_thread([task] { (*task)(); })) {
+      fonts_loaded = {};
+      font_task.emplace(load);
+    }
+  }
   if (load_data && !tree->front.data.empty()) {
     auto loaded = data::load_data_set(options.report_dir, tree->front.data, sink);
     if (!loaded || sink.has_errors()) return std::nullopt;
@@ -246,7 +262,8 @@ std::optional<Inputs> read_inputs(const BuildOptions& options, DiagnosticSink& s
   }
   Inputs inputs{std::move(*tree), std::move(*spec), std::move(data_set), nullptr};
   if (load_fonts) {
-    font_task->join();
+    if (fonts_loaded.valid()) fonts_loaded.get();
+    else font_task->join();
     for (const auto& d : font_sink.all()) sink.add(d);
     inputs.owned_fonts = std::move(font_set);
     if (!inputs.owned_fonts || sink.has_errors()) return std::nullopt;

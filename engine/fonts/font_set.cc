@@ -21,6 +21,7 @@
 #include "base/memory_limit.h"
 #include "base/confine.h"
 #include "base/text_file.h"
+#include "base/yaml_parse.h"
 #include "base/yaml_span.h"
 #include "fonts/face_tables.h"
 
@@ -166,7 +167,10 @@ std::optional<std::pair<std::string, unsigned>> look_up_installed_font(const std
 /// (base/memory_limit.h). It answers the process's font queries: fontconfig does not check
 /// what malloc returns, and would crash where a limit stops the heap from growing; here, it
 /// has its arena's room.
+thread_local bool on_fontconfig_thread = false;
+
 [[noreturn]] void fontconfig_thread() {
+  on_fontconfig_thread = true;
   finish_fontconfig();
   FontconfigStart& s = start_state();
   std::unique_lock lock(s.mutex);
@@ -210,6 +214,17 @@ void whenever_fontconfig_ready(std::function<void()> work) {
   work();
 }
 
+bool post_to_fontconfig_thread(std::function<void()> work) {
+  FontconfigStart& s = start_state();
+  {
+    std::lock_guard lock(s.mutex);
+    if (s.serving_pid != getpid()) return false;
+    s.work.push_back(std::move(work));
+  }
+  s.changed.notify_all();
+  return true;
+}
+
 void wait_for_fontconfig() {
   FontconfigStart& s = start_state();
   std::unique_lock lock(s.mutex);
@@ -220,6 +235,10 @@ std::optional<std::pair<std::string, unsigned>> find_installed_font(const std::s
   FontconfigStart& s = start_state();
   {
     std::unique_lock lock(s.mutex);
+    if (on_fontconfig_thread) {
+      lock.unlock();
+      return look_up_installed_font(request);
+    }
     if (s.serving_pid == getpid()) {
       std::optional<std::pair<std::string, unsigned>> answer;
       std::exception_ptr failure;
@@ -305,7 +324,7 @@ std::unique_ptr<FontSet> load_font_set(const std::string& fonts_dir, DiagnosticS
   if (!file) return nullptr;
   YAML::Node root;
   try {
-    root = YAML::Load(file->text());
+    root = parse_yaml_text(file->text());
   } catch (const YAML::Exception& e) {
     sink.error(yaml_span(*file, e.mark), e.msg);
     return nullptr;

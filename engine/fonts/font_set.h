@@ -149,4 +149,10 @@ void start_fontconfig();
 void whenever_fontconfig_ready(std::function<void()> work);
 void wait_for_fontconfig();
 
+/// Posts WORK to fontconfig's thread, to run once fontconfig is loaded and what waited for
+/// it has run (a memory limit), after the work posted before it. Returns false, and does
+/// nothing, when this process has no such thread (a forked child; no thread could be had).
+/// Loading the font set there spares a thread's start and a hand-over for each font query.
+bool post_to_fontconfig_thread(std::function<void()> work);
+
 }  // namespace paiban::fonts
