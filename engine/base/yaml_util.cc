@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "base/yaml_parse.h"
+
 namespace paiban {
 
 bool check_duplicate_keys(const YAML::Node& node, const std::string& path, int line_offset, DiagnosticSink& sink) {
@@ -33,7 +35,7 @@ std::optional<YAML::Node> parse_and_check(const std::string& text, const std::st
                                           DiagnosticSink& sink, const std::string& what) {
   YAML::Node root;
   try {
-    root = YAML::Load(text);
+    root = parse_yaml_text(text);
   } catch (const YAML::ParserException& e) {
     sink.error(yaml_span(path, e.mark, line_offset), what.empty() ? e.msg : fmt::format("{}: {}", what, e.msg));
     return std::nullopt;

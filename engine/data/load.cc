@@ -19,6 +19,7 @@
 
 #include <fmt/format.h>
 
+#include "base/yaml_parse.h"
 #include "base/confine.h"
 #include "base/text_file.h"
 #include "base/threads.h"
@@ -44,8 +45,8 @@ constexpr size_t kMaxValues = 250000;
 /// files of yaml_dir.
 constexpr int kMaxNesting = 64;
 constexpr int kMaxYamlDirDepth = 8;
-/// A yaml_dir folder of this much YAML is parsed on two threads.
-constexpr size_t kParallelParseBytes = 16 * 1024;
+/// A yaml_dir folder of this much YAML (some 3 ms of parsing) is parsed on two threads.
+constexpr size_t kParallelParseBytes = 64 * 1024;
 /// ... read and parsed this much at a time.
 constexpr size_t kParseWindowBytes = 1024 * 1024;
 
@@ -225,8 +226,8 @@ void DataLoader::report_duplicate_keys(const YAML::Node& node) {
 }
 
 /// NODE as a Value. OWNER is the span of the key holding it, used for an
-/// empty value (`key:` with nothing after it), whose yaml-cpp mark points at
-/// whatever follows. nullopt: the value could not be loaded (reported).
+/// empty value (`key:` with nothing after it), whose mark points at no text
+/// of its own. nullopt: the value could not be loaded (reported).
 std::optional<Value> DataLoader::convert(const YAML::Node& node, const Span& owner) {
   if (!count_value(owner)) return std::nullopt;
   if (nesting_ >= kMaxNesting) {
@@ -242,8 +243,8 @@ std::optional<Value> DataLoader::convert(const YAML::Node& node, const Span& own
   switch (node.Type()) {
     case YAML::NodeType::Undefined:
     case YAML::NodeType::Null: {
-      // `key: ~` is at its "~"; after a bare `key:` the mark points at the
-      // next token (often the next line's key), so the key stands in for it.
+      // `key: ~` is at its "~"; a bare `key:` has nothing written (its mark is
+      // past the colon, or with YAML::Load the next token), so the key stands in for it.
       Value v;
       auto pos = static_cast<size_t>(node.Mark().pos);
       const std::string& text = file_->text();
@@ -375,8 +376,8 @@ std::optional<Value> DataLoader::load_yaml_dir(const YAML::Node& map) {
     real_paths.push_back(confined.real);
   }
   // The files are read, and parsed, before any is converted: parsing is most of the time a
-  // folder takes (yaml-cpp reads some 4 MB a second), and a large folder's files are parsed on
-  // two threads. (A window of files at a time: the nodes of a folder of a thousand schools are
+  // folder takes (some 20 MB a second, base/yaml_parse.h), and a large folder's files are parsed
+  // on two threads. (A window of files at a time: the nodes of a folder of a thousand schools are
   // not all held at once.) Each file's diagnostics are reported at its turn, as when read one
   // by one.
   std::vector<DiagnosticSink> read_sinks(files.size());
@@ -398,7 +399,7 @@ std::optional<Value> DataLoader::load_yaml_dir(const YAML::Node& map) {
         for (size_t i; (i = next.fetch_add(1)) < to_parse.size();) {
           ParsedAhead& a = ahead[to_parse[i]];
           try {
-            a.root = YAML::Load(texts[to_parse[i]]->text());
+            a.root = parse_yaml_text(texts[to_parse[i]]->text());
             a.done = true;
           } catch (const YAML::Exception& e) {
             a.error = e.msg;
@@ -540,7 +541,7 @@ std::optional<YAML::Node> DataLoader::parse_yaml(const TextFile& file, ParsedAhe
     root = *ahead->root;
   } else {
     try {
-      root = YAML::Load(file.text());
+      root = parse_yaml_text(file.text());
     } catch (const YAML::Exception& e) {
       sink_.error(span_of(e.mark), fmt::format("malformed YAML: {}", e.msg));
       return std::nullopt;

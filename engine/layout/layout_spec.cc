@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "base/yaml_parse.h"
 #include "base/text_file.h"
 #include "base/yaml_span.h"
 
@@ -225,7 +226,7 @@ std::optional<LayoutSpec> load_layout(const std::string& path, DiagnosticSink& s
   if (!file) return std::nullopt;
   YAML::Node root;
   try {
-    root = YAML::Load(file->text());
+    root = parse_yaml_text(file->text());
   } catch (const YAML::Exception& e) {
     sink.error(yaml_span(*file, e.mark), e.msg);
     return std::nullopt;

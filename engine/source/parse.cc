@@ -9,6 +9,7 @@
 #include <unicode/uchar.h>
 #include <yaml-cpp/yaml.h>
 
+#include "base/yaml_parse.h"
 #include "base/yaml_util.h"
 #include "source/cjk_emphasis.h"
 #include "source/figure_syntax.h"
@@ -178,7 +179,7 @@ void parse_front_matter(const TextFile& file, const FrontMatterText& fm, FrontMa
   out.span = {file.path(), 1, 1};
   YAML::Node root;
   try {
-    root = YAML::Load(fm.yaml);
+    root = parse_yaml_text(fm.yaml);
   } catch (const YAML::ParserException& e) {
     sink.error(yaml_span(file, fm.first_line, e.mark), fmt::format("front matter: {}", e.msg),
                {"the front matter is YAML between two lines of ---, e.g. `title: 报告标题`"});
