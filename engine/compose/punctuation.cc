@@ -33,6 +33,8 @@ CharClass classify(char32_t cp) {
     default:
       break;
   }
+  // (Without ICU for the bulk of a report's text: CJK Unified Ideographs are Han.)
+  if (cp >= 0x4E00 && cp <= 0x9FFF) return CharClass::Ideograph;
   if (text::prefers_latin_face(cp)) return CharClass::Latin;
   UErrorCode err = U_ZERO_ERROR;
   UScriptCode script = uscript_getScript(static_cast<UChar32>(cp), &err);

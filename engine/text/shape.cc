@@ -11,6 +11,10 @@
 namespace paiban::text {
 
 bool prefers_latin_face(char32_t cp) {
+  // The two answers most text asks for, without ICU: ASCII is Latin or Common and narrow or
+  // neutral; U+4E00–U+9FFF (CJK Unified Ideographs) is Han.
+  if (cp < 0x80) return true;
+  if (cp >= 0x4E00 && cp <= 0x9FFF) return false;
   UErrorCode err = U_ZERO_ERROR;
   UScriptCode script = uscript_getScript(static_cast<UChar32>(cp), &err);
   if (script == USCRIPT_LATIN) return true;

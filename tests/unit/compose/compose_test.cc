@@ -3,8 +3,12 @@
 #include "compose/compose.h"
 
 #include <gtest/gtest.h>
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
 
+#include "compose/punctuation.h"
 #include "support/default_fonts.h"
+#include "text/shape.h"
 
 namespace paiban::compose {
 namespace {
@@ -54,6 +58,24 @@ std::string han(int n) {
 }
 
 // --- 2. Where a line may break ------------------------------------------------
+
+TEST(Classify, AHanIdeographOrAWideCharacterIsAnIdeographAsICUSays) {
+  // Outside the marks classify names, a code point is Latin (prefers_latin_face), else an
+  // ideograph when ICU calls it Han or wide or full-width, else other. Over the whole BMP.
+  for (char32_t cp = 0; cp < 0x10000; ++cp) {
+    CharClass c = classify(cp);
+    if (c != CharClass::Ideograph && c != CharClass::Latin && c != CharClass::Other) continue;  // a named mark
+    UErrorCode err = U_ZERO_ERROR;
+    UScriptCode script = uscript_getScript(static_cast<UChar32>(cp), &err);
+    int width = u_getIntPropertyValue(static_cast<UChar32>(cp), UCHAR_EAST_ASIAN_WIDTH);
+    CharClass expected = text::prefers_latin_face(cp) ? CharClass::Latin
+                         : script == USCRIPT_HAN || width == U_EA_WIDE || width == U_EA_FULLWIDTH ? CharClass::Ideograph
+                                                                                                 : CharClass::Other;
+    ASSERT_EQ(static_cast<int>(c), static_cast<int>(expected)) << std::hex << static_cast<uint32_t>(cp);
+  }
+  EXPECT_EQ(classify(U'中'), CharClass::Ideograph);
+  EXPECT_EQ(classify(U'A'), CharClass::Latin);
+}
 
 TEST(LineStart, ProhibitedMarksPullTheCharacterBefore) {
   // 9 Han fill a 9 em line; the mark may not start line 2, so 国 goes with it.

@@ -1,6 +1,8 @@
 #include "text/shape.h"
 
 #include <gtest/gtest.h>
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
 
 #include "support/default_fonts.h"
 #include "support/system_font.h"
@@ -22,6 +24,19 @@ TEST(PrefersLatinFace, ByScriptAndWidth) {
   EXPECT_FALSE(prefers_latin_face(U'，'));  // full-width comma
   EXPECT_FALSE(prefers_latin_face(U'“'));   // ambiguous width: CJK face in Chinese text
   EXPECT_FALSE(prefers_latin_face(U'…'));
+}
+
+TEST(PrefersLatinFace, AsItsRuleSaysForEveryAsciiAndUnifiedIdeograph) {
+  // The rule from ICU's properties: Latin script, or Common/Inherited and narrow, neutral or
+  // half-width. (prefers_latin_face answers the commonest code points without asking ICU.)
+  auto by_rule = [](char32_t cp) {
+    UErrorCode err = U_ZERO_ERROR;
+    UScriptCode script = uscript_getScript(static_cast<UChar32>(cp), &err);
+    int width = u_getIntPropertyValue(static_cast<UChar32>(cp), UCHAR_EAST_ASIAN_WIDTH);
+    return script == USCRIPT_LATIN || ((script == USCRIPT_COMMON || script == USCRIPT_INHERITED) &&
+                                       (width == U_EA_NARROW || width == U_EA_NEUTRAL || width == U_EA_HALFWIDTH));
+  };
+  for (char32_t cp = 0; cp < 0x10000; ++cp) ASSERT_EQ(prefers_latin_face(cp), by_rule(cp)) << std::hex << static_cast<uint32_t>(cp);
 }
 
 using testing::SystemFace;
