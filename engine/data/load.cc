@@ -19,10 +19,10 @@
 
 #include <fmt/format.h>
 
-#include "base/yaml_parse.h"
 #include "base/confine.h"
 #include "base/text_file.h"
 #include "base/threads.h"
+#include "base/yaml_parse.h"
 #include "base/yaml_util.h"
 #include "data/data_internal.h"
 #include "data/workbook.h"

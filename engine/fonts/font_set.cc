@@ -162,13 +162,14 @@ void finish_fontconfig() {
 
 std::optional<std::pair<std::string, unsigned>> look_up_installed_font(const std::string& request);
 
+/// Whether this thread is fontconfig's (a font query there is answered in place).
+thread_local bool on_fontconfig_thread = false;
+
 /// The thread of start_fontconfig: it never ends. Its malloc arena, made before any memory
 /// limit, is thus never handed to another thread, where it could grow past the limit
 /// (base/memory_limit.h). It answers the process's font queries: fontconfig does not check
 /// what malloc returns, and would crash where a limit stops the heap from growing; here, it
 /// has its arena's room.
-thread_local bool on_fontconfig_thread = false;
-
 [[noreturn]] void fontconfig_thread() {
   on_fontconfig_thread = true;
   finish_fontconfig();
