@@ -25,6 +25,7 @@ void Writer::collect_font_usage(const layout::Pages& pages) {
         uint32_t& slot = u.slot_of_gid[g.gid];
         if (!slot) {
           u.slot_text.push_back(nullptr);
+          u.slot_gid.push_back(g.gid);
           slot = static_cast<uint32_t>(u.slot_text.size());
         }
         const std::string*& text = u.slot_text[slot - 1];
@@ -34,8 +35,11 @@ void Writer::collect_font_usage(const layout::Pages& pages) {
   int n = 0;
   for (auto& [face, u] : usage_) {
     u.resource_name = fmt::format("F{}", ++n);
-    for (unsigned g = 0; g < u.slot_of_gid.size(); ++g) {
-      if (!u.slot_of_gid[g]) continue;
+    // The glyphs used, in glyph order (not a walk through the table: a CJK face's IDs reach
+    // 65,535, while a document uses a few hundred of them).
+    std::vector<unsigned> used = u.slot_gid;
+    std::sort(used.begin(), used.end());
+    for (unsigned g : used) {
       u.gids.insert(u.gids.end(), g);
       if (const std::string* text = u.slot_text[u.slot_of_gid[g] - 1]) u.text.emplace_hint(u.text.end(), g, *text);
     }

@@ -52,6 +52,7 @@ struct FontUsage {
   std::map<unsigned, std::string> text;    ///< gid → the text it stands for (first seen)
   std::vector<uint32_t> slot_of_gid;       ///< gid → 1 + its index in slot_text (0: unused)
   std::vector<const std::string*> slot_text;  ///< the text of each used glyph (null: none)
+  std::vector<unsigned> slot_gid;          ///< the glyph of each slot
   std::string resource_name;               ///< "F1", "F2", …
   HPDF_Dict type0 = nullptr;
   FontSubset subset;                       ///< made by prepare_fonts
