@@ -272,10 +272,31 @@ std::optional<std::pair<std::string, unsigned>> look_up_installed_font(const std
   std::lock_guard lock(fc_mutex);
   FcPattern* pattern = FcNameParse(reinterpret_cast<const FcChar8*>(request.c_str()));
   if (!pattern) return std::nullopt;
-  FcConfigSubstitute(nullptr, pattern, FcMatchPattern);
-  FcDefaultSubstitute(pattern);
-  FcResult result;
-  FcPattern* match = FcFontMatch(nullptr, pattern, &result);
+  // Only the faces of the family asked for are scored (FcFontSetMatch), not every installed
+  // font (FcFontMatch, which costs a fifth of a millisecond a query on a machine of 180 fonts):
+  // the answer is the same whenever FcFontMatch's is of that family, the only answer taken
+  // below; and there is none when the family is not installed.
+  FcChar8* family = nullptr;
+  FcPatternGetString(pattern, FC_FAMILY, 0, &family);
+  FcFontSet* of_family = FcFontSetCreate();
+  if (FcFontSet* installed = family ? FcConfigGetFonts(nullptr, FcSetSystem) : nullptr)
+    for (int i = 0; i < installed->nfont; ++i) {
+      FcChar8* s = nullptr;
+      for (int k = 0; FcPatternGetString(installed->fonts[i], FC_FAMILY, k, &s) == FcResultMatch; ++k)
+        if (FcStrCmpIgnoreCase(s, family) == 0) {
+          FcPatternReference(installed->fonts[i]);
+          if (!FcFontSetAdd(of_family, installed->fonts[i])) FcPatternDestroy(installed->fonts[i]);
+          break;
+        }
+    }
+  FcPattern* match = nullptr;
+  if (of_family && of_family->nfont > 0) {
+    FcConfigSubstitute(nullptr, pattern, FcMatchPattern);
+    FcDefaultSubstitute(pattern);
+    FcResult result;
+    match = FcFontSetMatch(nullptr, &of_family, 1, pattern, &result);
+  }
+  if (of_family) FcFontSetDestroy(of_family);
   std::optional<std::pair<std::string, unsigned>> found;
   if (match) {
     // Fontconfig always returns *some* font: accept it only if it is the
