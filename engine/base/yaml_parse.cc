@@ -107,11 +107,16 @@ YAML::Node parse_yaml_text(const std::string& text) {
     if (anchor) anchors[reinterpret_cast<const char*>(anchor)] = &n;
     return n;
   };
+  // The next event; false where libyaml finds an error (it had no memory: bad_alloc).
+  auto next_event = [&parser](yaml_event_t& e) {
+    if (yaml_parser_parse(&parser, &e)) return true;
+    if (parser.error == YAML_MEMORY_ERROR) throw std::bad_alloc();
+    return false;
+  };
   bool to_yaml_cpp = false;
   for (bool done = false; !done && !to_yaml_cpp;) {
     yaml_event_t e;
-    if (!yaml_parser_parse(&parser, &e)) {
-      if (parser.error == YAML_MEMORY_ERROR) throw std::bad_alloc();
+    if (!next_event(e)) {
       to_yaml_cpp = true;
       break;
     }
@@ -170,8 +175,7 @@ YAML::Node parse_yaml_text(const std::string& text) {
         // The first document only, as YAML::Load; but libyaml ends a document before it reads
         // what follows, and text after it that starts no new document is an error.
         yaml_event_t next;
-        if (!yaml_parser_parse(&parser, &next)) {
-          if (parser.error == YAML_MEMORY_ERROR) throw std::bad_alloc();
+        if (!next_event(next)) {
           to_yaml_cpp = true;
           break;
         }

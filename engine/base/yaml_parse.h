@@ -1,6 +1,6 @@
 #pragma once
-// YAML text → yaml-cpp nodes, parsed by libyaml: some eight times faster than yaml-cpp's own
-// scanner, which reads a few MB a second and was the largest part of loading a report's data.
+// YAML text → yaml-cpp nodes, parsed by libyaml: three to four times faster than yaml-cpp's own
+// parser, which reads a few MB a second and was the largest part of loading a report's data.
 #include <yaml-cpp/yaml.h>
 
 #include <string>
