@@ -3,6 +3,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <string>
+
+#include <unistd.h>
 
 #include "image/image.h"
 
@@ -10,7 +13,8 @@ namespace paiban::image {
 namespace {
 
 std::shared_ptr<const Image> load_bytes(const std::string& bytes, DiagnosticSink& sink, const std::string& name = "x") {
-  auto path = std::filesystem::temp_directory_path() / ("paiban-image-test-" + name);
+  // (A name of this process's own: ctest runs the tests of this file as processes side by side.)
+  auto path = std::filesystem::temp_directory_path() / ("paiban-image-test-" + std::to_string(getpid()) + "-" + name);
   std::ofstream(path, std::ios::binary) << bytes;
   auto img = load_image(path.string(), name, {"r.md", 1, 1}, sink);
   std::filesystem::remove(path);
