@@ -28,6 +28,7 @@
 
 #include "base/confine.h"
 #include "base/cpu_time.h"
+#include "base/memory_limit.h"
 #include "base/side_task.h"
 #include "base/threads.h"
 #include "base/text_file.h"
@@ -326,6 +327,7 @@ BuildResult render(const source::SyntaxTree& tree, const data::DataSet& data, co
     if (subsets.valid()) prepared = subsets.get();
     return prepared ? &*prepared : nullptr;
   });
+  throw_if_memory_exhausted();  // (a library's allocation was served past the limit: no PDF)
   auto [serialise_thread_cpu, serialise_cpu] = timer.mark("pdf: subset, write");
   (void)serialise_thread_cpu;
   // (Shaping and layout: this thread's, and the helper's that prepared blocks beside it; the

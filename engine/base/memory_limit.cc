@@ -5,7 +5,11 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <unicode/uclean.h>
+
+#include <atomic>
 #include <cstdlib>
+#include <new>
 
 #include <condition_variable>
 #include <mutex>
@@ -16,6 +20,8 @@ namespace {
 std::mutex limit_mutex;
 rlim_t limit_bytes = 0;  // (0: none)
 bool in_headroom = false;
+rlim_t rescue_bytes = 0;  // (the limit once an allocation of ICU's was served past it; 0: none yet)
+std::atomic<bool> exhausted{false};
 
 std::mutex expected_mutex;
 std::condition_variable limit_set;
@@ -47,17 +53,50 @@ void apply() {
   if (limit_bytes == 0) return;
   rlimit current{};
   if (getrlimit(RLIMIT_AS, &current) != 0) return;
-  rlim_t soft = limit_bytes;
+  rlim_t soft = limit_bytes > rescue_bytes ? limit_bytes : rescue_bytes;
   if (in_headroom) {
     // (Past what is mapped already, which may be more than the limit: it counts only new mappings.)
     rlim_t mapped = mapped_bytes();
-    rlim_t wider = (mapped > limit_bytes ? mapped : limit_bytes) + MemoryHeadroom::kHeadroom;
+    rlim_t wider = (mapped > soft ? mapped : soft) + MemoryHeadroom::kHeadroom;
     if (current.rlim_max == RLIM_INFINITY || wider <= current.rlim_max) soft = wider;
   }
   if (current.rlim_max != RLIM_INFINITY && soft > current.rlim_max) soft = current.rlim_max;
   rlimit limit{soft, current.rlim_max};
   setrlimit(RLIMIT_AS, &limit);
 }
+
+/// An allocation of ICU's failed: the build is out of memory. ICU does not survive a failed
+/// allocation everywhere (its dictionary break engine dereferences what it could not make, or
+/// makes it again at every break), so the first such failure is served from a headroom past
+/// what is mapped, and the build ends at its next check (throw_if_memory_exhausted).
+void serve_failed_allocation() {
+  exhausted = true;
+  std::lock_guard lock(limit_mutex);
+  if (rescue_bytes != 0 || limit_bytes == 0) return;
+  rlim_t mapped = mapped_bytes();
+  rescue_bytes = (mapped > limit_bytes ? mapped : limit_bytes) + MemoryHeadroom::kHeadroom;
+  apply();
+}
+
+void* icu_alloc(const void*, size_t size) {
+  void* p = std::malloc(size);
+  if (p == nullptr && size != 0) {
+    serve_failed_allocation();
+    p = std::malloc(size);
+  }
+  return p;
+}
+
+void* icu_realloc(const void*, void* old, size_t size) {
+  void* p = std::realloc(old, size);
+  if (p == nullptr && size != 0) {
+    serve_failed_allocation();
+    p = std::realloc(old, size);
+  }
+  return p;
+}
+
+void icu_free(const void*, void* p) { std::free(p); }
 
 }  // namespace
 
@@ -86,6 +125,9 @@ void set_memory_limit(int mb) {
     std::lock_guard lock(limit_mutex);
     limit_bytes = static_cast<rlim_t>(mb) << 20;
     apply();
+    // (ICU's memory is malloc's either way, so what it allocated before is freed alike.)
+    UErrorCode status = U_ZERO_ERROR;
+    u_setMemoryFunctions(nullptr, icu_alloc, icu_realloc, icu_free, &status);
   }
 #else
   (void)mb;
@@ -96,6 +138,19 @@ void set_memory_limit(int mb) {
 bool near_memory_limit() {
   std::lock_guard lock(limit_mutex);
   return limit_bytes != 0 && mapped_bytes() + MemoryHeadroom::kHeadroom >= limit_bytes;
+}
+
+bool memory_exhausted() { return exhausted; }
+
+void throw_if_memory_exhausted() {
+  if (exhausted) throw std::bad_alloc();
+}
+
+void end_memory_exhaustion() {
+  exhausted = false;
+  std::lock_guard lock(limit_mutex);
+  rescue_bytes = 0;  // (the limit is the one asked for again)
+  apply();
 }
 
 MemoryHeadroom::MemoryHeadroom() {

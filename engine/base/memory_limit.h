@@ -33,6 +33,18 @@ void set_memory_limit(int mb);
 /// so the owners of faces leave them to the process's end instead.
 bool near_memory_limit();
 
+/// Whether an allocation of ICU's failed under the limit since the last end_memory_exhaustion.
+/// (set_memory_limit gives ICU an allocator that serves the first such failure from a headroom,
+/// since ICU does not survive it everywhere, and marks the build out of memory.)
+bool memory_exhausted();
+
+/// Throws std::bad_alloc where memory_exhausted(): after each pass through ICU, and before
+/// the PDF is written.
+void throw_if_memory_exhausted();
+
+/// A new build begins after one that ran out of memory (watch).
+void end_memory_exhaustion();
+
 /// For the length of its scope, the process may map kHeadroom bytes past what it has mapped
 /// or its limit, whichever is more. For the calls into a library that does not survive a
 /// failed allocation (fontconfig dereferences what malloc returns): they are small, and the

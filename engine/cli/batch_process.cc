@@ -20,6 +20,7 @@
 #include <fmt/format.h>
 
 #include "base/memory_limit.h"
+#include "compose/lines.h"
 
 namespace paiban {
 namespace {
@@ -70,7 +71,10 @@ bool read_all(int fd, char* p, size_t left) {
   prctl(PR_SET_PDEATHSIG, SIGTERM);
   if (getppid() == 1) _exit(5);
   // (The parent's arenas are all free for the taking in a forked child: its threads share one.)
-  if (limits.max_memory_mb > 0) share_one_malloc_arena();
+  if (limits.max_memory_mb > 0) {
+    share_one_malloc_arena();
+    compose::prepare_break_engines();  // (before the limit: see there)
+  }
   set_memory_limit(limits.max_memory_mb);
   for (;;) {
     uint64_t i = 0;

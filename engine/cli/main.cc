@@ -16,6 +16,7 @@
 
 #include "base/memory_limit.h"
 #include "base/text_file.h"
+#include "compose/lines.h"
 #include "fonts/font_set.h"
 #include "cli/batch.h"
 #include "cli/watch.h"
@@ -63,7 +64,10 @@ void set_limits(int max_seconds, int max_memory_mb, const std::string& report_di
   // starts: see base/memory_limit.h.)
   if (max_memory_mb > 0) {
     paiban::expect_memory_limit();
-    paiban::fonts::whenever_fontconfig_ready([max_memory_mb] { paiban::set_memory_limit(max_memory_mb); });
+    paiban::fonts::whenever_fontconfig_ready([max_memory_mb] {
+      paiban::compose::prepare_break_engines();  // (before the limit: see there)
+      paiban::set_memory_limit(max_memory_mb);
+    });
   }
 }
 

@@ -22,6 +22,7 @@
 #include <fmt/format.h>
 #include "base/confine.h"
 #include "base/cpu_time.h"
+#include "base/memory_limit.h"
 #include "base/text_file.h"
 #include "data/data.h"
 #include "doc/document.h"
@@ -92,6 +93,7 @@ void watch_report(const WatchOptions& options, DiagnosticSink& sink,
     try {
       event.result = write_report(options.build, build_sink, &caches);
     } catch (const std::bad_alloc&) {
+      end_memory_exhaustion();  // (the next rebuild starts afresh)
       caches = BuildCaches();
       event.result = BuildResult{};
       event.result.output_path =

@@ -6,6 +6,8 @@
 #include <cassert>
 #include <memory>
 
+#include "base/memory_limit.h"
+
 namespace paiban::compose {
 
 std::vector<BreakOpportunity> line_break_opportunities(std::string_view text) {
@@ -33,6 +35,7 @@ std::vector<BreakOpportunity> line_break_opportunities(std::string_view text) {
     }
   }
   utext_close(ut);
+  throw_if_memory_exhausted();  // (ICU's allocator served a failure: base/memory_limit.h)
   if (out.empty() || out.back().offset != text.size()) out.push_back({text.size(), true});
   out.back().mandatory = true;
   return out;
@@ -56,7 +59,15 @@ std::vector<char> word_boundaries(std::string_view text) {
       if (b >= 0 && static_cast<size_t>(b) <= text.size()) out[b] = 1;
   }
   utext_close(ut);
+  throw_if_memory_exhausted();
   return out;
+}
+
+void prepare_break_engines() {
+  // (Han text and kana make ICU load its Chinese and Japanese dictionary, megabytes, once.)
+  static constexpr std::string_view kSample = "中文分词的词典和日本語のかな";
+  line_break_opportunities(kSample);
+  word_boundaries(kSample);
 }
 
 }  // namespace paiban::compose

@@ -22,4 +22,9 @@ std::vector<BreakOpportunity> line_break_opportunities(std::string_view text);
 /// size + 1 flags, set where a word starts or ends.
 std::vector<char> word_boundaries(std::string_view text);
 
+/// Makes ICU load what the two above need for Chinese (its dictionary break engine, megabytes)
+/// now: before a memory limit is set, so that it does not run out partway through (a process
+/// with --max-memory-mb calls it first).
+void prepare_break_engines();
+
 }  // namespace paiban::compose

@@ -3,11 +3,13 @@
 #include <gtest/gtest.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <unicode/unistr.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <new>
 #include <thread>
 
 #include "base/side_task.h"
@@ -52,6 +54,36 @@ TEST(MemoryLimit, NothingMoreIsMappedPastTheLimitButInsideAHeadroomScope) {
       MemoryHeadroom again;  // (a scope may come again)
       if (!can_map(four_mb)) return 6;
     }
+    return 0;
+  });
+  EXPECT_EQ(code, 0);
+}
+
+// ICU does not survive a failed allocation everywhere (its dictionary break engine crashed, or
+// tried again at every break): its first one under the limit is served, and the build is told.
+TEST(MemoryLimit, AnAllocationOfIcuPastTheLimitIsServedAndEndsTheBuild) {
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "AddressSanitizer reserves terabytes of address space, so paiban sets no memory limit under it";
+#endif
+  const size_t four_mb = size_t{4} << 20;
+  int code = in_child([&] {
+    set_memory_limit(1);
+    if (memory_exhausted()) return 1;
+    icu::UnicodeString text;
+    char16_t* buffer = text.getBuffer(static_cast<int32_t>(four_mb));  // 8 MB, through ICU's allocator
+    if (buffer == nullptr) return 3;
+    buffer[four_mb - 1] = u'中';
+    text.releaseBuffer(static_cast<int32_t>(four_mb));
+    if (text.length() != static_cast<int32_t>(four_mb) || text.charAt(static_cast<int32_t>(four_mb) - 1) != u'中') return 4;
+    if (!memory_exhausted()) return 5;
+    try {
+      throw_if_memory_exhausted();
+      return 6;
+    } catch (const std::bad_alloc&) {
+    }
+    end_memory_exhaustion();
+    if (memory_exhausted()) return 7;
+    if (can_map(MemoryHeadroom::kHeadroom + four_mb)) return 8;  // (the limit asked for is back)
     return 0;
   });
   EXPECT_EQ(code, 0);
