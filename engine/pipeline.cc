@@ -346,6 +346,7 @@ BuildResult build_report(const BuildOptions& options, DiagnosticSink& sink, cons
   if (caches && caches->fonts) shared_fonts = caches->fonts.get();
   YamlTextCache::Scope yaml(caches ? &caches->yaml : nullptr);
   source::ParseCache::Scope source_parse(caches ? &caches->source : nullptr);
+  pdf::PageStreamCache::Scope page_streams(caches ? &caches->page_streams : nullptr);
   auto inputs = read_inputs(options, sink, shared_fonts == nullptr);
   BuildResult result;
   if (inputs) {
@@ -363,9 +364,9 @@ BuildResult build_report(const BuildOptions& options, DiagnosticSink& sink, cons
     if (timer.on())
       std::fprintf(stderr,
                    "paiban: kept: %zu paragraphs shaped (%zu reused), %zu composed (%zu reused), "
-                   "%zu YAML texts reused, %zu source parses reused\n",
+                   "%zu YAML texts reused, %zu source parses reused, %zu page streams reused\n",
                    kept.shapes.size(), kept.shapes.hits(), kept.composes.size(), kept.composes.hits(), kept.yaml.hits(),
-                   kept.source.hits());
+                   kept.source.hits(), kept.page_streams.hits());
   }
   result.output_path = options.output.empty() ? default_output_path(options.report_dir) : options.output;
   return result;

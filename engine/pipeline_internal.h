@@ -78,6 +78,7 @@ struct BuildCaches {
   source::ParseCache source;  ///< report.md, parsed
   YamlTextCache yaml;  ///< the data files and the table, chart and contents specs, parsed
   pdf::SubsetCache subsets;
+  pdf::PageStreamCache page_streams;  ///< each page's content stream, deflated
 };
 
 /// What the document stage takes from the layout and the report folder.

@@ -25,7 +25,9 @@
 #include <cmath>
 #include <thread>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <new>
 #include <deque>
 #include <ctime>
 #include <map>
@@ -41,6 +43,15 @@
 #include "pdf/writer_internal.h"
 
 namespace paiban::pdf {
+namespace {
+
+thread_local PageStreamCache* current_page_streams = nullptr;
+
+}  // namespace
+
+PageStreamCache::Scope::Scope(PageStreamCache* cache) : previous_(current_page_streams) { current_page_streams = cache; }
+PageStreamCache::Scope::~Scope() { current_page_streams = previous_; }
+PageStreamCache* PageStreamCache::current() { return current_page_streams; }
 
 Writer::Writer(const fonts::FontSet& fonts, DiagnosticSink& sink, const std::function<const PreparedFonts*()>& await_prepared) : fonts_(fonts), sink_(sink), await_prepared_(await_prepared) {
   pdf_ = HPDF_New(record_error, &error_);
@@ -63,15 +74,36 @@ std::string Writer::write(const layout::Pages& pages, const DocumentInfo& info) 
   for (const auto& page : pages.pages) landscape_pages_.push_back(page.landscape);
   std::vector<std::string>& deflated = deflated_pages_;
   deflated.assign(pages.pages.size(), {});
+  // (The last build's streams are only read here, from every thread; this build's are kept after.)
+  PageStreamCache* kept = PageStreamCache::current();
+  std::vector<std::string> contents(kept ? pages.pages.size() : 0);
   {
-    std::atomic<size_t> next{0};
+    std::atomic<size_t> next{0}, reused{0};
     auto worker = [&] {
       for (size_t i; (i = next++) < pages.pages.size();) {
-        deflated[i] = deflate(page_content(pages.pages[i]));
+        std::string content = page_content(pages.pages[i]);
+        if (kept) {
+          auto it = kept->last_.find(content);
+          if (it != kept->last_.end()) {
+            deflated[i] = it->second;
+            ++reused;
+          } else {
+            deflated[i] = deflate(content);
+          }
+          contents[i] = std::move(content);
+        } else {
+          deflated[i] = deflate(content);
+        }
       }
     };
     unsigned threads = std::min<unsigned>(std::max(1u, std::thread::hardware_concurrency()), pages.pages.size());
     run_on_threads(threads, worker);
+    if (kept) {
+      kept->hits_ += reused;
+      kept->last_.clear();
+      for (size_t i = 0; i < contents.size(); ++i)
+        if (!deflated[i].empty()) kept->last_.emplace(std::move(contents[i]), deflated[i]);
+    }
   }
   for (size_t i = 0; i < pages.pages.size(); ++i) {
     write_page(pages.pages[i], pages.width, pages.height, deflated[i]);

@@ -45,6 +45,34 @@ struct SubsetCache {
   SubsetSources sources;
 };
 
+/// The pages' content streams of the last build, deflated, kept for the next (paiban watch): a
+/// correction changes a few pages, and a page whose contents are the same to the byte gets the
+/// same deflated stream without deflating it again. Install one for the current thread with
+/// PageStreamCache::Scope; write_pdf then uses it.
+class PageStreamCache {
+ public:
+  class Scope {
+   public:
+    explicit Scope(PageStreamCache* cache);
+    ~Scope();
+    Scope(const Scope&) = delete;
+    Scope& operator=(const Scope&) = delete;
+
+   private:
+    PageStreamCache* previous_;
+  };
+  /// The current thread's cache, or null.
+  static PageStreamCache* current();
+  size_t size() const { return last_.size(); }
+  /// Pages whose stream was reused, over every build.
+  size_t hits() const { return hits_; }
+
+ private:
+  friend class Writer;
+  std::map<std::string, std::string> last_;  ///< a page's contents → its stream, deflated (the last build's pages)
+  size_t hits_ = 0;
+};
+
 /// Subsets each face of GLYPHS with hb-subset, on as many threads as there
 /// are cores; a face whose glyph set CACHE already holds is not subset again.
 PreparedFonts subset_fonts(const layout::GlyphSets& glyphs, const fonts::FontSet& fonts, SubsetCache* cache = nullptr);

@@ -200,5 +200,36 @@ TEST_F(Pdf, SameInputSameBytes) {
   EXPECT_EQ(*a, *b);
 }
 
+// paiban watch keeps each page's deflated stream; a page whose contents changed is deflated
+// again, and the document comes out as a write with no cache makes it.
+TEST_F(Pdf, KeptPageStreamsGiveTheBytesOfAFreshWrite) {
+  auto pages_of = [&](const std::vector<std::string>& lines) {
+    layout::Pages pages = one_line(lines[0]);
+    for (size_t i = 1; i < lines.size(); ++i) pages.pages.push_back(one_line(lines[i]).pages[0]);
+    return pages;
+  };
+  const layout::Pages first = pages_of({"凉州区2023年", "在校生10266人", "专任教师92人"});
+  const layout::Pages corrected = pages_of({"凉州区2023年", "在校生10391人", "专任教师92人"});
+  DiagnosticSink sink;
+  const DocumentInfo info{"t", "", "paiban"};
+  auto fresh_first = write_pdf(first, *fonts_, info, sink);
+  auto fresh_corrected = write_pdf(corrected, *fonts_, info, sink);
+  ASSERT_TRUE(fresh_first && fresh_corrected);
+  ASSERT_NE(*fresh_first, *fresh_corrected);
+  PageStreamCache kept;
+  PageStreamCache::Scope scope(&kept);
+  auto a = write_pdf(first, *fonts_, info, sink);
+  EXPECT_EQ(kept.hits(), 0u);
+  EXPECT_EQ(kept.size(), 3u);
+  auto b = write_pdf(corrected, *fonts_, info, sink);
+  EXPECT_EQ(kept.hits(), 2u);  // pages 1 and 3
+  auto c = write_pdf(first, *fonts_, info, sink);
+  EXPECT_EQ(kept.hits(), 4u);  // (only the last build's pages are kept: page 2 is deflated again)
+  ASSERT_TRUE(a && b && c);
+  EXPECT_EQ(*a, *fresh_first);
+  EXPECT_EQ(*b, *fresh_corrected);
+  EXPECT_EQ(*c, *fresh_first);
+}
+
 }  // namespace
 }  // namespace paiban::pdf
