@@ -36,6 +36,10 @@ constexpr int kExitInternal = 70;
 /// at the report folder, with the limit.
 char time_limit_message[4096] = "paiban: error: the build took longer than the time limit (--max-seconds)\n";
 
+/// The out-of-memory message, formatted beforehand too (it is printed where memory ran out).
+char memory_limit_message[4096] =
+    "paiban: error: out of memory: the build needs more than the memory limit (--max-memory-mb)\n";
+
 int time_limit_code = 1;  // diff: 2 (1 says the versions differ)
 
 void on_time_limit(int) {
@@ -56,6 +60,11 @@ void set_limits(int max_seconds, int max_memory_mb, const std::string& report_di
     std::snprintf(time_limit_message, sizeof time_limit_message,
                   "%s: error: the build took longer than the time limit (%d s, --max-seconds)\n", report_dir.c_str(),
                   max_seconds);
+  if (!report_dir.empty())
+    std::snprintf(memory_limit_message, sizeof memory_limit_message,
+                  "%s: error: out of memory: the build needs more than the memory limit (%d MB, --max-memory-mb)\n"
+                  "  hint: give it more with --max-memory-mb, or 0 for no limit\n",
+                  report_dir.c_str(), max_memory_mb);
   if (max_seconds > 0) {
     std::signal(SIGALRM, on_time_limit);
     alarm(static_cast<unsigned>(max_seconds));
@@ -281,7 +290,7 @@ int main(int argc, char** argv) {
   try {
     return run(argc, argv);
   } catch (const std::bad_alloc&) {
-    std::fprintf(stderr, "paiban: error: out of memory: the build needs more than the memory limit (--max-memory-mb)\n");
+    std::fputs(memory_limit_message, stderr);
     return kExitInput;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "paiban: internal error: %s\n", e.what());

@@ -1,5 +1,6 @@
 #include "fonts/font_set.h"
 
+#include <cerrno>
 #include <fontconfig/fontconfig.h>
 #include <unistd.h>
 #include <hb-ot.h>
@@ -449,10 +450,12 @@ std::unique_ptr<FontSet> load_font_set(const std::string& fonts_dir, DiagnosticS
             continue;
           }
         }
+        errno = 0;
         auto id = set->load_face(where->first, where->second, request, synthetic, oblique);
         if (!id) {
-          // (HarfBuzz reads a face it had no memory for as one with no tables.)
-          if (near_memory_limit()) throw std::bad_alloc();
+          // (HarfBuzz reads a face it had no memory for as one with no tables; malloc and mmap
+          // say ENOMEM.)
+          if (errno == ENOMEM || near_memory_limit()) throw std::bad_alloc();
           sink.error(span, fmt::format("cannot load font \"{}\" from {} (face {})", request, where->first, where->second));
           continue;
         }

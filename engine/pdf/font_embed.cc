@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <new>
 
 #include <fmt/format.h>
 
@@ -94,6 +95,7 @@ void Writer::prepare_fonts() {
 void Writer::embed_font(fonts::FaceId id, FontUsage& usage) {
   const fonts::Face& face = fonts_.face(id);
   const FontSubset& subset = usage.subset;
+  if (subset.program.empty() && subset.out_of_memory) throw std::bad_alloc();
   if (subset.program.empty()) throw HaruFailure(fmt::format("hb-subset failed for {}", face.path));
   const std::string base_font = subset.tag + "+" + face.postscript_name;
   const double k = 1000.0 / face.metrics.units_per_em;

@@ -1,5 +1,8 @@
 #include "pdf/subset.h"
 
+#include <cerrno>
+#include <new>
+
 #include <hb-subset.h>
 #include <libdeflate.h>
 
@@ -34,7 +37,7 @@ std::string deflate(std::string_view data) {
   // keeps zlib level 1's ratio (19%) at less than half its time (1.6 ms
   // against 3.7), and deflates the page contents in half the time, smaller.
   libdeflate_compressor* compressor = libdeflate_alloc_compressor(1);
-  if (!compressor) return {};
+  if (!compressor) throw std::bad_alloc();  // (its only failure at a valid level)
   std::string out(libdeflate_zlib_compress_bound(compressor, data.size()), '\0');
   size_t size = libdeflate_zlib_compress(compressor, data.data(), data.size(), out.data(), out.size());
   libdeflate_free_compressor(compressor);
@@ -135,8 +138,13 @@ FontSubset subset_face(const fonts::Face& face, const std::set<unsigned>& gids) 
   FontSubset out;
   out.cff = face.cff;
   out.tag = subset_tag(face.postscript_name, gids);
+  // (hb-subset says only that it failed; malloc's errno says whether memory ran out.)
+  errno = 0;
   hb_face_t* subset = run_hb_subset(face.subset_source, gids, face.cid_keyed, nullptr, face.cff ? nullptr : &out.cid_to_gid);
-  if (!subset) return out;
+  if (!subset) {
+    out.out_of_memory = errno == ENOMEM;
+    return out;
+  }
   out.program = program_of(subset, out.cff);
   hb_face_destroy(subset);
   finish_subset(out, face, gids.size(), start, "");

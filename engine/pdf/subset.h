@@ -21,6 +21,7 @@ struct FontSubset {
   std::string tag;                ///< six capital letters derived from the glyph set ("ABCDEF")
   std::string program_deflated;   ///< `program`, deflated (for /FlateDecode)
   std::string cid_to_gid_deflated;  ///< TrueType: the CIDToGIDMap stream's bytes, deflated
+  bool out_of_memory = false;     ///< no program: hb-subset ran out of memory
 };
 
 /// DATA deflated in the zlib format (RFC 1950), as /FlateDecode reads it.

@@ -45,6 +45,19 @@
 namespace paiban::pdf {
 namespace {
 
+/// libharu's allocations that failed, over the process. libharu reports a failed allocation as
+/// whatever it was doing (HPDF_SetCurrentEncoder's "invalid encoding name", say), so a writer
+/// tells it by this count instead.
+std::atomic<unsigned> haru_failed_allocations{0};
+
+void* haru_alloc(HPDF_UINT size) {
+  void* p = std::malloc(size);
+  if (p == nullptr) ++haru_failed_allocations;
+  return p;
+}
+
+void haru_free(void* p) { std::free(p); }
+
 thread_local PageStreamCache* current_page_streams = nullptr;
 
 }  // namespace
@@ -54,7 +67,7 @@ PageStreamCache::Scope::~Scope() { current_page_streams = previous_; }
 PageStreamCache* PageStreamCache::current() { return current_page_streams; }
 
 Writer::Writer(const fonts::FontSet& fonts, DiagnosticSink& sink, const std::function<const PreparedFonts*()>& await_prepared) : fonts_(fonts), sink_(sink), await_prepared_(await_prepared) {
-  pdf_ = HPDF_New(record_error, &error_);
+  pdf_ = HPDF_NewEx(record_error, haru_alloc, haru_free, 0, &error_);
   if (!pdf_) throw HaruFailure("HPDF_New");
   // Page contents are deflated here, in parallel, and flagged through
   // write_fn; other streams ask libharu for FlateDecode one by one.
@@ -253,10 +266,12 @@ std::optional<std::string> write_pdf(const layout::Pages& pages, const fonts::Fo
 std::optional<std::string> write_pdf(const layout::Pages& pages, const fonts::FontSet& fonts,
                                      const DocumentInfo& info, DiagnosticSink& sink,
                                      const std::function<const PreparedFonts*()>& await_prepared) {
+  const unsigned failed_before = haru_failed_allocations;
   try {
     Writer writer(fonts, sink, await_prepared);
     return writer.write(pages, info);
   } catch (const HaruFailure& e) {
+    if (haru_failed_allocations != failed_before) throw std::bad_alloc();  // (memory ran out inside libharu)
     sink.error({"<pdf>", 0, 0}, fmt::format("writing the PDF: {}", e.what()));
     return std::nullopt;
   }
