@@ -145,8 +145,12 @@ FontSubset subset_face(const fonts::Face& face, const std::set<unsigned>& gids) 
     out.out_of_memory = errno == ENOMEM;
     return out;
   }
-  out.program = program_of(subset, out.cff);
+  out.program = program_of(subset, out.cff);  // (serialised here: its allocations may fail too)
   hb_face_destroy(subset);
+  if (out.program.empty()) {
+    out.out_of_memory = errno == ENOMEM;
+    return out;
+  }
   finish_subset(out, face, gids.size(), start, "");
   return out;
 }
@@ -212,6 +216,7 @@ FontSubset SubsetSources::subset(const fonts::Face& face, const std::set<unsigne
   if (!subset) return subset_face(face, gids);
   out.program = program_of(subset, true);
   hb_face_destroy(subset);
+  if (out.program.empty()) return subset_face(face, gids);
   {
     std::lock_guard lock(mutex_);
     ++hits_;

@@ -30,7 +30,7 @@ std::string deflate(std::string_view data);
 /// Subsets FACE to GIDS (original glyph IDs; .notdef is always kept) without
 /// hinting or layout tables. CFF faces are desubroutinized; CID-keyed CFF keeps
 /// the original CIDs, so content streams may use original glyph IDs as CIDs.
-/// Returns an empty program if hb-subset fails.
+/// Returns an empty program if hb-subset fails (out_of_memory: for want of memory).
 FontSubset subset_face(const fonts::Face& face, const std::set<unsigned>& gids);
 
 /// Faces subset once to the glyphs of earlier reports, kept by a batch worker or by
