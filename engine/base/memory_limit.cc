@@ -65,6 +65,7 @@ void apply() {
   setrlimit(RLIMIT_AS, &limit);
 }
 
+#if !defined(__SANITIZE_ADDRESS__)  // (no limit under AddressSanitizer: see set_memory_limit)
 /// An allocation of ICU's failed: the build is out of memory. ICU does not survive a failed
 /// allocation everywhere (its dictionary break engine dereferences what it could not make, or
 /// makes it again at every break), so the first such failure is served from a headroom past
@@ -97,6 +98,7 @@ void* icu_realloc(const void*, void* old, size_t size) {
 }
 
 void icu_free(const void*, void* p) { std::free(p); }
+#endif
 
 }  // namespace
 
