@@ -29,7 +29,6 @@ bool check_duplicate_keys(const YAML::Node& node, const std::string& path, int l
 }
 
 namespace {
-thread_local YamlTextCache* current_text_cache = nullptr;
 
 std::optional<YAML::Node> parse_and_check(const std::string& text, const std::string& path, int line_offset,
                                           DiagnosticSink& sink, const std::string& what) {
@@ -45,9 +44,6 @@ std::optional<YAML::Node> parse_and_check(const std::string& text, const std::st
 }
 }  // namespace
 
-YamlTextCache::Scope::Scope(YamlTextCache* cache) : previous_(current_text_cache) { current_text_cache = cache; }
-YamlTextCache::Scope::~Scope() { current_text_cache = previous_; }
-YamlTextCache* YamlTextCache::current() { return current_text_cache; }
 
 const YAML::Node* YamlTextCache::find(const std::string& text, const std::string& path, int line_offset) {
   auto it = entries_.find({path, line_offset});
@@ -68,7 +64,7 @@ void YamlTextCache::keep(const std::string& text, const std::string& path, int l
 
 std::optional<const YAML::Node> load_yaml(const std::string& text, const std::string& path, int line_offset,
                                           DiagnosticSink& sink, const std::string& what) {
-  YamlTextCache* cache = current_text_cache;
+  YamlTextCache* cache = YamlTextCache::current();
   if (cache)
     if (const YAML::Node* kept = cache->find(text, path, line_offset)) return *kept;
   const int errors_before = sink.error_count();

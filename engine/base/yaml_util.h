@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include "base/current_scope.h"
 #include "base/diagnostic.h"
 #include "base/yaml_span.h"
 
@@ -31,16 +32,9 @@ std::optional<const YAML::Node> load_yaml(const std::string& text, const std::st
 /// Install one for the current thread with YamlTextCache::Scope.
 class YamlTextCache {
  public:
-  class Scope {
-   public:
-    explicit Scope(YamlTextCache* cache);
-    ~Scope();
-
-   private:
-    YamlTextCache* previous_;
-  };
+  using Scope = CurrentScope<YamlTextCache>;
   /// The current thread's cache, or null.
-  static YamlTextCache* current();
+  static YamlTextCache* current() { return Scope::current(); }
   /// The nodes kept for the YAML at PATH's line LINE_OFFSET + 1 when TEXT is the text parsed
   /// there, to the byte; else null.
   const YAML::Node* find(const std::string& text, const std::string& path, int line_offset);

@@ -870,8 +870,6 @@ Line set_line(const text::ShapedParagraph& para, const Paragraph& p, const Range
 
 namespace {
 
-thread_local ComposeCache* current_cache = nullptr;
-
 template <typename T>
 void append_bytes(std::string& key, const T& v) {
   key.append(reinterpret_cast<const char*>(&v), sizeof v);
@@ -910,12 +908,9 @@ std::vector<Line> compose_uncached(const text::ShapedParagraph& para, const font
 
 }  // namespace
 
-ComposeCache::Scope::Scope(ComposeCache* cache) : previous_(current_cache) { current_cache = cache; }
-ComposeCache::Scope::~Scope() { current_cache = previous_; }
-ComposeCache* ComposeCache::current() { return current_cache; }
-
 std::vector<Line> compose_paragraph(const text::ShapedParagraph& para, const fonts::FontSet& fonts,
                                     const ComposeSettings& settings) {
+  ComposeCache* const current_cache = ComposeCache::current();
   if (!current_cache) return compose_uncached(para, fonts, settings);
   std::string key = compose_key(para, settings);
   {

@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/current_scope.h"
 #include "base/threads.h"
 #include "compose/hyphenate.h"
 #include "compose/punctuation.h"
@@ -99,16 +100,9 @@ struct Line {
 /// consults it. Whoever changes the fonts drops the cache.
 class ComposeCache {
  public:
-  class Scope {
-   public:
-    explicit Scope(ComposeCache* cache);
-    ~Scope();
-
-   private:
-    ComposeCache* previous_;
-  };
+  using Scope = CurrentScope<ComposeCache>;
   /// The current thread's cache, or null: for a helper thread to install the same one.
-  static ComposeCache* current();
+  static ComposeCache* current() { return Scope::current(); }
   size_t size() const { return entries_.size(); }
   size_t hits() const { return hits_; }
   /// At most this many paragraphs are kept; past it the cache starts afresh

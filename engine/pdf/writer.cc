@@ -58,13 +58,7 @@ void* haru_alloc(HPDF_UINT size) {
 
 void haru_free(void* p) { std::free(p); }
 
-thread_local PageStreamCache* current_page_streams = nullptr;
-
 }  // namespace
-
-PageStreamCache::Scope::Scope(PageStreamCache* cache) : previous_(current_page_streams) { current_page_streams = cache; }
-PageStreamCache::Scope::~Scope() { current_page_streams = previous_; }
-PageStreamCache* PageStreamCache::current() { return current_page_streams; }
 
 Writer::Writer(const fonts::FontSet& fonts, DiagnosticSink& sink, const std::function<const PreparedFonts*()>& await_prepared) : fonts_(fonts), sink_(sink), await_prepared_(await_prepared) {
   pdf_ = HPDF_NewEx(record_error, haru_alloc, haru_free, 0, &error_);

@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 
+#include "base/current_scope.h"
 #include "base/diagnostic.h"
 #include "fonts/font_set.h"
 #include "layout/pages.h"
@@ -51,18 +52,9 @@ struct SubsetCache {
 /// PageStreamCache::Scope; write_pdf then uses it.
 class PageStreamCache {
  public:
-  class Scope {
-   public:
-    explicit Scope(PageStreamCache* cache);
-    ~Scope();
-    Scope(const Scope&) = delete;
-    Scope& operator=(const Scope&) = delete;
-
-   private:
-    PageStreamCache* previous_;
-  };
+  using Scope = CurrentScope<PageStreamCache>;
   /// The current thread's cache, or null.
-  static PageStreamCache* current();
+  static PageStreamCache* current() { return Scope::current(); }
   size_t size() const { return last_.size(); }
   /// Pages whose stream was reused, over every build.
   size_t hits() const { return hits_; }

@@ -991,15 +991,12 @@ class Converter {
 }  // namespace
 
 namespace {
-thread_local ParseCache* current_parse_cache = nullptr;
 std::optional<SyntaxTree> parse_uncached(const TextFile& file, DiagnosticSink& sink);
 }  // namespace
 
-ParseCache::Scope::Scope(ParseCache* cache) : previous_(current_parse_cache) { current_parse_cache = cache; }
-ParseCache::Scope::~Scope() { current_parse_cache = previous_; }
 
 std::optional<SyntaxTree> parse_source(const TextFile& file, DiagnosticSink& sink) {
-  ParseCache* cache = current_parse_cache;
+  ParseCache* cache = ParseCache::Scope::current();
   if (!cache) return parse_uncached(file, sink);
   if (cache->tree_ && cache->path_ == file.path() && cache->text_ == file.text()) {
     ++cache->hits_;

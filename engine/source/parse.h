@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "base/current_scope.h"
 #include "base/diagnostic.h"
 #include "base/text_file.h"
 #include "source/syntax.h"
@@ -20,14 +21,7 @@ std::optional<SyntaxTree> parse_source(const TextFile& file, DiagnosticSink& sin
 /// for the current thread with ParseCache::Scope.
 class ParseCache {
  public:
-  class Scope {
-   public:
-    explicit Scope(ParseCache* cache);
-    ~Scope();
-
-   private:
-    ParseCache* previous_;
-  };
+  using Scope = CurrentScope<ParseCache>;
   size_t hits() const { return hits_; }
 
  private:

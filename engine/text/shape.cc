@@ -58,16 +58,9 @@ hb_script_t script_of_segment(std::string_view text) {
 
 }  // namespace
 
-namespace {
-thread_local ShapeCache* current_cache = nullptr;
-}  // namespace
-
-ShapeCache::Scope::Scope(ShapeCache* cache) : previous_(current_cache) { current_cache = cache; }
-ShapeCache::Scope::~Scope() { current_cache = previous_; }
-ShapeCache* ShapeCache::current() { return current_cache; }
-
 ShapedParagraph shape_paragraph(const std::vector<StyledText>& texts, const fonts::FontSet& fonts,
                                 DiagnosticSink& sink) {
+  ShapeCache* const current_cache = ShapeCache::current();
   std::string key;
   if (current_cache) {
     size_t length = 0;

@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/current_scope.h"
 #include "base/diagnostic.h"
 #include "base/threads.h"
 #include "fonts/font_set.h"
@@ -45,16 +46,9 @@ struct ShapedParagraph {
 class ShapeCache {
  public:
   /// Makes CACHE the current thread's cache while the scope lives.
-  class Scope {
-   public:
-    explicit Scope(ShapeCache* cache);
-    ~Scope();
-
-   private:
-    ShapeCache* previous_;
-  };
+  using Scope = CurrentScope<ShapeCache>;
   /// The current thread's cache, or null: for a helper thread to install the same one.
-  static ShapeCache* current();
+  static ShapeCache* current() { return Scope::current(); }
   size_t size() const { return entries_.size(); }
   size_t hits() const { return hits_; }
 
